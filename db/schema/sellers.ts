@@ -1,0 +1,18 @@
+import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { communes } from './communes.ts';
+
+export const SELLER_KINDS = ['cooperative', 'household', 'enterprise'] as const;
+
+export const sellers = pgTable('sellers', {
+  id: uuid('id').primaryKey(),
+  kind: text('kind', { enum: SELLER_KINDS }).notNull(),
+  name: text('name').notNull(),
+  taxCode: text('tax_code').unique(),
+  phone: text('phone').notNull(),
+  wardCode: text('ward_code')
+    .notNull()
+    .references(() => communes.code),
+  address: text('address').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { products } from './products.ts';
+import { users } from './users.ts';
+
+/** Why stock changed. Orders add reserve/release/consume later. */
+export const STOCK_MOVEMENT_KINDS = ['initial', 'set', 'adjust', 'import'] as const;
+
+/**
+ * The stock ledger: every change of a product's stock is one row, so that
+ * sum(delta) per product always equals products.stock.
+ */
+export const stockMovements = pgTable(
+  'stock_movements',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    kind: text('kind').$type<(typeof STOCK_MOVEMENT_KINDS)[number]>().notNull(),
+    delta: integer('delta').notNull(),
+    stockAfter: integer('stock_after').notNull(),
+    reason: text('reason').notNull(),
+    /** Null when the system acted on its own (no user). */
+    actorUserId: uuid('actor_user_id').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('stock_movements_product_idx').on(t.productId, t.id),
+    check('stock_movements_after_non_negative', sql`${t.stockAfter} >= 0`),
+  ],
+);

@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { deepNfc } from './lib/text.ts';
+import auth from './plugins/auth.ts';
+import errors from './plugins/errors.ts';
+import infra from './plugins/infra.ts';
+import swagger from './plugins/swagger.ts';
+import authRoutes from './routes/auth/index.ts';
+import communeRoutes from './routes/communes/index.ts';
+import healthRoutes from './routes/health/index.ts';
+import productRoutes from './routes/products/index.ts';
+import sellerRoutes from './routes/sellers/index.ts';
+import userRoutes from './routes/users/index.ts';
+import { ErrorBody } from './schemas/common.ts';
+import { Commune } from './schemas/communes.ts';
+import { Product } from './schemas/products.ts';
+import { Seller } from './schemas/sellers.ts';
+import { User } from './schemas/users.ts';
+
+export type AppOptions = { config: Config };
+
+/** The API as a plugin: infrastructure first, then one plugin per resource. server.ts and tests both register it. */
+export default async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  await fastify.register(infra, { config: opts.config });
+  await fastify.register(errors);
+  await fastify.register(swagger);
+  await fastify.register(auth);
+
+  for (const schema of [ErrorBody, User, Seller, Product, Commune]) fastify.addSchema(schema);
+
+  // Text is stored NFC whatever form the client's keyboard produced (macOS and some Android IMEs send NFD).
+  fastify.addHook('preValidation', async (req) => {
+    if (req.body !== undefined && typeof req.body === 'object') req.body = deepNfc(req.body);
+    if (req.query && typeof req.query === 'object') req.query = deepNfc(req.query);
+  });
+
+  await fastify.register(healthRoutes);
+  await fastify.register(authRoutes);
+  await fastify.register(userRoutes);
+  await fastify.register(sellerRoutes);
+  await fastify.register(productRoutes);
+  await fastify.register(communeRoutes);
+}

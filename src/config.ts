@@ -1,0 +1,106 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+export const ROLE_NAMES = ['api', 'worker', 'sandbox'] as const;
+export type ProcessRole = (typeof ROLE_NAMES)[number];
+
+const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
+
+/** Every environment variable the service reads, with defaults that work on a developer machine. */
+const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', default: 'postgres://postgres@127.0.0.1:5432/dong_thap_postmart' }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
+  /** BullMQ key prefix. The braces make it a Redis Cluster hash tag, so all of a queue's keys share one slot. */
+  QUEUE_PREFIX: Type.String({ pattern: '^\\{[A-Za-z0-9_:-]+\\}$', default: '{dtpc}' }),
+  SANDBOX_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4010 }),
+  POSTMART_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  ROLES: Type.String({ pattern: '^(all|api|worker|sandbox)(,(api|worker|sandbox))*$', default: 'all' }),
+  JWT_SECRET: Type.String({ minLength: 32, default: DEV_JWT_SECRET }),
+  JWT_TTL_SECONDS: Type.Integer({ minimum: 60, default: 12 * 3600 }),
+  ADMIN_PHONE: Type.Optional(Type.String({ minLength: 9 })),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
+  SEED_DEMO: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  MIGRATE_ON_START: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+});
+type Env = Static<typeof EnvSchema>;
+
+export type Config = Readonly<{
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  publicUrl: string;
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string;
+  queuePrefix: string;
+  sandboxPort: number;
+  postmartBaseUrl: string;
+  roles: readonly ProcessRole[];
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  admin: { phone: string; password: string } | null;
+  seedDemo: boolean;
+  migrateOnStart: boolean;
+  logLevel: string;
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment once and returns a frozen config; throws ConfigError naming each bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const withDefaults = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw));
+  const problems = [...Value.Errors(EnvSchema, withDefaults)].map(
+    (e) => `${e.path.slice(1) || '(env)'}=${JSON.stringify(source[e.path.slice(1)] ?? '')}: ${e.message}`,
+  );
+  const env = withDefaults as Env;
+  if (problems.length === 0) {
+    if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {
+      problems.push('JWT_SECRET: must be set to a secret of at least 32 characters in production');
+    }
+    if ((env.ADMIN_PHONE === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+      problems.push('ADMIN_PHONE and ADMIN_PASSWORD: set both or neither');
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const roles: ProcessRole[] = env.ROLES === 'all' ? [...ROLE_NAMES] : [...new Set(env.ROLES.split(',') as ProcessRole[])];
+  const publicUrl = env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
+  return Object.freeze({
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl: publicUrl.replace(/\/$/, ''),
+    databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    sandboxPort: env.SANDBOX_PORT,
+    postmartBaseUrl: (env.POSTMART_BASE_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}/api/v1`).replace(/\/$/, ''),
+    roles: Object.freeze(roles),
+    jwtSecret: env.JWT_SECRET,
+    jwtTtlSeconds: env.JWT_TTL_SECONDS,
+    admin: env.ADMIN_PHONE && env.ADMIN_PASSWORD ? { phone: env.ADMIN_PHONE, password: env.ADMIN_PASSWORD } : null,
+    seedDemo: env.SEED_DEMO ? env.SEED_DEMO === 'true' : env.NODE_ENV !== 'production',
+    migrateOnStart: env.MIGRATE_ON_START === 'true',
+    logLevel: env.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,23 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import * as schema from '../db/schema/index.ts';
+
+export type Db = NodePgDatabase<typeof schema>;
+/** A transaction handle; services accept either so callers can compose them in one transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+// Postgres bigint (int8) arrives as a string by default; our int8 columns are VND amounts and
+// counts far below 2^53, so parse them as numbers once, here.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`int8 value ${v} exceeds Number.MAX_SAFE_INTEGER`);
+  return n;
+});
+
+export function createDb(url: string, poolSize: number, applicationName = 'dong-thap-postmart'): { pool: pg.Pool; db: Db } {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: applicationName });
+  // An idle client losing its connection (PostgreSQL restart) must not crash the process.
+  pool.on('error', () => {});
+  return { pool, db: drizzle({ client: pool, schema }) };
+}

@@ -1,0 +1,38 @@
+/** Vietnamese text arrives in NFC or NFD depending on the keyboard and OS; we store NFC only. */
+export function nfc(value: string): string {
+  return value.normalize('NFC');
+}
+
+/** Returns a copy of a JSON-like value with every string NFC-normalized. */
+export function deepNfc<T>(value: T): T {
+  if (typeof value === 'string') return nfc(value) as T;
+  if (Array.isArray(value)) return value.map((v) => deepNfc(v)) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = deepNfc(v);
+    return out as T;
+  }
+  return value;
+}
+
+/**
+ * Folds text the way the database's f_search_text() does (lower case, no diacritics, đ → d),
+ * for matching in memory and for building search terms.
+ */
+export function foldForSearch(value: string): string {
+  return value.normalize('NFD').replace(/\p{Mn}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+}
+
+/** Splits a search query into terms; each must match (AND), in any order. */
+export function searchTerms(q: string): string[] {
+  return q
+    .split(/\s+/)
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0)
+    .slice(0, 8);
+}
+
+/** Escapes LIKE wildcards so a user's % or _ is matched literally. */
+export function escapeLike(term: string): string {
+  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

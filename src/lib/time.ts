@@ -1,0 +1,24 @@
+export const VN_TZ = 'Asia/Ho_Chi_Minh';
+const VN_OFFSET_MS = 7 * 3600_000; // Vietnam has no daylight saving time.
+
+/** An instant as ISO 8601 in Vietnam time, e.g. 2026-11-28T13:10:00.000+07:00 (stored in UTC, reported in VN time). */
+export function toVnIso(date: Date): string {
+  return `${new Date(date.getTime() + VN_OFFSET_MS).toISOString().slice(0, -1)}+07:00`;
+}
+
+/** Today's calendar date (YYYY-MM-DD) in Asia/Ho_Chi_Minh. */
+export function vnToday(now: Date = new Date()): string {
+  return new Date(now.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** True for a real calendar date in YYYY-MM-DD form (rejects 2026-02-30). */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+/** A row with its createdAt/updatedAt rendered in Vietnam time for the API. */
+export function withVnTimes<T extends { createdAt: Date; updatedAt: Date }>(row: T): Omit<T, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string } {
+  return { ...row, createdAt: toVnIso(row.createdAt), updatedAt: toVnIso(row.updatedAt) };
+}

@@ -1,0 +1,63 @@
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../errors.ts';
+import type { Principal } from '../services/access.ts';
+import { findUser, toPrincipal, type UserRow } from '../services/users.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** onRequest hook: verifies the bearer token and loads the principal; route plugins add it. */
+    authenticate: (req: FastifyRequest) => Promise<void>;
+    signToken: (user: UserRow) => Promise<string>;
+    /** Drops a user from this process's principal cache after their account changed. */
+    forgetPrincipal: (userId: string) => void;
+  }
+  interface FastifyRequest {
+    principal: Principal;
+  }
+}
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: { sub: string; role: string };
+    user: { sub: string; role: string; iat: number; exp: number };
+  }
+}
+
+// The account behind a token is re-read at most this often per process, so a disabled account or a
+// changed role takes effect within seconds on every replica without a database read per request.
+const PRINCIPAL_TTL_MS = 5_000;
+
+export default fp(
+  async (app) => {
+    await app.register(fastifyJwt, {
+      secret: app.config.jwtSecret,
+      sign: { algorithm: 'HS256', expiresIn: app.config.jwtTtlSeconds },
+      verify: { algorithms: ['HS256'] },
+    });
+    const cache = new Map<string, { principal: Principal | null; at: number }>();
+
+    app.decorateRequest('principal', null as unknown as Principal);
+    app.decorate('signToken', async (user: UserRow) => app.jwt.sign({ sub: user.id, role: user.role }));
+    app.decorate('forgetPrincipal', (id: string) => void cache.delete(id));
+    app.decorate('authenticate', async (req: FastifyRequest) => {
+      try {
+        await req.jwtVerify();
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        throw new AppError(code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED');
+      }
+      const id = req.user.sub;
+      let entry = cache.get(id);
+      if (!entry || Date.now() - entry.at > PRINCIPAL_TTL_MS) {
+        const user = await findUser(app.db, id);
+        entry = { principal: user && !user.disabled ? toPrincipal(user) : null, at: Date.now() };
+        if (cache.size > 10_000) cache.clear();
+        cache.set(id, entry);
+      }
+      if (!entry.principal) throw new AppError('UNAUTHENTICATED');
+      req.principal = entry.principal;
+    });
+  },
+  { name: 'auth', dependencies: ['infra'] },
+);

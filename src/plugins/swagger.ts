@@ -1,0 +1,35 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fp from 'fastify-plugin';
+
+/** OpenAPI 3 generated from the route schemas: /openapi.json for machines, /docs for people. */
+export default fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Đồng Tháp Postmart Connector',
+          version: '0.1.0',
+          description:
+            'Catalog, accounts and Postmart sync for Đồng Tháp produce. Errors are `{error: {code, message, field?}}` with ' +
+            'messages in Vietnamese (send `Accept-Language: en` for English). Money is integer VND; instants are ISO 8601 in ' +
+            'Asia/Ho_Chi_Minh (+07:00). A forbidden object answers 404; a forbidden action on a visible object answers 403.',
+        },
+        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        tags: [
+          { name: 'auth', description: 'Log in, who am I' },
+          { name: 'users', description: 'Accounts and roles (admin)' },
+          { name: 'sellers', description: 'Cooperatives, households and enterprises' },
+          { name: 'products', description: "The farmers' catalog, stock ledger and CSV import" },
+          { name: 'communes', description: 'Reference data: the 102 communes of Đồng Tháp after the 2025 reform' },
+          { name: 'ops', description: 'Health and readiness' },
+        ],
+      },
+      refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  },
+  { name: 'swagger' },
+);

@@ -1,0 +1,72 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { withVnTimes } from '../../lib/time.ts';
+import { errorResponses, IdParams, Page } from '../../schemas/common.ts';
+import { SellerCreate, SellerPatch, SellerQuery } from '../../schemas/sellers.ts';
+import { createSeller, getSeller, listSellers, updateSeller } from '../../services/sellers.ts';
+import { actorOf, secured } from '../docs.ts';
+
+const sellers: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', app.authenticate);
+
+  app.get(
+    '/v1/sellers',
+    {
+      schema: {
+        tags: ['sellers'],
+        summary: 'List sellers',
+        ...secured('admin, provincial_staff, seller_manager (only their own seller)'),
+        querystring: SellerQuery,
+        response: { 200: Page(Type.Ref('Seller')), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (req) => {
+      const { page, nextCursor } = await listSellers(app.db, req.principal, req.query);
+      return { items: page.map(withVnTimes), nextCursor };
+    },
+  );
+
+  app.post(
+    '/v1/sellers',
+    {
+      schema: {
+        tags: ['sellers'],
+        summary: 'Register a cooperative, household or enterprise',
+        ...secured('admin'),
+        body: SellerCreate,
+        response: { 201: Type.Ref('Seller'), ...errorResponses(400, 401, 403, 409) },
+      },
+    },
+    async (req, reply) => reply.status(201).send(withVnTimes(await createSeller(app.db, req.principal, actorOf(req), req.body))),
+  );
+
+  app.get(
+    '/v1/sellers/:id',
+    {
+      schema: {
+        tags: ['sellers'],
+        summary: 'One seller',
+        ...secured('admin, provincial_staff, seller_manager (own seller; others answer 404)'),
+        params: IdParams,
+        response: { 200: Type.Ref('Seller'), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (req) => withVnTimes(await getSeller(app.db, req.principal, req.params.id)),
+  );
+
+  app.patch(
+    '/v1/sellers/:id',
+    {
+      schema: {
+        tags: ['sellers'],
+        summary: "Change a seller's details",
+        ...secured('admin, seller_manager (own seller)'),
+        params: IdParams,
+        body: SellerPatch,
+        response: { 200: Type.Ref('Seller'), ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => withVnTimes(await updateSeller(app.db, req.principal, actorOf(req), req.params.id, req.body)),
+  );
+};
+export default sellers;

@@ -1,0 +1,40 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+import { UUID_PATTERN } from '../lib/ids.ts';
+
+/** A string enum as a plain JSON Schema `enum`, which gives clearer validation errors and OpenAPI than anyOf/const. */
+export const StringEnum = <T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+
+export const Uuid = (options: { description?: string } = {}) => Type.String({ pattern: UUID_PATTERN, ...options });
+export const IdParams = Type.Object({ id: Uuid() });
+
+/** Instants cross the API as ISO 8601 in Asia/Ho_Chi_Minh time (+07:00). */
+export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, Asia/Ho_Chi_Minh (+07:00)' });
+export const CalendarDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+
+export const WardCode = Type.String({ pattern: '^\\d{5}$', description: 'GSO code of a Đồng Tháp commune (GET /v1/communes)' });
+export const Phone = Type.String({ minLength: 9, maxLength: 20, description: 'Vietnamese phone number; stored as 0xxxxxxxxx' });
+/** Integer VND: the đồng has no subunit in use, so money is never fractional. */
+export const Vnd = (options: { description?: string; minimum?: number; exclusiveMinimum?: number } = {}) =>
+  Type.Integer({ maximum: 1_000_000_000_000, ...options });
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      field: Type.Optional(Type.String()),
+    }),
+  },
+  { $id: 'ErrorBody', description: 'Every error answer. Messages are Vietnamese unless Accept-Language prefers English.' },
+);
+
+export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 50 });
+export const Cursor = Type.String({ minLength: 1, maxLength: 400, description: 'Opaque; the nextCursor of the previous page' });
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+/** Error responses every authenticated route may give, by reference to the shared ErrorBody. */
+export const errorResponses = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [c, Type.Ref('ErrorBody')]));

@@ -1,0 +1,62 @@
+import closeWithGrace from 'close-with-grace';
+import { pino } from 'pino';
+import { startWorkers } from '../jobs/worker.ts';
+import { describeDemoAccounts, prepareDatabase } from './bootstrap.ts';
+import { buildServer } from './build.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+
+type Closer = { name: string; close: () => Promise<unknown> };
+
+/**
+ * One entry point, several roles (ROLES=all|api,worker,sandbox). `all` runs everything in one
+ * process for a single machine; a scaled deployment runs API and worker replicas separately,
+ * sharing PostgreSQL and Redis.
+ */
+async function main(config: Config): Promise<void> {
+  const log = pino({ level: config.logLevel });
+  if (config.migrateOnStart) await prepareDatabase(config, log);
+
+  const closers: Closer[] = [];
+  const urls: string[] = [];
+
+  if (config.roles.includes('sandbox')) {
+    // The embedded Postmart sandbox arrives with the Postmart issue; the role is reserved here.
+    log.info('sandbox role requested: the Postmart sandbox is not part of this build yet');
+  }
+  if (config.roles.includes('worker')) {
+    const workers = await startWorkers(config, log.child({ component: 'worker' }));
+    closers.push({ name: 'workers', close: workers.close });
+  }
+  if (config.roles.includes('api')) {
+    const api = await buildServer(config);
+    await api.listen({ host: config.host, port: config.port });
+    closers.push({ name: 'api', close: () => api.close() });
+    urls.push(`API          ${config.publicUrl}/v1`, `API docs     ${config.publicUrl}/docs`, `OpenAPI      ${config.publicUrl}/openapi.json`);
+  }
+
+  // Close in reverse order of start; in-flight requests and jobs finish first.
+  closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'shutting down after an error');
+    else log.info({ signal }, 'shutting down');
+    for (const c of closers.reverse()) {
+      await c.close().catch((e: unknown) => log.error({ err: e, component: c.name }, 'close failed'));
+    }
+  });
+
+  const banner = [`Đồng Tháp Postmart Connector is running (roles: ${config.roles.join(', ')})`, ...urls.map((u) => `  ${u}`)];
+  if (config.seedDemo && config.env !== 'production' && config.roles.includes('api')) {
+    banner.push('  Demo accounts (role, phone / password):', describeDemoAccounts());
+  }
+  process.stdout.write(`\n${banner.join('\n')}\n\n`);
+}
+
+try {
+  await main(loadConfig());
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\nFix the variables above (see the configuration table in README.md) and start again.\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  process.stderr.write(`Start-up failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+}

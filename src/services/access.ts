@@ -1,0 +1,82 @@
+import type { Role } from '../../db/schema/users.ts';
+import { forbidden, notFound } from '../errors.ts';
+
+/** The authenticated user as every service sees it. */
+export type Principal = Readonly<{
+  id: string;
+  role: Role;
+  name: string;
+  sellerId: string | null;
+  pickupPointId: string | null;
+}>;
+
+/**
+ * The one place that decides who may read or change what. Routes call these before touching an
+ * object; services that list objects call `sellerScope` to filter.
+ *
+ * - admin: everything.
+ * - provincial_staff: reads everything, changes nothing.
+ * - seller_manager: only their own seller and its products.
+ * - post_office_clerk: scoped to a pickup point; sees no sellers or products directly.
+ *
+ * A forbidden object answers 404 so its existence is not revealed; a forbidden action on a
+ * visible object answers 403.
+ */
+export type Resource = 'seller' | 'product' | 'user';
+export type Action = 'list' | 'read' | 'create' | 'update';
+
+function ownerSellerId(resource: Resource, obj: Record<string, unknown>): string | null {
+  if (resource === 'seller') return obj.id as string;
+  if (resource === 'product') return obj.sellerId as string;
+  return null;
+}
+
+/** May the principal see this object at all? */
+export function canSee(p: Principal, resource: Resource, obj: Record<string, unknown>): boolean {
+  switch (p.role) {
+    case 'admin':
+    case 'provincial_staff':
+      return true;
+    case 'seller_manager':
+      if (resource === 'user') return obj.id === p.id;
+      return ownerSellerId(resource, obj) === p.sellerId;
+    case 'post_office_clerk':
+      return resource === 'user' && obj.id === p.id;
+  }
+}
+
+/** May the principal perform this action on resources of this kind (given it can see the object)? */
+export function canDo(p: Principal, resource: Resource, action: Action): boolean {
+  switch (p.role) {
+    case 'admin':
+      return true;
+    case 'provincial_staff':
+      return action === 'read' || action === 'list';
+    case 'seller_manager':
+      // A manager edits their seller's details and catalog; creating sellers and accounts is an admin's job.
+      if (resource === 'user') return action === 'read';
+      if (resource === 'seller') return action !== 'create';
+      return true;
+    case 'post_office_clerk':
+      return resource === 'user' && action === 'read';
+  }
+}
+
+/** Throws 404 when the object is invisible, 403 when the action is not allowed on a visible one. */
+export function authorize(p: Principal, resource: Resource, action: Action, obj: Record<string, unknown> | null, thing = resource): void {
+  if (obj === null || !canSee(p, resource, obj)) throw notFound(thing);
+  if (!canDo(p, resource, action)) throw forbidden();
+}
+
+/** For lists and creations that have no object yet. */
+export function authorizeAction(p: Principal, resource: Resource, action: Action): void {
+  if (!canDo(p, resource, action)) throw forbidden();
+}
+
+/**
+ * Which sellers' objects a list may return: null means all, a string means only that seller.
+ * Callers must have passed authorizeAction(p, resource, 'list') first.
+ */
+export function sellerScope(p: Principal): string | null {
+  return p.role === 'seller_manager' ? p.sellerId : null;
+}
