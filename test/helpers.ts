@@ -1,0 +1,83 @@
+import { randomInt } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../src/config.ts';
+import { buildServer } from '../src/build.ts';
+import type { Role } from '../db/schema/users.ts';
+import { createSeller, type Seller } from '../src/services/sellers.ts';
+import { createUser } from '../src/services/users.ts';
+import type { Principal } from '../src/services/access.ts';
+
+export const TEST_JWT_SECRET = 'test-secret-0123456789-0123456789-abcdef';
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    QUEUE_PREFIX: inject('queuePrefix'),
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    SANDBOX_PORT: '0',
+    ...overrides,
+  });
+}
+
+/** The real app on the per-run database and Redis prefix; close it in afterAll. */
+export async function buildTestApp(overrides: Record<string, string> = {}): Promise<FastifyInstance> {
+  const app = await buildServer(testConfig(overrides), { logger: false });
+  await app.ready();
+  return app;
+}
+
+/** A phone number no other test uses (the 09x range, random). */
+export function uniquePhone(): string {
+  return `09${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
+}
+
+export function uniqueTaxCode(): string {
+  return String(randomInt(1_000_000_000, 9_999_999_999));
+}
+
+const SYSTEM_ADMIN: Principal = { id: '00000000-0000-7000-8000-000000000000', role: 'admin', name: 'test', sellerId: null, pickupPointId: null };
+
+export async function makeSeller(app: FastifyInstance, over: Partial<{ name: string; wardCode: string }> = {}): Promise<Seller> {
+  return createSeller(app.db, SYSTEM_ADMIN, { userId: null }, {
+    kind: 'cooperative',
+    name: over.name ?? `HTX thử nghiệm ${randomInt(1e6)}`,
+    taxCode: uniqueTaxCode(),
+    phone: uniquePhone(),
+    wardCode: over.wardCode ?? '30226',
+    address: 'Ấp 1',
+  });
+}
+
+export type TestUser = { id: string; phone: string; password: string; token: string; role: Role; sellerId: string | null };
+
+/** Creates an account through the users service and logs it in through the API. */
+export async function makeUser(app: FastifyInstance, role: Role, scope: { sellerId?: string; pickupPointId?: string } = {}): Promise<TestUser> {
+  const phone = uniquePhone();
+  const password = `pw-${randomInt(1e9)}`;
+  const user = await createUser(app.db, null, { userId: null }, { phone, password, role, name: `Người dùng ${role}`, ...scope });
+  const res = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { phone, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
+  return { id: user.id, phone, password, token: res.json().token, role, sellerId: user.sellerId };
+}
+
+export const bearer = (u: { token: string }) => ({ authorization: `Bearer ${u.token}` });
+
+/** A valid product body; tests override what they are about. */
+export function productBody(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    sku: `SKU-${randomInt(1e9)}`,
+    name: 'Xoài cát Hòa Lộc',
+    category: 'fruit',
+    unit: 'kg',
+    priceVnd: 65000,
+    stock: 10,
+    weightGrams: 1000,
+    originWardCode: '30112',
+    ...over,
+  };
+}
