@@ -90,6 +90,9 @@ export function describeValidationError(
     case 'pattern':
       detail = { vi: 'không đúng định dạng', en: 'has the wrong format' };
       break;
+    case 'minProperties':
+      detail = { vi: 'cần ít nhất một trường để thay đổi', en: 'needs at least one field to change' };
+      break;
     case 'uniqueItems':
       detail = { vi: 'có phần tử trùng lặp', en: 'has duplicate items' };
       break;
