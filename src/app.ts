@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import { deepNfc } from './lib/text.ts';
+import { invalid } from './errors.ts';
+import { deepNfc, findNulPath } from './lib/text.ts';
 import auth from './plugins/auth.ts';
 import errors from './plugins/errors.ts';
 import infra from './plugins/infra.ts';
@@ -29,7 +30,12 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   for (const schema of [ErrorBody, User, Seller, Product, Commune]) fastify.addSchema(schema);
 
   // Text is stored NFC whatever form the client's keyboard produced (macOS and some Android IMEs send NFD).
+  // NUL cannot be stored in PostgreSQL text, so it is refused here rather than failing in the database.
   fastify.addHook('preValidation', async (req) => {
+    for (const [part, value] of [['body', req.body], ['query', req.query]] as const) {
+      const nul = findNulPath(value);
+      if (nul !== null) throw invalid(nul || part, { vi: 'chứa ký tự NUL không hợp lệ', en: 'contains an invalid NUL character' });
+    }
     if (req.body !== undefined && typeof req.body === 'object') req.body = deepNfc(req.body);
     if (req.query && typeof req.query === 'object') req.query = deepNfc(req.query);
   });

@@ -68,7 +68,13 @@ async function resolveSellerForCreate(db: Db, p: Principal, sellerId: string | u
   authorizeAction(p, 'product', 'create');
   const id = sellerId ?? p.sellerId;
   if (!id) throw invalid('sellerId', { vi: 'bắt buộc: sản phẩm thuộc người bán nào?', en: 'is required: which seller owns the product?' });
-  await getSeller(db, p, id); // 404 when the seller is not visible to this principal
+  try {
+    await getSeller(db, p, id);
+  } catch (err) {
+    // Unknown or invisible seller: still 404 (existence is not revealed), but name the field.
+    if (err instanceof AppError && err.code === 'NOT_FOUND') throw new AppError('NOT_FOUND', err.params, 'sellerId');
+    throw err;
+  }
   return id;
 }
 
