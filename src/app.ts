@@ -5,10 +5,12 @@ import { deepNfc, findNulPath } from './lib/text.ts';
 import auth from './plugins/auth.ts';
 import errors from './plugins/errors.ts';
 import infra from './plugins/infra.ts';
+import postmart from './plugins/postmart.ts';
 import swagger from './plugins/swagger.ts';
 import authRoutes from './routes/auth/index.ts';
 import communeRoutes from './routes/communes/index.ts';
 import healthRoutes from './routes/health/index.ts';
+import postmartRoutes from './routes/postmart/index.ts';
 import productRoutes from './routes/products/index.ts';
 import sellerRoutes from './routes/sellers/index.ts';
 import userRoutes from './routes/users/index.ts';
@@ -26,6 +28,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(errors);
   await fastify.register(swagger);
   await fastify.register(auth);
+  await fastify.register(postmart);
 
   for (const schema of [ErrorBody, User, Seller, Product, Commune]) fastify.addSchema(schema);
 
@@ -46,4 +49,5 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(sellerRoutes);
   await fastify.register(productRoutes);
   await fastify.register(communeRoutes);
+  await fastify.register(postmartRoutes);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import fp from 'fastify-plugin';
 import app from './app.ts';
 import type { Config } from './config.ts';
 
@@ -32,6 +33,8 @@ export async function buildServer(config: Config, opts: { logger?: boolean } = {
   fastify.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
-  await fastify.register(app, { config });
+  // fp() so the app's decorators (db, pool, redis, jwt, forgetPrincipal…) are visible on the returned
+  // instance: tests, scripts and the server reach them there (the fastify/demo server.ts pattern).
+  await fastify.register(fp(app, { name: 'app' }), { config });
   return fastify;
 }

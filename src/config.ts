@@ -5,6 +5,7 @@ export const ROLE_NAMES = ['api', 'worker', 'sandbox'] as const;
 export type ProcessRole = (typeof ROLE_NAMES)[number];
 
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
+const DEV_TOKEN_KEY = 'dev-only-token-key-change-me-in-production-0123456789';
 
 /** Every environment variable the service reads, with defaults that work on a developer machine. */
 const EnvSchema = Type.Object({
@@ -19,6 +20,14 @@ const EnvSchema = Type.Object({
   QUEUE_PREFIX: Type.String({ pattern: '^\\{[A-Za-z0-9_:-]+\\}$', default: '{dtpc}' }),
   SANDBOX_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4010 }),
   POSTMART_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Partner credentials for a real Postmart; against the embedded sandbox the start-up seed creates them. */
+  POSTMART_PARTNER_ID: Type.Optional(Type.String({ minLength: 1 })),
+  POSTMART_PARTNER_KEY: Type.Optional(Type.String({ minLength: 16 })),
+  /** Client-side budget per shop, kept under Postmart's 10 req/s, burst 20 (postmart-api.md#rate-limits). */
+  POSTMART_RATE_PER_SECOND: Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 9 }),
+  POSTMART_RATE_BURST: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  /** Encrypts Postmart tokens and keys at rest. */
+  TOKEN_ENCRYPTION_KEY: Type.String({ minLength: 32, default: DEV_TOKEN_KEY }),
   ROLES: Type.String({ pattern: '^(all|api|worker|sandbox)(,(api|worker|sandbox))*$', default: 'all' }),
   JWT_SECRET: Type.String({ minLength: 32, default: DEV_JWT_SECRET }),
   JWT_TTL_SECONDS: Type.Integer({ minimum: 60, default: 12 * 3600 }),
@@ -44,6 +53,11 @@ export type Config = Readonly<{
   queuePrefix: string;
   sandboxPort: number;
   postmartBaseUrl: string;
+  /** True when POSTMART_BASE_URL was not set: the connector talks to the embedded sandbox. */
+  postmartIsSandbox: boolean;
+  postmartPartner: { partnerId: string; partnerKey: string } | null;
+  postmartRate: { perSecond: number; burst: number };
+  tokenEncryptionKey: string;
   roles: readonly ProcessRole[];
   jwtSecret: string;
   jwtTtlSeconds: number;
@@ -76,6 +90,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {
       problems.push('JWT_SECRET: must be set to a secret of at least 32 characters in production');
     }
+    if (env.NODE_ENV === 'production' && env.TOKEN_ENCRYPTION_KEY === DEV_TOKEN_KEY) {
+      problems.push('TOKEN_ENCRYPTION_KEY: must be set to a secret of at least 32 characters in production');
+    }
+    if ((env.POSTMART_PARTNER_ID === undefined) !== (env.POSTMART_PARTNER_KEY === undefined)) {
+      problems.push('POSTMART_PARTNER_ID and POSTMART_PARTNER_KEY: set both or neither');
+    }
     if ((env.ADMIN_PHONE === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
       problems.push('ADMIN_PHONE and ADMIN_PASSWORD: set both or neither');
     }
@@ -95,6 +115,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     queuePrefix: env.QUEUE_PREFIX,
     sandboxPort: env.SANDBOX_PORT,
     postmartBaseUrl: (env.POSTMART_BASE_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}/api/v1`).replace(/\/$/, ''),
+    postmartIsSandbox: env.POSTMART_BASE_URL === undefined,
+    postmartPartner:
+      env.POSTMART_PARTNER_ID && env.POSTMART_PARTNER_KEY ? { partnerId: env.POSTMART_PARTNER_ID, partnerKey: env.POSTMART_PARTNER_KEY } : null,
+    postmartRate: { perSecond: env.POSTMART_RATE_PER_SECOND, burst: env.POSTMART_RATE_BURST },
+    tokenEncryptionKey: env.TOKEN_ENCRYPTION_KEY,
     roles: Object.freeze(roles),
     jwtSecret: env.JWT_SECRET,
     jwtTtlSeconds: env.JWT_TTL_SECONDS,

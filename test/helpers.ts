@@ -1,5 +1,5 @@
-import { randomInt } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import { createHmac, randomInt } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../src/config.ts';
 import { buildServer } from '../src/build.ts';
@@ -80,4 +80,29 @@ export function productBody(over: Record<string, unknown> = {}): Record<string, 
     originWardCode: '30112',
     ...over,
   };
+}
+
+export type ErrorReply = { code: string; message: string; field?: string };
+
+/** The one error body every failure answers, { error: { code, message, field? } }, checked for shape and returned. */
+export function errorOf(res: LightMyRequestResponse): ErrorReply {
+  const body = res.json() as { error?: ErrorReply };
+  if (!body || typeof body !== 'object' || Object.keys(body).join() !== 'error' || !body.error) {
+    throw new Error(`not an error body (${res.statusCode}): ${res.body}`);
+  }
+  const extra = Object.keys(body.error).filter((k) => !['code', 'message', 'field'].includes(k));
+  if (typeof body.error.code !== 'string' || typeof body.error.message !== 'string' || extra.length > 0) {
+    throw new Error(`malformed error body: ${res.body}`);
+  }
+  return body.error;
+}
+
+/**
+ * An HS256 JWT built by hand, so tests can make tokens the app would never issue: signed with
+ * another secret, or already expired (a past iat/exp, no waiting).
+ */
+export function signJwt(claims: Record<string, unknown>, secret = TEST_JWT_SECRET): string {
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }

@@ -4,3 +4,4 @@ export * from './users.ts';
 export * from './products.ts';
 export * from './stock-movements.ts';
 export * from './audit-log.ts';
+export * from './postmart.ts';

@@ -1,3 +1,5 @@
+import { TWO_VISIBLE_CHARACTERS } from '../schemas/common.ts';
+
 /** Turns the first schema-validation error (Ajv's shape) into a field name and a bilingual explanation. */
 type AjvLikeError = {
   keyword: string;
@@ -88,7 +90,10 @@ export function describeValidationError(
       break;
     }
     case 'pattern':
-      detail = { vi: 'không đúng định dạng', en: 'has the wrong format' };
+      detail =
+        p.pattern === TWO_VISIBLE_CHARACTERS
+          ? { vi: 'phải có ít nhất 2 ký tự, không tính khoảng trắng', en: 'must have at least 2 characters besides spaces' }
+          : { vi: 'không đúng định dạng', en: 'has the wrong format' };
       break;
     case 'minProperties':
       detail = { vi: 'cần ít nhất một trường để thay đổi', en: 'needs at least one field to change' };

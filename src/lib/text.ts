@@ -7,7 +7,9 @@ export function nfc(value: string): string {
 export function deepNfc<T>(value: T): T {
   if (typeof value === 'string') return nfc(value) as T;
   if (Array.isArray(value)) return value.map((v) => deepNfc(v)) as T;
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  // Plain objects, including the null-prototype objects Fastify's query parser makes.
+  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === null) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = deepNfc(v);
     return out as T;

@@ -2,6 +2,7 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
+import { UUID_PATTERN } from '../lib/ids.ts';
 import type { Principal } from '../services/access.ts';
 import { findUser, toPrincipal, type UserRow } from '../services/users.ts';
 
@@ -27,6 +28,7 @@ declare module '@fastify/jwt' {
 // The account behind a token is re-read at most this often per process, so a disabled account or a
 // changed role takes effect within seconds on every replica without a database read per request.
 const PRINCIPAL_TTL_MS = 5_000;
+const ACCOUNT_ID = new RegExp(UUID_PATTERN);
 
 export default fp(
   async (app) => {
@@ -48,6 +50,9 @@ export default fp(
         throw new AppError(code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED');
       }
       const id = req.user.sub;
+      // A token signed with our secret but not naming an account id (another issuer sharing the
+      // secret, an older token format) is unauthenticated, not a database error.
+      if (typeof id !== 'string' || !ACCOUNT_ID.test(id)) throw new AppError('UNAUTHENTICATED');
       let entry = cache.get(id);
       if (!entry || Date.now() - entry.at > PRINCIPAL_TTL_MS) {
         const user = await findUser(app.db, id);

@@ -23,6 +23,7 @@ export default fp(
           { name: 'sellers', description: 'Cooperatives, households and enterprises' },
           { name: 'products', description: "The farmers' catalog, stock ledger and CSV import" },
           { name: 'communes', description: 'Reference data: the 102 communes of Đồng Tháp after the 2025 reform' },
+          { name: 'postmart', description: "Connecting a seller's Postmart shop" },
           { name: 'ops', description: 'Health and readiness' },
         ],
       },

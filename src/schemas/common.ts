@@ -12,6 +12,15 @@ export const IdParams = Type.Object({ id: Uuid() });
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, Asia/Ho_Chi_Minh (+07:00)' });
 export const CalendarDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 
+/**
+ * Contains at least two non-space characters. Services trim names and addresses before storing,
+ * so minLength alone would let "   " through and store an empty name.
+ */
+export const TWO_VISIBLE_CHARACTERS = '\\S[\\s\\S]*\\S';
+/** A name or address a person types: 2..maxLength characters, not blank once trimmed. */
+export const Label = (maxLength: number, options: { description?: string } = {}) =>
+  Type.String({ minLength: 2, maxLength, pattern: TWO_VISIBLE_CHARACTERS, ...options });
+
 export const WardCode = Type.String({ pattern: '^\\d{5}$', description: 'GSO code of a Đồng Tháp commune (GET /v1/communes)' });
 export const Phone = Type.String({ minLength: 9, maxLength: 20, description: 'Vietnamese phone number; stored as 0xxxxxxxxx' });
 /** Integer VND: the đồng has no subunit in use, so money is never fractional. */

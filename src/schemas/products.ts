@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CATEGORIES, CERTIFICATION_TYPES, PRODUCT_STATUSES, UNITS } from '../../db/schema/products.ts';
-import { CalendarDate, Cursor, Limit, StringEnum, Timestamp, Uuid, Vnd, WardCode } from './common.ts';
+import { CalendarDate, Cursor, Label, Limit, StringEnum, Timestamp, Uuid, Vnd, WardCode } from './common.ts';
 
 export const Certification = Type.Object(
   {
@@ -14,7 +14,7 @@ export const Certification = Type.Object(
 
 const fields = {
   sku: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$', description: 'Unique per seller; letters, digits, . _ -' }),
-  name: Type.String({ minLength: 2, maxLength: 200 }),
+  name: Label(200),
   description: Type.String({ maxLength: 5000 }),
   category: StringEnum(CATEGORIES),
   unit: StringEnum(UNITS, { description: 'kg, hộp, thùng, bó, trái, gói, chai, túi' }),

@@ -1,14 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { SELLER_KINDS } from '../../db/schema/sellers.ts';
-import { Cursor, Limit, Phone, StringEnum, Timestamp, Uuid, WardCode } from './common.ts';
+import { Cursor, Label, Limit, Phone, StringEnum, Timestamp, Uuid, WardCode } from './common.ts';
 
 const fields = {
   kind: StringEnum(SELLER_KINDS, { description: 'hợp tác xã (cooperative), hộ gia đình (household) or doanh nghiệp (enterprise)' }),
-  name: Type.String({ minLength: 2, maxLength: 200 }),
+  name: Label(200),
   taxCode: Type.Union([Type.String({ pattern: '^\\d{10}(-\\d{3})?$', description: 'Mã số thuế: 10 digits, or 10-3 for a branch' }), Type.Null()]),
   phone: Phone,
   wardCode: WardCode,
-  address: Type.String({ minLength: 2, maxLength: 500, description: 'Street address within the commune' }),
+  address: Label(500, { description: 'Street address within the commune' }),
 };
 
 export const SellerCreate = Type.Object(

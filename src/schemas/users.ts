@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ROLES } from '../../db/schema/users.ts';
-import { Cursor, Limit, Phone, StringEnum, Timestamp, Uuid } from './common.ts';
+import { Cursor, Label, Limit, Phone, StringEnum, Timestamp, Uuid } from './common.ts';
 
 const Password = Type.String({ minLength: 8, maxLength: 200, description: 'At least 8 characters' });
-const Name = Type.String({ minLength: 2, maxLength: 120 });
+const Name = Label(120);
 
 export const User = Type.Object(
   {

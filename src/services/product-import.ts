@@ -39,7 +39,11 @@ export const MAX_IMPORT_ROWS = 10_000;
 function parseCsv(text: string): { header: string[]; records: { line: number; values: Record<string, string> }[] } {
   let rows: { record: string[]; info: { lines: number } }[];
   try {
-    rows = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false, info: true }) as unknown as typeof rows;
+    // csv-parse's info.lines is the line a record ends on, and it counts a CRLF inside a quoted cell
+    // as two lines. Parsing LF-only text and subtracting the record's own line breaks (below) gives
+    // the line a row starts on, which is what a rejected row reports.
+    const lf = text.replace(/\r\n?/g, '\n');
+    rows = parse(lf, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false, info: true }) as unknown as typeof rows;
   } catch (err) {
     throw new AppError('INVALID_BODY', { detail: (err as Error).message });
   }
@@ -66,7 +70,8 @@ function parseCsv(text: string): { header: string[]; records: { line: number; va
       const v = record[i] ?? '';
       if (v !== '') values[name] = v;
     });
-    return { line: info.lines, values };
+    const innerBreaks = record.reduce((n, cell) => n + cell.split('\n').length - 1, 0);
+    return { line: info.lines - innerBreaks, values };
   });
   return { header, records };
 }

@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { Logger } from 'pino';
+import { Pool } from 'undici';
+import * as C from './contract.ts';
+import { isRetryableStatus, PostmartError } from './errors.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
+import { canonicalQuery, signRequest } from './signing.ts';
+import type { TokenStore } from './token-store.ts';
+
+export type PostmartClientOptions = {
+  /** e.g. http://127.0.0.1:4010/api/v1 */
+  baseUrl: string;
+  partnerId: string;
+  partnerKey: string;
+  tokens: TokenStore;
+  limiter?: RateLimiter | undefined;
+  retry?: RetryPolicy;
+  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+  connections?: number;
+  log?: Logger | undefined;
+};
+
+type Query = Record<string, string | number | undefined>;
+type CallSpec = {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  shopId: string;
+  query?: Query;
+  body?: unknown;
+  /** Required on every write (postmart-api.md#idempotency-and-versions); derive it from the local operation so retries reuse it. */
+  idempotencyKey?: string;
+  ifMatch?: number;
+};
+
+const TRANSPORT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/** Typed client of the Postmart Partner API v1 (postmart-api.md), on one keep-alive undici Pool. */
+export class PostmartClient {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+
+  constructor(private readonly opts: PostmartClientOptions) {
+    const url = new URL(opts.baseUrl);
+    this.basePath = url.pathname.replace(/\/$/, '');
+    this.pool = new Pool(url.origin, {
+      connections: opts.connections ?? 16,
+      keepAliveTimeout: 30_000,
+      connect: { timeout: opts.timeouts?.connectMs ?? 5_000 },
+      headersTimeout: opts.timeouts?.headersMs ?? 15_000,
+      bodyTimeout: opts.timeouts?.bodyMs ?? 15_000,
+    });
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  // --- auth (postmart-api.md#authentication-and-signing; /auth/* calls are not signed) ---
+
+  authorizeUrl(redirect: string, state: string): string {
+    const q = canonicalQuery({ partner_id: this.opts.partnerId, redirect, state });
+    return `${this.opts.baseUrl}/auth/authorize?${q}`;
+  }
+
+  exchangeCode(code: string, shopId: string): Promise<Static<typeof C.TokenPair>> {
+    return this.unsigned('/auth/token', { code, shop_id: shopId }, C.TokenPair);
+  }
+
+  refreshToken(shopId: string, refreshToken: string): Promise<Static<typeof C.TokenPair>> {
+    // Never retried: a refresh token works once, and a lost answer must not be replayed blindly.
+    return this.unsigned('/auth/token/refresh', { shop_id: shopId, refresh_token: refreshToken }, C.TokenPair, false);
+  }
+
+  // --- products (postmart-api.md#products) ---
+
+  createProduct(shopId: string, body: C.ProductPayload, idempotencyKey: string) {
+    return this.call(C.ProductCreated, { method: 'POST', path: '/products', shopId, body, idempotencyKey });
+  }
+  getProduct(shopId: string, productId: string) {
+    return this.call(C.RemoteProduct, { method: 'GET', path: `/products/${encodeURIComponent(productId)}`, shopId });
+  }
+  updateProduct(shopId: string, productId: string, patch: Partial<C.ProductPayload>, idempotencyKey: string, ifMatch?: number) {
+    return this.call(C.RemoteProduct, {
+      method: 'PATCH',
+      path: `/products/${encodeURIComponent(productId)}`,
+      shopId,
+      body: patch,
+      idempotencyKey,
+      ...(ifMatch !== undefined ? { ifMatch } : {}),
+    });
+  }
+  listProducts(shopId: string, q: { status?: string; updated_from?: number; updated_to?: number; page_size?: number; cursor?: string } = {}) {
+    return this.call(C.ProductPage, { method: 'GET', path: '/products', shopId, query: q });
+  }
+  batchPrices(shopId: string, items: { seller_sku: string; price: number }[], idempotencyKey: string) {
+    return this.call(C.BatchResult, { method: 'POST', path: '/products/prices:batch', shopId, body: { items }, idempotencyKey });
+  }
+  batchStock(shopId: string, items: { seller_sku: string; stock: number }[], idempotencyKey: string) {
+    return this.call(C.BatchResult, { method: 'POST', path: '/products/stock:batch', shopId, body: { items }, idempotencyKey });
+  }
+  unlistProduct(shopId: string, productId: string, idempotencyKey: string) {
+    return this.call(C.Empty, { method: 'POST', path: `/products/${encodeURIComponent(productId)}/unlist`, shopId, body: {}, idempotencyKey });
+  }
+  relistProduct(shopId: string, productId: string, idempotencyKey: string) {
+    return this.call(C.Empty, { method: 'POST', path: `/products/${encodeURIComponent(productId)}/relist`, shopId, body: {}, idempotencyKey });
+  }
+  deleteProduct(shopId: string, productId: string, idempotencyKey: string) {
+    return this.call(C.Empty, { method: 'DELETE', path: `/products/${encodeURIComponent(productId)}`, shopId, idempotencyKey });
+  }
+
+  // --- orders (postmart-api.md#orders) ---
+
+  listOrders(
+    shopId: string,
+    q: { time_field: 'create_time' | 'update_time'; time_from: number; time_to: number; status?: string; page_size?: number; cursor?: string },
+  ) {
+    return this.call(C.OrderPage, { method: 'GET', path: '/orders', shopId, query: q });
+  }
+  orderDetails(shopId: string, orderSns: string[]) {
+    return this.call(C.OrderDetails, { method: 'GET', path: '/orders/detail', shopId, query: { order_sn_list: orderSns.join(',') } });
+  }
+  confirmOrder(shopId: string, orderSn: string, idempotencyKey: string) {
+    return this.call(C.Empty, { method: 'POST', path: `/orders/${encodeURIComponent(orderSn)}/confirm`, shopId, body: {}, idempotencyKey });
+  }
+  cancelOrder(shopId: string, orderSn: string, reason: 'OUT_OF_STOCK' | 'CUSTOMER_REQUEST' | 'UNDELIVERABLE_AREA' | 'PRICE_ERROR', idempotencyKey: string) {
+    return this.call(C.Empty, { method: 'POST', path: `/orders/${encodeURIComponent(orderSn)}/cancel`, shopId, body: { reason }, idempotencyKey });
+  }
+  buyerCancellation(shopId: string, orderSn: string, operation: 'ACCEPT' | 'REJECT', idempotencyKey: string) {
+    return this.call(C.Empty, { method: 'POST', path: `/orders/${encodeURIComponent(orderSn)}/buyer-cancellation`, shopId, body: { operation }, idempotencyKey });
+  }
+  shipOrder(shopId: string, orderSn: string, postOfficeCode: string, idempotencyKey: string) {
+    return this.call(C.ShipResult, { method: 'POST', path: `/orders/${encodeURIComponent(orderSn)}/ship`, shopId, body: { post_office_code: postOfficeCode }, idempotencyKey });
+  }
+  tracking(shopId: string, orderSn: string) {
+    return this.call(C.Tracking, { method: 'GET', path: `/orders/${encodeURIComponent(orderSn)}/tracking`, shopId });
+  }
+
+  // --- logistics (postmart-api.md#post-offices-fulfillment-locations) ---
+
+  async postOffices(shopId: string, q: { province_code?: string; ward_code?: string } = {}): Promise<C.PostOfficeT[]> {
+    const data = await this.call(C.PostOfficeList, { method: 'GET', path: '/logistics/post-offices', shopId, query: q });
+    return Array.isArray(data) ? data : data.post_offices;
+  }
+
+  // --- transport ---
+
+  /** A signed call with retries; an expired access token is refreshed (single-flight) and the call repeated once. */
+  async call<S extends TSchema>(schema: S, spec: CallSpec): Promise<Static<S>> {
+    if (spec.method !== 'GET' && !spec.idempotencyKey) throw new Error(`${spec.method} ${spec.path} needs an idempotency key`);
+    return withRetry(
+      async () => {
+        let token = await this.opts.tokens.accessToken(spec.shopId);
+        try {
+          return await this.once(schema, spec, token);
+        } catch (err) {
+          if (!(err instanceof PostmartError) || err.code !== 'ACCESS_TOKEN_EXPIRED') throw err;
+          token = await this.opts.tokens.refresh(spec.shopId, token);
+          return this.once(schema, spec, token);
+        }
+      },
+      this.opts.retry ?? DEFAULT_RETRY,
+      { onRetry: (err, delayMs, attempt) => this.opts.log?.warn({ code: err.code, requestId: err.requestId, delayMs, attempt, path: spec.path }, 'postmart call retried') },
+    );
+  }
+
+  private async once<S extends TSchema>(schema: S, spec: CallSpec, accessToken: string): Promise<Static<S>> {
+    const scope = `${this.opts.partnerId}:${spec.shopId}`;
+    await this.opts.limiter?.acquire(scope);
+    const path = `${this.basePath}${spec.path}`;
+    const query = canonicalQuery(spec.query ?? {});
+    const body = spec.body === undefined ? '' : JSON.stringify(spec.body);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const nonce = randomUUID().replace(/-/g, '');
+    const headers: Record<string, string> = {
+      'x-pm-partner-id': this.opts.partnerId,
+      'x-pm-shop-id': spec.shopId,
+      'x-pm-timestamp': String(timestamp),
+      'x-pm-nonce': nonce,
+      authorization: `Bearer ${accessToken}`,
+      'x-pm-signature': signRequest(this.opts.partnerKey, { method: spec.method, path, query, timestamp, nonce, shopId: spec.shopId, body }),
+      accept: 'application/json',
+    };
+    if (body) headers['content-type'] = 'application/json';
+    if (spec.idempotencyKey) headers['idempotency-key'] = spec.idempotencyKey;
+    if (spec.ifMatch !== undefined) headers['if-match'] = String(spec.ifMatch);
+    const res = await this.send(spec.method, query ? `${path}?${query}` : path, headers, body || undefined);
+    if (res.status === 429 && res.retryAfterMs !== null) await this.opts.limiter?.pause(scope, res.retryAfterMs);
+    return this.unwrap(schema, res, spec.path);
+  }
+
+  private async unsigned<S extends TSchema>(path: string, body: unknown, schema: S, retry = true): Promise<Static<S>> {
+    const run = async () => {
+      const res = await this.send('POST', `${this.basePath}${path}`, { 'content-type': 'application/json', 'x-pm-partner-id': this.opts.partnerId }, JSON.stringify(body));
+      return this.unwrap(schema, res, path);
+    };
+    return retry ? withRetry(run, this.opts.retry ?? DEFAULT_RETRY) : run();
+  }
+
+  private async send(method: string, path: string, headers: Record<string, string>, body: string | undefined) {
+    try {
+      const res = await this.pool.request({ method: method as 'GET', path, headers, body });
+      const text = await res.body.text();
+      const retryAfter = res.headers['retry-after'];
+      const retryAfterS = typeof retryAfter === 'string' ? Number(retryAfter) : NaN;
+      return {
+        status: res.statusCode,
+        text,
+        requestId: (res.headers['x-request-id'] as string | undefined) ?? null,
+        retryAfterMs: Number.isFinite(retryAfterS) ? retryAfterS * 1000 : null,
+      };
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (TRANSPORT_CODES.has(code) || (err as Error).name === 'SocketError') {
+        const timeout = code.includes('TIMEOUT');
+        throw new PostmartError(timeout ? 'TIMEOUT' : 'NETWORK_ERROR', `${method} ${path}: ${(err as Error).message}`, { status: null, retryable: true, cause: err });
+      }
+      throw err;
+    }
+  }
+
+  private unwrap<S extends TSchema>(
+    schema: S,
+    res: { status: number; text: string; requestId: string | null; retryAfterMs: number | null },
+    path: string,
+  ): Static<S> {
+    let json: { request_id?: string; data?: unknown; error?: { code?: string; message?: string; details?: unknown[]; retryable?: boolean } } | null = null;
+    try {
+      json = res.text ? JSON.parse(res.text) : null;
+    } catch {
+      json = null;
+    }
+    const requestId = json?.request_id ?? res.requestId;
+    if (res.status >= 200 && res.status < 300) {
+      const data = json?.data;
+      if (!json || !Value.Check(schema, data)) {
+        const first = json ? [...Value.Errors(schema, data)][0] : undefined;
+        throw new PostmartError('UNEXPECTED_RESPONSE', `${path}: response does not match the contract${first ? ` at ${first.path || '/'}: ${first.message}` : ''}`, {
+          status: res.status,
+          retryable: false,
+          requestId,
+        });
+      }
+      return data as Static<S>;
+    }
+    const code = json?.error?.code ?? (res.status >= 500 ? 'INTERNAL' : `HTTP_${res.status}`);
+    const retryable = res.status === 429 || isRetryableStatus(res.status);
+    throw new PostmartError(code, json?.error?.message ?? `HTTP ${res.status}`, {
+      status: res.status,
+      retryable,
+      requestId,
+      retryAfterMs: res.status === 429 ? (res.retryAfterMs ?? 1000) : null,
+      details: json?.error?.details ?? [],
+    });
+  }
+}

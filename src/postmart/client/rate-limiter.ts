@@ -1,0 +1,64 @@
+import type { Redis } from 'ioredis';
+
+// One token bucket per partner+shop in Redis, shared by every worker process, so together they
+// stay under Postmart's per-shop limit (postmart-api.md#rate-limits). The same script honours a
+// pause set after a 429, so no worker calls during a Retry-After window. Redis TIME is the clock,
+// so workers on different hosts agree. Returns 0 when a token was taken, else the ms to wait.
+const TAKE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
+if paused > now then return paused - now end
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(b[1]) or burst
+local ts = tonumber(b[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - ts) * rate / 1000)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) * 1000 / rate) end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
+return wait
+`;
+
+// Extends the pause to now + ms, never shortening one already set.
+const PAUSE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local untilMs = now + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if untilMs > current then redis.call('SET', KEYS[1], tostring(untilMs), 'PX', tonumber(ARGV[1]) + 1000) end
+return untilMs
+`;
+
+export type RateLimiterOptions = { perSecond: number; burst: number; prefix: string };
+
+export class RateLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly opts: RateLimiterOptions,
+  ) {}
+
+  private keys(scope: string): [string, string] {
+    // Both keys share the hash-tagged prefix, so they live in one Redis Cluster slot.
+    return [`${this.opts.prefix}:pm:bucket:${scope}`, `${this.opts.prefix}:pm:pause:${scope}`];
+  }
+
+  /** Waits until a call for `scope` (partner:shop) is allowed. */
+  async acquire(scope: string, signal?: AbortSignal): Promise<void> {
+    const [bucket, pause] = this.keys(scope);
+    for (;;) {
+      signal?.throwIfAborted();
+      const wait = Number(await this.redis.eval(TAKE, 2, bucket, pause, this.opts.perSecond, this.opts.burst));
+      if (wait <= 0) return;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  /** After a 429: nobody calls for `scope` before `ms` have passed (Retry-After honoured exactly). */
+  async pause(scope: string, ms: number): Promise<void> {
+    const [, pause] = this.keys(scope);
+    await this.redis.eval(PAUSE, 1, pause, Math.max(0, Math.ceil(ms)));
+  }
+}

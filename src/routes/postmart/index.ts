@@ -1,0 +1,61 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { errorResponses, IdParams, Uuid } from '../../schemas/common.ts';
+import { OAuthCallbackQuery, PostmartConnection } from '../../schemas/postmart.ts';
+import { completeConnect, connectionStatus, startConnect } from '../../services/postmart-connections.ts';
+import { actorOf, secured } from '../docs.ts';
+
+export const OAUTH_CALLBACK_PATH = '/v1/postmart/oauth/callback';
+
+const postmart: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/sellers/:id/postmart',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['postmart'],
+        summary: "The seller's Postmart shop connection",
+        ...secured('admin, provincial_staff, seller_manager (own seller)'),
+        params: IdParams,
+        response: { 200: PostmartConnection, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (req) => connectionStatus(app.db, req.principal, req.params.id),
+  );
+
+  app.post(
+    '/v1/sellers/:id/postmart/connect',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['postmart'],
+        summary: 'Start connecting the seller to their Postmart shop (OAuth)',
+        ...secured('admin, seller_manager (own seller)', 'Open `authorizeUrl` in a browser; Postmart sends the seller back to the OAuth callback.'),
+        params: IdParams,
+        response: { 200: Type.Object({ authorizeUrl: Type.String() }), ...errorResponses(400, 401, 403, 404, 503) },
+      },
+    },
+    async (req) => {
+      const pm = await app.postmart();
+      return startConnect(app.db, req.principal, actorOf(req), req.params.id, pm.client, `${app.config.publicUrl}${OAUTH_CALLBACK_PATH}`);
+    },
+  );
+
+  app.get(
+    OAUTH_CALLBACK_PATH,
+    {
+      schema: {
+        tags: ['postmart'],
+        summary: 'OAuth callback: Postmart redirects here with code, shop_id and state',
+        description: '**Roles:** public (the one-time `state` identifies the seller).',
+        querystring: OAuthCallbackQuery,
+        response: { 200: Type.Object({ sellerId: Uuid(), shopId: Type.String(), status: Type.Literal('connected') }), ...errorResponses(400, 409, 503) },
+      },
+    },
+    async (req) => {
+      const pm = await app.postmart();
+      return { ...(await completeConnect(app.db, pm, req.query)), status: 'connected' as const };
+    },
+  );
+};
+export default postmart;
