@@ -11,7 +11,7 @@ export function deepNfc<T>(value: T): T {
   const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
   if (proto === Object.prototype || proto === null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = deepNfc(v);
+    for (const [k, v] of Object.entries(value as object)) out[k] = deepNfc(v);
     return out as T;
   }
   return value;
