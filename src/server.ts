@@ -1,11 +1,26 @@
 import closeWithGrace from 'close-with-grace';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { startWorkers } from '../jobs/worker.ts';
 import { describeDemoAccounts, prepareDatabase } from './bootstrap.ts';
 import { buildServer } from './build.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createDb } from './db.ts';
+import { connectDemoShops } from './postmart/demo-connect.ts';
+import { loadSandboxEnv } from './postmart/sandbox/config.ts';
+import { startSandbox } from './postmart/sandbox/server.ts';
 
 type Closer = { name: string; close: () => Promise<unknown> };
+
+async function connectDemoShopsWhenReady(config: Config, log: Logger): Promise<void> {
+  const { pool, db } = createDb(config.databaseUrl, 2, 'dtpc-bootstrap');
+  try {
+    await connectDemoShops(config, db, log);
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'could not set up the demo shops on the Postmart sandbox; start the sandbox role and restart');
+  } finally {
+    await pool.end();
+  }
+}
 
 /**
  * One entry point, several roles (ROLES=all|api,worker,sandbox). `all` runs everything in one
@@ -20,8 +35,21 @@ async function main(config: Config): Promise<void> {
   const urls: string[] = [];
 
   if (config.roles.includes('sandbox')) {
-    // The embedded Postmart sandbox arrives with the Postmart issue; the role is reserved here.
-    log.info('sandbox role requested: the Postmart sandbox is not part of this build yet');
+    // The Postmart sandbox (docs/postmart-sandbox.md) starts first, so an API in the same process can reach it.
+    const sandbox = await startSandbox({
+      ...loadSandboxEnv(),
+      port: config.sandboxPort,
+      host: config.host,
+      databaseUrl: config.databaseUrl,
+      migrate: config.migrateOnStart,
+      log: log.child({ component: 'sandbox' }),
+    });
+    closers.push({ name: 'sandbox', close: sandbox.close });
+    urls.push(`Sandbox API  ${sandbox.url}/api/v1`, `Sandbox ctl  ${sandbox.url}/sandbox`);
+  }
+  if (config.migrateOnStart && config.postmartIsSandbox) {
+    // The demo's partner app, webhook and connected shops; a sandbox in another process may not be up yet.
+    await connectDemoShopsWhenReady(config, log.child({ component: 'postmart-demo' }));
   }
   if (config.roles.includes('worker')) {
     const workers = await startWorkers(config, log.child({ component: 'worker' }));

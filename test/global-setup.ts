@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { ensureDatabase, runMigrations } from '../db/migrate.ts';
+import { runSandboxMigrations } from '../db/sandbox/migrate.ts';
 import { seedReference } from '../db/seed/reference.ts';
 import { createDb } from '../src/db.ts';
 
@@ -28,6 +29,7 @@ export default async function setup(project: TestProject) {
 
   await ensureDatabase(databaseUrl);
   await runMigrations(databaseUrl);
+  await runSandboxMigrations(databaseUrl);
   const { pool, db } = createDb(databaseUrl, 2);
   await seedReference(db);
   await pool.end();

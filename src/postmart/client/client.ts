@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { Logger } from 'pino';
@@ -21,6 +21,9 @@ export type PostmartClientOptions = {
   timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
   connections?: number;
   log?: Logger | undefined;
+  /** Clock and nonce source; injectable so tests can prove the server's timestamp and nonce checks. */
+  now?: () => number;
+  nonce?: () => string;
 };
 
 type Query = Record<string, string | number | undefined>;
@@ -46,6 +49,8 @@ const TRANSPORT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
 ]);
+
+const digest = (secret: string) => createHash('sha256').update(secret).digest('base64url').slice(0, 32);
 
 /** Typed client of the Postmart Partner API v1 (postmart-api.md), on one keep-alive undici Pool. */
 export class PostmartClient {
@@ -76,12 +81,15 @@ export class PostmartClient {
   }
 
   exchangeCode(code: string, shopId: string): Promise<Static<typeof C.TokenPair>> {
-    return this.unsigned('/auth/token', { code, shop_id: shopId }, C.TokenPair);
+    return this.unsigned('/auth/token', { code, shop_id: shopId }, C.TokenPair, `token:${shopId}:${digest(code)}`);
   }
 
+  /**
+   * A refresh token works once. The idempotency key is derived from it, so a retry after a lost
+   * answer replays the first answer (the new pair) instead of burning the token a second time.
+   */
   refreshToken(shopId: string, refreshToken: string): Promise<Static<typeof C.TokenPair>> {
-    // Never retried: a refresh token works once, and a lost answer must not be replayed blindly.
-    return this.unsigned('/auth/token/refresh', { shop_id: shopId, refresh_token: refreshToken }, C.TokenPair, false);
+    return this.unsigned('/auth/token/refresh', { shop_id: shopId, refresh_token: refreshToken }, C.TokenPair, `refresh:${shopId}:${digest(refreshToken)}`);
   }
 
   // --- products (postmart-api.md#products) ---
@@ -164,11 +172,17 @@ export class PostmartClient {
       async () => {
         let token = await this.opts.tokens.accessToken(spec.shopId);
         try {
-          return await this.once(schema, spec, token);
+          try {
+            return await this.once(schema, spec, token);
+          } catch (err) {
+            if (!(err instanceof PostmartError) || err.code !== 'ACCESS_TOKEN_EXPIRED') throw err;
+            token = await this.opts.tokens.refresh(spec.shopId, token);
+            return await this.once(schema, spec, token);
+          }
         } catch (err) {
-          if (!(err instanceof PostmartError) || err.code !== 'ACCESS_TOKEN_EXPIRED') throw err;
-          token = await this.opts.tokens.refresh(spec.shopId, token);
-          return this.once(schema, spec, token);
+          // The shop revoked us or its token is dead: mark it so its jobs stop until it reconnects.
+          if (err instanceof PostmartError && err.code === 'SHOP_NOT_AUTHORIZED') await this.opts.tokens.markDisconnected(spec.shopId, err.message);
+          throw err;
         }
       },
       this.opts.retry ?? DEFAULT_RETRY,
@@ -182,8 +196,8 @@ export class PostmartClient {
     const path = `${this.basePath}${spec.path}`;
     const query = canonicalQuery(spec.query ?? {});
     const body = spec.body === undefined ? '' : JSON.stringify(spec.body);
-    const timestamp = Math.floor(Date.now() / 1000);
-    const nonce = randomUUID().replace(/-/g, '');
+    const timestamp = Math.floor((this.opts.now ?? Date.now)() / 1000);
+    const nonce = this.opts.nonce ? this.opts.nonce() : randomUUID().replace(/-/g, '');
     const headers: Record<string, string> = {
       'x-pm-partner-id': this.opts.partnerId,
       'x-pm-shop-id': spec.shopId,
@@ -201,12 +215,9 @@ export class PostmartClient {
     return this.unwrap(schema, res, spec.path);
   }
 
-  private async unsigned<S extends TSchema>(path: string, body: unknown, schema: S, retry = true): Promise<Static<S>> {
-    const run = async () => {
-      const res = await this.send('POST', `${this.basePath}${path}`, { 'content-type': 'application/json', 'x-pm-partner-id': this.opts.partnerId }, JSON.stringify(body));
-      return this.unwrap(schema, res, path);
-    };
-    return retry ? withRetry(run, this.opts.retry ?? DEFAULT_RETRY) : run();
+  private async unsigned<S extends TSchema>(path: string, body: unknown, schema: S, idempotencyKey: string): Promise<Static<S>> {
+    const headers = { 'content-type': 'application/json', 'x-pm-partner-id': this.opts.partnerId, 'idempotency-key': idempotencyKey };
+    return withRetry(async () => this.unwrap(schema, await this.send('POST', `${this.basePath}${path}`, headers, JSON.stringify(body)), path), this.opts.retry ?? DEFAULT_RETRY);
   }
 
   private async send(method: string, path: string, headers: Record<string, string>, body: string | undefined) {

@@ -1,0 +1,63 @@
+/**
+ * Token bucket per partner+shop (postmart-api.md#rate-limits): `burst` tokens, refilled at
+ * `per_second`. Buckets live in memory (allowed by the sandbox's design: they are not business
+ * state, and a restart that refills them is harmless).
+ *
+ * Headers: X-RateLimit-Limit is the bucket size (burst), X-RateLimit-Remaining the whole tokens
+ * left after this call, X-RateLimit-Reset the unix second at which the bucket is full again.
+ * A refused call gets Retry-After: whole seconds until one token is back. Any call made before a
+ * Retry-After window has passed is reported as made during the window (abusive).
+ */
+export type RateDecision = {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  resetS: number;
+  retryAfterS: number | null;
+  duringRetryAfter: boolean;
+};
+
+type Bucket = { tokens: number; at: number; retryUntil: number };
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(private readonly rate: () => { per_second: number; burst: number }) {}
+
+  /** `rate` overrides the configured one for this bucket (the /auth bucket, see api-hooks.ts). */
+  take(key: string, nowMs = Date.now(), rate = this.rate()): RateDecision {
+    const { per_second: perSecond, burst } = rate;
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = { tokens: burst, at: nowMs, retryUntil: 0 };
+      this.buckets.set(key, b);
+      if (this.buckets.size > 50_000) this.prune(nowMs);
+    }
+    b.tokens = Math.min(burst, b.tokens + ((nowMs - b.at) / 1000) * perSecond);
+    b.at = nowMs;
+    const duringRetryAfter = nowMs < b.retryUntil;
+    let allowed = false;
+    let retryAfterS: number | null = null;
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      allowed = true;
+    } else {
+      retryAfterS = Math.max(1, Math.ceil((1 - b.tokens) / perSecond));
+      b.retryUntil = nowMs + retryAfterS * 1000;
+    }
+    const resetS = Math.ceil((nowMs + ((burst - b.tokens) / perSecond) * 1000) / 1000);
+    return { allowed, limit: burst, remaining: Math.floor(b.tokens), resetS, retryAfterS, duringRetryAfter };
+  }
+
+  clear(): void {
+    this.buckets.clear();
+  }
+
+  /** Drops buckets that have refilled completely: forgetting them changes nothing. */
+  private prune(nowMs: number): void {
+    const { per_second: perSecond, burst } = this.rate();
+    for (const [key, b] of this.buckets) {
+      if (b.tokens + ((nowMs - b.at) / 1000) * perSecond >= burst && nowMs >= b.retryUntil) this.buckets.delete(key);
+    }
+  }
+}
