@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { products } from '../../db/schema/products.ts';
 import { stockMovements } from '../../db/schema/stock-movements.ts';
 import type { Db, Tx } from '../db.ts';
@@ -12,6 +12,7 @@ import type { ProductCreateInput, ProductPatchInput, ProductQueryInput, StockCha
 import { authorize, authorizeAction, sellerScope, type Principal } from './access.ts';
 import { diff, recordAudit, type Actor } from './audit.ts';
 import { isUniqueViolation } from './pg-errors.ts';
+import { runProductList } from './product-list-query.ts';
 import { checkProductRules } from './product-rules.ts';
 import { getSeller } from './sellers.ts';
 
@@ -43,23 +44,16 @@ export async function getProduct(db: Db, p: Principal, id: string): Promise<Prod
  */
 export async function listProducts(db: Db, p: Principal, query: ProductQueryInput): Promise<{ items: ProductView[]; nextCursor: string | null }> {
   authorizeAction(p, 'product', 'list');
-  const where: SQL[] = [];
-  const scope = sellerScope(p);
-  if (scope) where.push(eq(products.sellerId, scope));
-  if (query.sellerId) where.push(eq(products.sellerId, query.sellerId));
-  if (query.category) where.push(eq(products.category, query.category));
-  if (query.originWardCode) where.push(eq(products.originWardCode, query.originWardCode));
-  if (query.status) where.push(eq(products.status, query.status));
-  for (const term of searchTerms(foldForSearch(query.q ?? ''))) {
-    where.push(sql`f_search_text(${products.name}) LIKE ${`%${escapeLike(term)}%`}`);
-  }
-  if (query.cursor) where.push(lt(products.id, cursorId(query.cursor)));
-  const rows = await db
-    .select()
-    .from(products)
-    .where(and(...where))
-    .orderBy(desc(products.id))
-    .limit(query.limit + 1);
+  const rows = await runProductList(db, {
+    scope: sellerScope(p),
+    sellerId: query.sellerId,
+    category: query.category,
+    originWardCode: query.originWardCode,
+    status: query.status,
+    terms: searchTerms(foldForSearch(query.q ?? '')).map((t) => `%${escapeLike(t)}%`),
+    afterId: query.cursor ? cursorId(query.cursor) : undefined,
+    limit: query.limit + 1,
+  });
   const { page, nextCursor } = pageOf(rows, query.limit);
   return { items: page.map(toProductView), nextCursor };
 }
