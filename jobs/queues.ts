@@ -4,13 +4,26 @@ import type { JobsOptions } from 'bullmq';
  * Every queue the connector runs, by name. All queue keys live under one hash-tagged prefix
  * (QUEUE_PREFIX, default "{dtpc}") so that on a Redis Cluster all of them hash to one slot,
  * which BullMQ's multi-key Lua scripts require.
+ *
+ * Listing sync is split by Postmart call budget: per-product calls (create, patch, unlist, relist,
+ * delete) and the batch price/stock calls that coalesce up to 50 products. Both draw on the same
+ * per-shop token bucket in Redis (src/postmart/client/rate-limiter.ts), which is what keeps a shop
+ * under its limit and honours Retry-After for every worker.
  */
-export const QUEUES = {} as const satisfies Record<string, string>;
+export const QUEUES = {
+  listingSync: 'listing-sync',
+  listingBatch: 'listing-batch',
+  maintenance: 'maintenance',
+} as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export type ListingSyncJob = { productId: string; outboxId?: number };
+export type ListingBatchJob = { sellerId: string; shopId: string };
+export type MaintenanceJob = { task: 'sweep-outbox' | 'apply-sellable-rules' | 'reconcile'; sellerId?: string };
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };

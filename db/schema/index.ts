@@ -5,3 +5,4 @@ export * from './products.ts';
 export * from './stock-movements.ts';
 export * from './audit-log.ts';
 export * from './postmart.ts';
+export * from './listings.ts';
