@@ -1,12 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+// The default run is the fast suite; `npm run test:chaos` runs the long fault-injection suite alone.
+const chaos = process.env.TEST_SUITE === 'chaos';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: chaos ? ['test/chaos/**/*.test.ts'] : ['test/**/*.test.ts'],
+    exclude: chaos ? [] : ['test/chaos/**'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: chaos ? 600_000 : 30_000,
+    hookTimeout: 120_000,
     // Files share one per-run database; each builds its own data with unique keys, so they can run in parallel.
     fileParallelism: true,
   },

@@ -17,7 +17,7 @@ export const QUEUES = {
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-export type ListingSyncJob = { productId: string; outboxId?: number };
+export type ListingSyncJob = { productId: string; outboxId?: number; force?: boolean };
 export type ListingBatchJob = { sellerId: string; shopId: string };
 export type MaintenanceJob = { task: 'sweep-outbox' | 'apply-sellable-rules' | 'reconcile'; sellerId?: string };
 

@@ -1,30 +1,90 @@
-import type { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.ts';
 import { createDb } from '../src/db.ts';
+import { observeWorker } from '../src/metrics/registry.ts';
+import { createPostmart, type Postmart } from '../src/postmart/index.ts';
 import { createRedis } from '../src/redis.ts';
+import { reconcile } from '../src/services/listing-reconcile.ts';
+import type { ListingDeps } from '../src/services/listing-sync.ts';
+import { enqueueBatch } from './enqueue.ts';
+import { processListingBatch } from './listing-batch.ts';
+import { processListingSync } from './listing-sync.ts';
+import { processMaintenance, SCHEDULES } from './maintenance.ts';
+import { OutboxRelay } from './outbox-relay.ts';
+import { DEFAULT_JOB_OPTIONS, QUEUES, type ListingBatchJob, type ListingSyncJob, type MaintenanceJob } from './queues.ts';
 import { checkRedisForBullmq } from './redis-check.ts';
 
-export type Workers = { close: () => Promise<void> };
+export type Workers = { close: () => Promise<void>; relay: OutboxRelay };
+
+export type WorkerOptions = { concurrency?: { sync?: number; batch?: number } };
 
 /**
- * Starts one BullMQ Worker per queue with its processor and dependencies. The processors arrive
- * with the sync issues; this owns the connections they share and closes them gracefully:
- * in-flight jobs finish before the process exits.
+ * Starts one BullMQ Worker per queue with its processor and dependencies, the outbox relay and the
+ * schedulers; owns the connections they share and closes them gracefully: in-flight jobs finish
+ * before the process exits.
  */
-export async function startWorkers(config: Config, log: Logger): Promise<Workers> {
+export async function startWorkers(config: Config, log: Logger, opts: WorkerOptions = {}): Promise<Workers> {
+  const syncConcurrency = opts.concurrency?.sync ?? 8;
+  const batchConcurrency = opts.concurrency?.batch ?? 4;
   const connection = createRedis(config.redisUrl, 'worker');
   connection.on('error', (err) => log.warn({ err: err.message }, 'worker redis error'));
   await checkRedisForBullmq(connection, log);
-  const { pool } = createDb(config.databaseUrl, config.databasePoolSize, 'dtpc-worker');
-  const workers: Worker[] = [];
-  for (const w of workers) w.on('error', (err) => log.error({ err, queue: w.name }, 'worker error'));
+  // Each sync holds one connection for its product lock and uses others for its queries.
+  const { pool, db } = createDb(config.databaseUrl, Math.max(config.databasePoolSize, 2 * syncConcurrency + batchConcurrency + 4), 'dtpc-worker');
+  const queueOpts = { connection, prefix: config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS };
+  const syncQueue = new Queue<ListingSyncJob>(QUEUES.listingSync, queueOpts);
+  const batchQueue = new Queue<ListingBatchJob>(QUEUES.listingBatch, queueOpts);
+  const maintenanceQueue = new Queue<MaintenanceJob>(QUEUES.maintenance, queueOpts);
+
+  let postmart: Promise<Postmart | null> | null = null;
+  const deps: ListingDeps = {
+    db,
+    pool,
+    log,
+    postmart: async () => {
+      postmart ??= createPostmart({ config, db, redis: connection, log });
+      const pm = await postmart;
+      if (!pm) {
+        postmart = null;
+        throw new Error('Postmart partner credentials are not configured yet');
+      }
+      return pm;
+    },
+    requestBatch: async (sellerId, shopId, full = false) => {
+      await enqueueBatch(batchQueue, sellerId, shopId, full);
+    },
+  };
+  const relay = new OutboxRelay({ db, pool, queue: syncQueue, requestBatch: deps.requestBatch, log });
+
+  const workerOpts = { connection, prefix: config.queuePrefix };
+  const workers: Worker[] = [
+    new Worker<ListingSyncJob>(QUEUES.listingSync, (job) => processListingSync(job, deps), { ...workerOpts, concurrency: syncConcurrency }),
+    new Worker<ListingBatchJob>(QUEUES.listingBatch, (job) => processListingBatch(job, deps), { ...workerOpts, concurrency: batchConcurrency }),
+    new Worker<MaintenanceJob>(QUEUES.maintenance, (job) => processMaintenance(job, { db, relay, reconcile: (sellerId) => reconcile(deps, sellerId) }), {
+      ...workerOpts,
+      concurrency: 1,
+    }),
+  ];
+  for (const w of workers) {
+    w.on('error', (err) => log.error({ err, queue: w.name }, 'worker error'));
+    observeWorker(w); // job durations and failures for GET /metrics (src/metrics/registry.ts)
+  }
+  for (const w of workers) w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
+  for (const s of SCHEDULES) await maintenanceQueue.upsertJobScheduler(s.id, s.repeat, { name: s.id, data: s.data });
+  await relay.start();
   log.info({ queues: workers.map((w) => w.name), prefix: config.queuePrefix }, 'workers started');
+
   let closed: Promise<void> | null = null;
   return {
+    relay,
     close: () =>
       (closed ??= (async () => {
+        await relay.stop();
         await Promise.all(workers.map((w) => w.close()));
+        await Promise.all([syncQueue.close(), batchQueue.close(), maintenanceQueue.close()]);
+        const pm = await postmart?.catch(() => null);
+        await pm?.close();
         await Promise.allSettled([connection.quit(), pool.end()]);
       })()),
   };

@@ -5,17 +5,23 @@ import { deepNfc, findNulPath } from './lib/text.ts';
 import auth from './plugins/auth.ts';
 import errors from './plugins/errors.ts';
 import infra from './plugins/infra.ts';
+import metrics from './plugins/metrics.ts';
 import postmart from './plugins/postmart.ts';
+import queueDashboard from './plugins/queue-dashboard.ts';
+import queues from './plugins/queues.ts';
 import swagger from './plugins/swagger.ts';
+import adminRoutes from './routes/admin/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import communeRoutes from './routes/communes/index.ts';
 import healthRoutes from './routes/health/index.ts';
+import listingRoutes from './routes/listings/index.ts';
 import postmartRoutes from './routes/postmart/index.ts';
 import productRoutes from './routes/products/index.ts';
 import sellerRoutes from './routes/sellers/index.ts';
 import userRoutes from './routes/users/index.ts';
 import { ErrorBody } from './schemas/common.ts';
 import { Commune } from './schemas/communes.ts';
+import { Listing } from './schemas/listings.ts';
 import { Product } from './schemas/products.ts';
 import { Seller } from './schemas/sellers.ts';
 import { User } from './schemas/users.ts';
@@ -28,9 +34,12 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(errors);
   await fastify.register(swagger);
   await fastify.register(auth);
+  await fastify.register(queues);
+  await fastify.register(queueDashboard);
+  await fastify.register(metrics);
   await fastify.register(postmart);
 
-  for (const schema of [ErrorBody, User, Seller, Product, Commune]) fastify.addSchema(schema);
+  for (const schema of [ErrorBody, User, Seller, Product, Commune, Listing]) fastify.addSchema(schema);
 
   // Text is stored NFC whatever form the client's keyboard produced (macOS and some Android IMEs send NFD).
   // NUL cannot be stored in PostgreSQL text, so it is refused here rather than failing in the database.
@@ -50,4 +59,6 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(productRoutes);
   await fastify.register(communeRoutes);
   await fastify.register(postmartRoutes);
+  await fastify.register(listingRoutes);
+  await fastify.register(adminRoutes);
 }

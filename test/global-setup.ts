@@ -48,7 +48,8 @@ export default async function setup(project: TestProject) {
     const redis = new Redis(redisUrl);
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}*`, 'COUNT', 1000);
+      // Files that need queues of their own use {dtpc-test-<run>-<file>}, so match the whole family.
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{dtpc-test-${run}*`, 'COUNT', 1000);
       if (keys.length) await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');

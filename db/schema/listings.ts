@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { products } from './products.ts';
 import { sellers } from './sellers.ts';
 
@@ -18,6 +18,11 @@ export const listingOutbox = pgTable(
     /** The product version the change produced; a sync of this version or later settles the row. */
     productVersion: integer('product_version').notNull(),
     reason: text('reason').notNull(),
+    /**
+     * `price_stock` when only the price or the stock changed: the relay sends those straight to the
+     * shop's batch push (≤ 50 products a call) instead of a sync job per product.
+     */
+    kind: text('kind', { enum: ['full', 'price_stock'] }).notNull().default('full'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
     enqueueCount: integer('enqueue_count').notNull().default(0),
@@ -49,8 +54,11 @@ export const productListings = pgTable(
     remoteVersion: integer('remote_version'),
     /** Our product version whose state Postmart now has. */
     syncedVersion: integer('synced_version'),
-    /** The contract-form payload last accepted by Postmart. */
+    /** The contract-form payload last accepted by Postmart (its price and stock: see the two columns below). */
     syncedPayload: jsonb('synced_payload'),
+    /** Price and stock Postmart has, pushed by the batch endpoints independently of the rest. */
+    syncedPriceVnd: bigint('synced_price_vnd', { mode: 'number' }),
+    syncedStock: integer('synced_stock'),
     lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
     lastErrorCode: text('last_error_code'),
     lastErrorMessage: text('last_error_message'),

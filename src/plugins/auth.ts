@@ -10,6 +10,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: verifies the bearer token and loads the principal; route plugins add it. */
     authenticate: (req: FastifyRequest) => Promise<void>;
+    /** The principal behind a raw token that did not come in the Authorization header (the queue dashboard's cookie). */
+    verifyToken: (token: string) => Promise<Principal>;
     signToken: (user: UserRow) => Promise<string>;
     /** Drops a user from this process's principal cache after their account changed. */
     forgetPrincipal: (userId: string) => void;
@@ -42,14 +44,7 @@ export default fp(
     app.decorateRequest('principal', null as unknown as Principal);
     app.decorate('signToken', async (user: UserRow) => app.jwt.sign({ sub: user.id, role: user.role }));
     app.decorate('forgetPrincipal', (id: string) => void cache.delete(id));
-    app.decorate('authenticate', async (req: FastifyRequest) => {
-      try {
-        await req.jwtVerify();
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        throw new AppError(code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED');
-      }
-      const id = req.user.sub;
+    const principalOf = async (id: unknown): Promise<Principal> => {
       // A token signed with our secret but not naming an account id (another issuer sharing the
       // secret, an older token format) is unauthenticated, not a database error.
       if (typeof id !== 'string' || !ACCOUNT_ID.test(id)) throw new AppError('UNAUTHENTICATED');
@@ -61,7 +56,25 @@ export default fp(
         cache.set(id, entry);
       }
       if (!entry.principal) throw new AppError('UNAUTHENTICATED');
-      req.principal = entry.principal;
+      return entry.principal;
+    };
+    app.decorate('authenticate', async (req: FastifyRequest) => {
+      try {
+        await req.jwtVerify();
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        throw new AppError(code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED');
+      }
+      req.principal = await principalOf(req.user.sub);
+    });
+    app.decorate('verifyToken', async (token: string) => {
+      let claims: { sub?: unknown };
+      try {
+        claims = app.jwt.verify(token); // the same secret and algorithm as authenticate
+      } catch (err) {
+        throw new AppError((err as { code?: string }).code === 'FAST_JWT_EXPIRED' ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED');
+      }
+      return principalOf(claims.sub);
     });
   },
   { name: 'auth', dependencies: ['infra'] },

@@ -24,6 +24,8 @@ export default fp(
           { name: 'products', description: "The farmers' catalog, stock ledger and CSV import" },
           { name: 'communes', description: 'Reference data: the 102 communes of Đồng Tháp after the 2025 reform' },
           { name: 'postmart', description: "Connecting a seller's Postmart shop" },
+          { name: 'listings', description: 'Postmart listing state per product' },
+          { name: 'admin', description: 'Operations: reconcile' },
           { name: 'ops', description: 'Health and readiness' },
         ],
       },

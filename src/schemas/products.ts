@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { LISTING_STATUSES } from '../../db/schema/listings.ts';
 import { CATEGORIES, CERTIFICATION_TYPES, PRODUCT_STATUSES, UNITS } from '../../db/schema/products.ts';
 import { CalendarDate, Cursor, Label, Limit, StringEnum, Timestamp, Uuid, Vnd, WardCode } from './common.ts';
 
@@ -95,6 +96,7 @@ export const Product = Type.Object(
     certifications: Type.Array(Certification),
     status: fields.status,
     version: Type.Integer(),
+    listingStatus: StringEnum(LISTING_STATUSES, { description: 'Where its Postmart listing stands (GET /v1/products/:id/listing for details)' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },

@@ -22,7 +22,8 @@ export type Principal = Readonly<{
  * A forbidden object answers 404 so its existence is not revealed; a forbidden action on a
  * visible object answers 403.
  */
-export type Resource = 'seller' | 'product' | 'user';
+/** `system`: operations on the connector itself (reconcile, queues). */
+export type Resource = 'seller' | 'product' | 'user' | 'system';
 export type Action = 'list' | 'read' | 'create' | 'update';
 
 function ownerSellerId(resource: Resource, obj: Record<string, unknown>): string | null {
@@ -54,6 +55,7 @@ export function canDo(p: Principal, resource: Resource, action: Action): boolean
       return action === 'read' || action === 'list';
     case 'seller_manager':
       // A manager edits their seller's details and catalog; creating sellers and accounts is an admin's job.
+      if (resource === 'system') return false;
       if (resource === 'user') return action === 'read';
       if (resource === 'seller') return action !== 'create';
       return true;
@@ -63,8 +65,8 @@ export function canDo(p: Principal, resource: Resource, action: Action): boolean
 }
 
 /** Throws 404 when the object is invisible, 403 when the action is not allowed on a visible one. */
-export function authorize(p: Principal, resource: Resource, action: Action, obj: Record<string, unknown> | null, thing = resource): void {
-  if (obj === null || !canSee(p, resource, obj)) throw notFound(thing);
+export function authorize(p: Principal, resource: Exclude<Resource, 'system'>, action: Action, obj: Record<string, unknown> | null): void {
+  if (obj === null || !canSee(p, resource, obj)) throw notFound(resource);
   if (!canDo(p, resource, action)) throw forbidden();
 }
 

@@ -1,4 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm';
+import type { ListingStatus } from '../../db/schema/listings.ts';
 import { products } from '../../db/schema/products.ts';
 import { stockMovements } from '../../db/schema/stock-movements.ts';
 import type { Db, Tx } from '../db.ts';
@@ -12,16 +13,25 @@ import type { ProductCreateInput, ProductPatchInput, ProductQueryInput, StockCha
 import { authorize, authorizeAction, sellerScope, type Principal } from './access.ts';
 import { diff, recordAudit, type Actor } from './audit.ts';
 import { isUniqueViolation } from './pg-errors.ts';
+import { recordListingChange } from './listing-outbox.ts';
+import { listingStatuses } from './listings.ts';
 import { runProductList } from './product-list-query.ts';
 import { checkProductRules } from './product-rules.ts';
 import { getSeller } from './sellers.ts';
 
 export type ProductRow = typeof products.$inferSelect;
-export type ProductView = Omit<ProductRow, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
+export type ProductView = Omit<ProductRow, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string; listingStatus: ListingStatus };
 
-export function toProductView(row: ProductRow): ProductView {
-  return withVnTimes(row);
+export function toProductView(row: ProductRow, listingStatus: ListingStatus = 'not_listed'): ProductView {
+  return { ...withVnTimes(row), listingStatus };
 }
+
+/** Product views with their current Postmart listing status. */
+async function viewsOf(db: Db, rows: ProductRow[]): Promise<ProductView[]> {
+  const statuses = await listingStatuses(db, rows.map((r) => r.id));
+  return rows.map((r) => toProductView(r, statuses.get(r.id)));
+}
+const viewOf = async (db: Db, row: ProductRow) => (await viewsOf(db, [row]))[0]!;
 
 const skuTaken = (sku: string) =>
   new AppError('CONFLICT', { detail: { vi: `người bán đã có sản phẩm mã ${sku}`, en: `the seller already has a product with SKU ${sku}` } }, 'sku');
@@ -35,7 +45,7 @@ async function loadProduct(db: Db | Tx, id: string, lock = false): Promise<Produ
 export async function getProduct(db: Db, p: Principal, id: string): Promise<ProductView> {
   const row = await loadProduct(db, id);
   authorize(p, 'product', 'read', row);
-  return toProductView(row!);
+  return viewOf(db, row!);
 }
 
 /**
@@ -55,7 +65,7 @@ export async function listProducts(db: Db, p: Principal, query: ProductQueryInpu
     limit: query.limit + 1,
   });
   const { page, nextCursor } = pageOf(rows, query.limit);
-  return { items: page.map(toProductView), nextCursor };
+  return { items: await viewsOf(db, page), nextCursor };
 }
 
 async function resolveSellerForCreate(db: Db, p: Principal, sellerId: string | undefined): Promise<string> {
@@ -108,6 +118,7 @@ export async function insertProduct(tx: Tx, actor: Actor, sellerId: string, inpu
     });
   }
   await recordAudit(tx, actor, 'product.create', { type: 'product', id: row!.id }, diff(null, row!));
+  await recordListingChange(tx, row!.id, row!.version, 'create');
   return row!;
 }
 
@@ -144,6 +155,9 @@ export async function applyProductPatch(tx: Tx, actor: Actor, current: ProductRo
     .where(eq(products.id, current.id))
     .returning();
   await recordAudit(tx, actor, action, { type: 'product', id: current.id }, diff(current, row!));
+  // Price alone travels by the batch endpoints; anything else needs the product's own sync.
+  const onlyPrice = Object.keys(changes).every((k) => k === 'priceVnd');
+  await recordListingChange(tx, current.id, row!.version, action, onlyPrice ? 'price_stock' : 'full');
   return row!;
 }
 
@@ -165,7 +179,7 @@ export async function updateProduct(
       if (ifMatch !== undefined && current.version !== ifMatch) throw new AppError('VERSION_CONFLICT', { current: current.version });
       return applyProductPatch(tx, actor, current, patch, 'product.update');
     });
-    return toProductView(row);
+    return await viewOf(db, row);
   } catch (err) {
     if (isUniqueViolation(err, 'products_seller_sku_uq')) throw skuTaken(patch.sku ?? '');
     throw err;
@@ -181,7 +195,7 @@ export async function archiveProduct(db: Db, p: Principal, actor: Actor, id: str
     if (!current) throw notFound('product');
     return applyProductPatch(tx, actor, current, { status: 'archived' }, 'product.archive');
   });
-  return toProductView(row);
+  return viewOf(db, row);
 }
 
 /** Sets or adjusts stock under a row lock and writes the ledger row in the same transaction. */
@@ -210,6 +224,7 @@ export async function setStockLocked(
     actorUserId: actor.userId,
   });
   await recordAudit(tx, actor, 'product.stock', { type: 'product', id: current.id }, { stock: { from: current.stock, to: target } });
+  await recordListingChange(tx, current.id, row!.version, 'stock', 'price_stock');
   return row!;
 }
 
@@ -228,7 +243,7 @@ export async function changeStock(db: Db, p: Principal, actor: Actor, id: string
     if (!current) throw notFound('product');
     return setStockLocked(tx, actor, current, change, change.set !== undefined ? 'set' : 'adjust');
   });
-  return toProductView(row);
+  return viewOf(db, row);
 }
 
 export { loadProduct };

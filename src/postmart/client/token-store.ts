@@ -1,7 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { postmartShops } from '../../../db/schema/postmart.ts';
 import type { Db } from '../../db.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
+import { recordSellerListingChange } from '../../services/listing-outbox.ts';
 import { PostmartError } from './errors.ts';
 
 export type TokenPairIn = { access_token: string; refresh_token: string; expires_in: number; refresh_expires_in?: number | undefined };
@@ -43,14 +44,23 @@ export class TokenStore {
       disconnectReason: null,
       updatedAt: new Date(now),
     };
-    await this.db.insert(postmartShops).values({ sellerId, ...values }).onConflictDoUpdate({ target: postmartShops.sellerId, set: values });
+    await this.db.transaction(async (tx) => {
+      await tx.insert(postmartShops).values({ sellerId, ...values }).onConflictDoUpdate({ target: postmartShops.sellerId, set: values });
+      // A (re)connected shop: every product of the seller is examined and listed where sellable.
+      await recordSellerListingChange(tx, sellerId, 'shop-connected');
+    });
   }
 
+  /** The shop must re-authorize; its listings are re-examined (they show the shop is disconnected). */
   async markDisconnected(shopId: string, reason: string): Promise<void> {
-    await this.db
-      .update(postmartShops)
-      .set({ status: 'disconnected', disconnectedAt: new Date(), disconnectReason: reason, accessTokenEnc: null, refreshTokenEnc: null, updatedAt: new Date() })
-      .where(eq(postmartShops.shopId, shopId));
+    await this.db.transaction(async (tx) => {
+      const rows = await tx
+        .update(postmartShops)
+        .set({ status: 'disconnected', disconnectedAt: new Date(), disconnectReason: reason, accessTokenEnc: null, refreshTokenEnc: null, updatedAt: new Date() })
+        .where(and(eq(postmartShops.shopId, shopId), eq(postmartShops.status, 'connected')))
+        .returning({ sellerId: postmartShops.sellerId });
+      for (const r of rows) await recordSellerListingChange(tx, r.sellerId, 'shop-disconnected');
+    });
   }
 
   /** A valid access token for the shop, refreshing it first when it is about to expire. */

@@ -1,0 +1,29 @@
+import type { Job } from 'bullmq';
+import type { Db } from '../src/db.ts';
+import { recordTimeDependentChanges } from '../src/services/listing-outbox.ts';
+import type { OutboxRelay } from './outbox-relay.ts';
+import type { MaintenanceJob } from './queues.ts';
+
+export type MaintenanceDeps = { db: Db; relay: OutboxRelay; reconcile: (sellerId?: string) => Promise<unknown> };
+
+/** maintenance processor: the outbox sweeper, the daily sellable rules and reconcile. */
+export async function processMaintenance(job: Pick<Job<MaintenanceJob>, 'data'>, deps: MaintenanceDeps) {
+  switch (job.data.task) {
+    case 'sweep-outbox':
+      return { redriven: await deps.relay.sweep() };
+    case 'apply-sellable-rules':
+      return { examined: await recordTimeDependentChanges(deps.db) };
+    case 'reconcile':
+      return deps.reconcile(job.data.sellerId);
+  }
+}
+
+/**
+ * Schedules registered by id: every replica upserts the same schedulers, so each runs once, not
+ * once per replica. Times are Vietnam's (a harvest window closes at local midnight).
+ */
+export const SCHEDULES = [
+  { id: 'sweep-outbox', repeat: { every: 15_000 }, data: { task: 'sweep-outbox' as const } },
+  { id: 'apply-sellable-rules', repeat: { pattern: '5 0 * * *', tz: 'Asia/Ho_Chi_Minh' }, data: { task: 'apply-sellable-rules' as const } },
+  { id: 'reconcile', repeat: { pattern: '30 2 * * *', tz: 'Asia/Ho_Chi_Minh' }, data: { task: 'reconcile' as const } },
+];

@@ -1,0 +1,131 @@
+import type { Job, Queue, Worker } from 'bullmq';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The process's Prometheus metrics, shared by the API (which serves them at GET /metrics, see
+ * src/plugins/metrics.ts) and the workers (which observe job durations and failures here).
+ *
+ * With ROLES=all, API and workers run in one process and share this registry, so /metrics shows
+ * everything. In a scaled deployment each process has its own registry: the queue gauges are
+ * right from any API replica (they are read from Redis at scrape time), but durations and failures
+ * are only counted by the worker replica that ran the job, so worker replicas would need their own
+ * scrape endpoint (a small METRICS_PORT listener serving `registry`), not built yet.
+ */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+/** BullMQ 6 keeps jobs of a paused queue in `waiting` (there is no paused list); pausing is bullmq_queue_paused. */
+export const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
+
+type QueueSnapshot = { queue: string; counts: Record<string, number> | null; paused: boolean | null };
+
+const tracked = new Set<Queue>();
+let snapshot: { at: number; value: Promise<QueueSnapshot[]> } | null = null;
+const READ_TIMEOUT_MS = 2000;
+
+/**
+ * Reads every tracked queue once per scrape (the gauges below are collected in parallel and share
+ * one read; scrapes less than a second apart share it too). A queue that cannot be read reports
+ * bullmq_queue_up 0 and no counts, instead of failing the whole scrape.
+ */
+function queueSnapshot(): Promise<QueueSnapshot[]> {
+  if (!snapshot || Date.now() - snapshot.at > 1000) {
+    const read = async (q: Queue): Promise<QueueSnapshot> => {
+      let timer: NodeJS.Timeout | undefined;
+      // A queue whose connection has never been ready waits for it instead of failing, so a
+      // scrape while Redis is down since start would hang without this bound.
+      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), READ_TIMEOUT_MS)));
+      try {
+        const [counts, paused] = await Promise.race([Promise.all([q.getJobCounts(...JOB_STATES), q.isPaused()]), timeout]);
+        return { queue: q.name, counts, paused };
+      } catch {
+        return { queue: q.name, counts: null, paused: null };
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    snapshot = { at: Date.now(), value: Promise.all([...tracked].map(read)) };
+  }
+  return snapshot.value;
+}
+
+new Gauge({
+  name: 'bullmq_queue_jobs',
+  help: 'Jobs in each BullMQ queue by state, read from Redis at scrape time',
+  labelNames: ['queue', 'state'] as const,
+  registers: [registry],
+  async collect() {
+    this.reset();
+    for (const { queue, counts } of await queueSnapshot()) {
+      if (counts) for (const state of JOB_STATES) this.set({ queue, state }, counts[state] ?? 0);
+    }
+  },
+});
+
+new Gauge({
+  name: 'bullmq_queue_paused',
+  help: '1 while the BullMQ queue is paused',
+  labelNames: ['queue'] as const,
+  registers: [registry],
+  async collect() {
+    this.reset();
+    for (const { queue, paused } of await queueSnapshot()) if (paused !== null) this.set({ queue }, paused ? 1 : 0);
+  },
+});
+
+new Gauge({
+  name: 'bullmq_queue_up',
+  help: '1 if the queue could be read from Redis during this scrape, 0 if not',
+  labelNames: ['queue'] as const,
+  registers: [registry],
+  async collect() {
+    this.reset();
+    for (const { queue, counts } of await queueSnapshot()) this.set({ queue }, counts ? 1 : 0);
+  },
+});
+
+export const jobDuration = new Histogram({
+  name: 'bullmq_job_duration_seconds',
+  help: 'Processing time of BullMQ jobs (finishedOn - processedOn), by queue and outcome (completed, failed)',
+  labelNames: ['queue', 'outcome'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  registers: [registry],
+});
+
+export const jobFailures = new Counter({
+  name: 'bullmq_jobs_failed_total',
+  help: 'Failed attempts of BullMQ jobs by queue; final="false" will be retried, final="true" has moved to failed',
+  labelNames: ['queue', 'final'] as const,
+  registers: [registry],
+});
+
+/** Reports these queues' job counts on every scrape until the returned function is called. */
+export function trackQueues(queues: readonly Queue[]): () => void {
+  for (const q of queues) tracked.add(q);
+  snapshot = null;
+  return () => {
+    for (const q of queues) tracked.delete(q);
+    snapshot = null;
+  };
+}
+
+function seconds(job: Job, end: number | undefined): number | null {
+  return job.processedOn && end ? Math.max(0, end - job.processedOn) / 1000 : null;
+}
+
+/** Counts a worker's job durations and failures; call once per Worker (jobs/worker.ts does). */
+export function observeWorker(worker: Worker): void {
+  const queue = worker.name;
+  worker.on('completed', (job) => {
+    const s = seconds(job, job.finishedOn);
+    if (s !== null) jobDuration.observe({ queue, outcome: 'completed' }, s);
+  });
+  worker.on('failed', (job) => {
+    // BullMQ sets finishedOn only when the job moves to failed for good, not when it will be
+    // retried (Job#moveToFailed); a job lost to stalling arrives without a Job at all.
+    const final = !job || Boolean(job.finishedOn);
+    jobFailures.inc({ queue, final: String(final) });
+    const s = job ? seconds(job, job.finishedOn ?? Date.now()) : null;
+    if (s !== null) jobDuration.observe({ queue, outcome: 'failed' }, s);
+  });
+}

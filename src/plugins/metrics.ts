@@ -1,0 +1,32 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import fp from 'fastify-plugin';
+import { AppError } from '../errors.ts';
+import { registry, trackQueues } from '../metrics/registry.ts';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * GET /metrics in the Prometheus text format: process metrics, the queues' job counts (read at
+ * scrape time) and, when workers run in this process, job durations and failures
+ * (src/metrics/registry.ts). With METRICS_TOKEN set, scrapers must send it as a bearer token;
+ * unset, the endpoint is open (bind the API to a private network or set the token).
+ * Not part of the API contract, so hidden from OpenAPI.
+ */
+export default fp(
+  async (app) => {
+    const expected = app.config.metricsToken ? digest(app.config.metricsToken) : null;
+    const untrack = trackQueues(app.queues.list);
+    app.addHook('onClose', async () => untrack());
+
+    app.get('/metrics', { logLevel: 'warn', schema: { hide: true } }, async (req, reply) => {
+      if (expected) {
+        const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+        // Compared as fixed-length digests, in constant time.
+        if (!given || !timingSafeEqual(digest(given), expected)) throw new AppError('UNAUTHENTICATED');
+      }
+      const body = await registry.metrics();
+      return reply.header('cache-control', 'no-store').type(registry.contentType).send(body);
+    });
+  },
+  { name: 'metrics', dependencies: ['queues', 'errors'] },
+);

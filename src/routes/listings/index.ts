@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { errorResponses, IdParams } from '../../schemas/common.ts';
+import { getListing, resyncListing } from '../../services/listings.ts';
+import { actorOf, secured } from '../docs.ts';
+
+const listings: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', app.authenticate);
+
+  app.get(
+    '/v1/products/:id/listing',
+    {
+      schema: {
+        tags: ['listings'],
+        summary: "Where the product's Postmart listing stands, and why it failed",
+        ...secured('admin, provincial_staff, seller_manager (own seller; others answer 404)'),
+        params: IdParams,
+        response: { 200: Type.Ref('Listing'), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (req) => getListing(app.db, req.principal, req.params.id),
+  );
+
+  app.post(
+    '/v1/products/:id/listing/resync',
+    {
+      schema: {
+        tags: ['listings'],
+        summary: 'Send the whole product to Postmart again',
+        ...secured('admin, seller_manager (own seller)', 'Queues a sync that re-sends every field, the price and the stock, whatever Postmart is believed to have.'),
+        params: IdParams,
+        response: { 202: Type.Ref('Listing'), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => reply.status(202).send(await resyncListing(app.db, req.principal, actorOf(req), req.params.id)),
+  );
+};
+export default listings;

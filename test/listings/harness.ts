@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { pino } from 'pino';
+import { request } from 'undici';
+import { expect, inject } from 'vitest';
+import { ensureDatabase, runMigrations } from '../../db/migrate.ts';
+import { runSandboxMigrations } from '../../db/sandbox/migrate.ts';
+import { seedReference } from '../../db/seed/reference.ts';
+import { startWorkers, type Workers } from '../../jobs/worker.ts';
+import { createDb } from '../../src/db.ts';
+import type { RuntimeConfigPatch } from '../../src/postmart/sandbox/config.ts';
+import { startSandbox, type RunningSandbox } from '../../src/postmart/sandbox/server.ts';
+import { bearer, buildTestApp, makeSeller, makeUser, testConfig, type TestUser } from '../helpers.ts';
+
+/**
+ * A whole listing-sync world for one test file: its own database (the outbox relay drains every
+ * outbox row it can see, so sharing the run's database would sync other files' products), the
+ * Postmart sandbox on that database, the API, the workers on a queue prefix of their own, and a
+ * seller whose shop is connected through the real OAuth flow.
+ */
+export type World = {
+  url: string;
+  app: FastifyInstance;
+  sandbox: RunningSandbox;
+  /** In-process workers, unless the test runs its own worker processes. */
+  workers: Workers | null;
+  /** The environment the app was built with, for worker processes the test starts itself. */
+  env: Record<string, string>;
+  admin: TestUser;
+  partnerId: string;
+  control: <T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => Promise<T>;
+  connectSeller: () => Promise<{ sellerId: string; shopId: string; manager: TestUser }>;
+  close: () => Promise<void>;
+};
+
+export async function startWorld(sandboxConfig: RuntimeConfigPatch = {}, env: Record<string, string> = {}, opts: { inProcessWorkers?: boolean } = {}): Promise<World> {
+  const run = randomBytes(3).toString('hex');
+  const u = new URL(inject('databaseUrl'));
+  u.pathname = `${u.pathname}_ls_${run}`;
+  const url = u.toString();
+  await ensureDatabase(url);
+  await runMigrations(url);
+  await runSandboxMigrations(url);
+  const ref = createDb(url, 1);
+  await seedReference(ref.db);
+  await ref.pool.end();
+
+  const sandbox = await startSandbox({
+    databaseUrl: url,
+    port: 0,
+    log: false,
+    pollIntervalMs: 50,
+    config: { review_delay_ms: 60_000, order_visibility_delay_ms: 0, rate_limit: { per_second: 10_000, burst: 10_000 }, webhook_retry_factor: 0.001, ...sandboxConfig },
+  });
+  const control = async <T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> => {
+    const res = await request(`${sandbox.url}/sandbox${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.body.text();
+    if (res.statusCode >= 300) throw new Error(`${method} /sandbox${path} → ${res.statusCode}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  const { partner_id: partnerId, partner_key: partnerKey } = await control('POST', '/partners', { name: 'Connector under test' });
+  const prefix = inject('queuePrefix').replace(/\}$/, `-ls${run}}`);
+  const overrides = {
+    DATABASE_URL: url,
+    QUEUE_PREFIX: prefix,
+    POSTMART_BASE_URL: `${sandbox.url}/api/v1`,
+    POSTMART_PARTNER_ID: partnerId,
+    POSTMART_PARTNER_KEY: partnerKey,
+    POSTMART_RATE_PER_SECOND: '1000',
+    POSTMART_RATE_BURST: '1000',
+    ...env,
+  };
+  const app = await buildTestApp(overrides);
+  const workers = opts.inProcessWorkers === false ? null : await startWorkers(testConfig(overrides), pino({ level: process.env.TEST_WORKER_LOG ?? 'silent' }));
+  const admin = await makeUser(app, 'admin');
+
+  const connectSeller = async () => {
+    const seller = await makeSeller(app);
+    await control('POST', '/shops', { partner_id: partnerId, name: seller.name });
+    const start = await app.inject({ method: 'POST', url: `/v1/sellers/${seller.id}/postmart/connect`, headers: bearer(admin) });
+    // Under injected faults the browser's authorize GET may fail; a person would simply try again.
+    let back: URL | null = null;
+    for (let attempt = 0; attempt < 20 && !back; attempt++) {
+      const redirect = await request(start.json().authorizeUrl, { method: 'GET' }).catch(() => null);
+      if (!redirect) continue;
+      await redirect.body.dump();
+      if (redirect.statusCode === 302) back = new URL(String(redirect.headers.location));
+    }
+    if (!back) throw new Error('authorize never redirected');
+    const done = await app.inject({ url: `${back.pathname}${back.search}` });
+    expect(done.statusCode).toBe(200);
+    const manager = await makeUser(app, 'seller_manager', { sellerId: seller.id });
+    return { sellerId: seller.id, shopId: done.json().shopId as string, manager };
+  };
+
+  return {
+    url,
+    app,
+    sandbox,
+    workers,
+    env: overrides,
+    admin,
+    partnerId,
+    control,
+    connectSeller,
+    close: async () => {
+      await workers?.close();
+      await app.close();
+      await sandbox.close();
+      const admin = new URL(url);
+      const name = admin.pathname.slice(1);
+      admin.pathname = '/postgres';
+      const client = new pg.Client({ connectionString: admin.toString() });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** Waits for a condition that background work will make true (polling the observable outcome). */
+export async function eventually<T>(probe: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 50));
+    last = await probe();
+  }
+  return last;
+}
