@@ -26,7 +26,8 @@ export default fp(
     app.decorate('pool', pool);
     app.decorate('redis', redis);
     app.addHook('onClose', async () => {
-      await Promise.allSettled([redis.quit(), pool.end()]);
+      // quit() is refused while Redis has been unreachable; disconnect() then stops the reconnect loop.
+      await Promise.allSettled([redis.quit().catch(() => redis.disconnect()), pool.end()]);
     });
   },
   { name: 'infra' },
