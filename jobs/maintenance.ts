@@ -4,13 +4,13 @@ import { recordTimeDependentChanges } from '../src/services/listing-outbox.ts';
 import type { OutboxRelay } from './outbox-relay.ts';
 import type { MaintenanceJob } from './queues.ts';
 
-export type MaintenanceDeps = { db: Db; relay: OutboxRelay; reconcile: (sellerId?: string) => Promise<unknown> };
+export type MaintenanceDeps = { db: Db; relay: OutboxRelay; reconcile: (sellerId?: string) => Promise<unknown>; sweepWebhooks: () => Promise<number> };
 
 /** maintenance processor: the outbox sweeper, the daily sellable rules and reconcile. */
 export async function processMaintenance(job: Pick<Job<MaintenanceJob>, 'data'>, deps: MaintenanceDeps) {
   switch (job.data.task) {
     case 'sweep-outbox':
-      return { redriven: await deps.relay.sweep() };
+      return { redriven: await deps.relay.sweep(), webhooks: await deps.sweepWebhooks() };
     case 'apply-sellable-rules':
       return { examined: await recordTimeDependentChanges(deps.db) };
     case 'reconcile':

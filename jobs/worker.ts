@@ -11,8 +11,10 @@ import { enqueueBatch } from './enqueue.ts';
 import { processListingBatch } from './listing-batch.ts';
 import { processListingSync } from './listing-sync.ts';
 import { processMaintenance, SCHEDULES } from './maintenance.ts';
-import { OutboxRelay } from './outbox-relay.ts';
-import { DEFAULT_JOB_OPTIONS, QUEUES, type ListingBatchJob, type ListingSyncJob, type MaintenanceJob } from './queues.ts';
+import { processWebhookJob } from './webhooks.ts';
+import { staleWebhooks } from '../src/services/webhooks.ts';
+import { OutboxRelay, STALE_AFTER_MS } from './outbox-relay.ts';
+import { DEFAULT_JOB_OPTIONS, QUEUES, type ListingBatchJob, type ListingSyncJob, type MaintenanceJob, type WebhookJob } from './queues.ts';
 import { checkRedisForBullmq } from './redis-check.ts';
 
 export type Workers = { close: () => Promise<void>; relay: OutboxRelay };
@@ -36,6 +38,7 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
   const syncQueue = new Queue<ListingSyncJob>(QUEUES.listingSync, queueOpts);
   const batchQueue = new Queue<ListingBatchJob>(QUEUES.listingBatch, queueOpts);
   const maintenanceQueue = new Queue<MaintenanceJob>(QUEUES.maintenance, queueOpts);
+  const webhookQueue = new Queue<WebhookJob>(QUEUES.webhooks, queueOpts);
 
   let postmart: Promise<Postmart | null> | null = null;
   const deps: ListingDeps = {
@@ -55,13 +58,20 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
       await enqueueBatch(batchQueue, sellerId, shopId, full);
     },
   };
+  const sweepWebhooks = async () => {
+    const stale = await staleWebhooks(db, STALE_AFTER_MS, 500);
+    // A fresh job id: the lost job may still exist as failed or completed under the old one.
+    for (const w of stale) await webhookQueue.add('event', { eventId: w.eventId }, { jobId: `wh-${w.eventId}-${Date.now()}` });
+    return stale.length;
+  };
   const relay = new OutboxRelay({ db, pool, queue: syncQueue, requestBatch: deps.requestBatch, log });
 
   const workerOpts = { connection, prefix: config.queuePrefix };
   const workers: Worker[] = [
     new Worker<ListingSyncJob>(QUEUES.listingSync, (job) => processListingSync(job, deps), { ...workerOpts, concurrency: syncConcurrency }),
     new Worker<ListingBatchJob>(QUEUES.listingBatch, (job) => processListingBatch(job, deps), { ...workerOpts, concurrency: batchConcurrency }),
-    new Worker<MaintenanceJob>(QUEUES.maintenance, (job) => processMaintenance(job, { db, relay, reconcile: (sellerId) => reconcile(deps, sellerId) }), {
+    new Worker<WebhookJob>(QUEUES.webhooks, (job) => processWebhookJob(job, deps), { ...workerOpts, concurrency: 4 }),
+    new Worker<MaintenanceJob>(QUEUES.maintenance, (job) => processMaintenance(job, { db, relay, reconcile: (sellerId) => reconcile(deps, sellerId), sweepWebhooks }), {
       ...workerOpts,
       concurrency: 1,
     }),
@@ -82,7 +92,7 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
       (closed ??= (async () => {
         await relay.stop();
         await Promise.all(workers.map((w) => w.close()));
-        await Promise.all([syncQueue.close(), batchQueue.close(), maintenanceQueue.close()]);
+        await Promise.all([syncQueue.close(), batchQueue.close(), maintenanceQueue.close(), webhookQueue.close()]);
         const pm = await postmart?.catch(() => null);
         await pm?.close();
         await Promise.allSettled([connection.quit(), pool.end()]);

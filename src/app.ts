@@ -19,6 +19,7 @@ import postmartRoutes from './routes/postmart/index.ts';
 import productRoutes from './routes/products/index.ts';
 import sellerRoutes from './routes/sellers/index.ts';
 import userRoutes from './routes/users/index.ts';
+import webhookRoutes from './routes/webhooks/index.ts';
 import { ErrorBody } from './schemas/common.ts';
 import { Commune } from './schemas/communes.ts';
 import { Listing } from './schemas/listings.ts';
@@ -61,4 +62,5 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(postmartRoutes);
   await fastify.register(listingRoutes);
   await fastify.register(adminRoutes);
+  await fastify.register(webhookRoutes);
 }

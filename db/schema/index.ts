@@ -6,3 +6,4 @@ export * from './stock-movements.ts';
 export * from './audit-log.ts';
 export * from './postmart.ts';
 export * from './listings.ts';
+export * from './webhooks.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { products } from './products.ts';
 import { sellers } from './sellers.ts';
 
@@ -65,6 +65,10 @@ export const productListings = pgTable(
     lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
     rejectReason: text('reject_reason'),
     attempts: integer('attempts').notNull().default(0),
+    /** Bumped when the listing is deleted on Postmart, so a later listing is a new creation (its own idempotency key). */
+    generation: integer('generation').notNull().default(0),
+    /** The seller asked to remove the listing from Postmart (DELETE /v1/products/:id/listing). */
+    deleteRequested: boolean('delete_requested').notNull().default(false),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('product_listings_status_idx').on(t.status), index('product_listings_shop_idx').on(t.shopId)],

@@ -16,7 +16,17 @@ export default fp(
             'messages in Vietnamese (send `Accept-Language: en` for English). Money is integer VND; instants are ISO 8601 in ' +
             'Asia/Ho_Chi_Minh (+07:00). A forbidden object answers 404; a forbidden action on a visible object answers 403.',
         },
-        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+            postmartSignature: {
+              type: 'apiKey',
+              in: 'header',
+              name: 'X-PM-Signature',
+              description: 'hex(HMAC-SHA256(partner_key, callback_url|X-PM-Timestamp|raw_body)), timestamp within ±300 s (docs/postmart-api.md#webhooks)',
+            },
+          },
+        },
         tags: [
           { name: 'auth', description: 'Log in, who am I' },
           { name: 'users', description: 'Accounts and roles (admin)' },

@@ -23,7 +23,7 @@ export type ListingDeps = {
   now?: () => Date;
 };
 
-export type SyncOutcome = 'noop' | 'created' | 'updated' | 'unlisted' | 'relisted' | 'waiting_for_shop';
+export type SyncOutcome = 'noop' | 'created' | 'updated' | 'unlisted' | 'relisted' | 'deleted' | 'waiting_for_shop';
 
 /** Maps Postmart's product status to our listing status (postmart-api.md#products). */
 export function listingStatusOf(remote: string): ListingStatus {
@@ -118,6 +118,32 @@ export async function syncProduct(deps: ListingDeps, productId: string, opts: { 
     }
     const shopId = shop!.shopId!;
 
+    if (listing?.deleteRequested) {
+      if (listing.postmartProductId) {
+        const pm = await deps.postmart();
+        await pm.client.deleteProduct(shopId, listing.postmartProductId, `delete:${productId}:g${listing.generation}`);
+      }
+      // A later listing of this product is a new creation, with an idempotency key of its own.
+      await saveListing(db, productId, product.sellerId, {
+        status: 'not_listed',
+        postmartProductId: null,
+        remoteVersion: null,
+        syncedVersion: product.version,
+        syncedPayload: null,
+        syncedPriceVnd: null,
+        syncedStock: null,
+        deleteRequested: false,
+        generation: listing.generation + 1,
+        lastSyncedAt: new Date(),
+        lastErrorCode: null,
+        lastErrorMessage: null,
+        lastErrorAt: null,
+        attempts: 0,
+      });
+      await settleOutbox(db, productId, product.version);
+      return 'deleted';
+    }
+
     const upToDate =
       !opts.force &&
       listing &&
@@ -149,7 +175,7 @@ export async function syncProduct(deps: ListingDeps, productId: string, opts: { 
         await settleOutbox(db, productId, product.version);
         return 'noop';
       }
-      const created = await createOrAdopt(pm, shopId, productId, payload);
+      const created = await createOrAdopt(pm, shopId, `${productId}:g${listing?.generation ?? 0}`, payload);
       postmartProductId = created.product_id;
       remoteVersion = created.version;
       status = listingStatusOf(created.status);
@@ -234,10 +260,10 @@ function patchFields(pm: Postmart, shopId: string, id: string, fields: Partial<P
  * Creates the listing, or adopts the one Postmart already has for this seller SKU (a create whose
  * answer was lost, or a listing made by hand): never a second listing for one SKU.
  */
-async function createOrAdopt(pm: Postmart, shopId: string, productId: string, payload: ProductPayload) {
+async function createOrAdopt(pm: Postmart, shopId: string, creationKey: string, payload: ProductPayload) {
   const sku = payload.skus[0]!;
   try {
-    const created = await pm.client.createProduct(shopId, payload, `create:${productId}`);
+    const created = await pm.client.createProduct(shopId, payload, `create:${creationKey}`);
     return { ...created, price: sku.price, stock: sku.stock, adopted: false };
   } catch (err) {
     if (!(err instanceof PostmartError && (err.code === 'DUPLICATE_SELLER_SKU' || err.code === 'IDEMPOTENCY_KEY_REUSED'))) throw err;

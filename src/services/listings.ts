@@ -2,6 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { productListings, type ListingStatus } from '../../db/schema/listings.ts';
 import { postmartShops } from '../../db/schema/postmart.ts';
 import type { Db } from '../db.ts';
+import { AppError } from '../errors.ts';
 import { toVnIso, vnToday } from '../lib/time.ts';
 import { authorize, type Principal } from './access.ts';
 import { recordAudit, type Actor } from './audit.ts';
@@ -65,6 +66,27 @@ export async function resyncListing(db: Db, p: Principal, actor: Actor, productI
       .where(eq(productListings.productId, productId));
     await recordListingChange(tx, productId, product!.version, 'resync');
     await recordAudit(tx, actor, 'listing.resync', { type: 'product', id: productId }, {});
+  });
+  return getListing(db, p, productId);
+}
+
+/**
+ * Removes the product's listing from Postmart (status DELETED there), through the sync job like
+ * any change. Only for a product that is not active: an active one would simply be listed again.
+ */
+export async function requestListingDelete(db: Db, p: Principal, actor: Actor, productId: string): Promise<ListingView> {
+  const product = await loadProduct(db, productId);
+  authorize(p, 'product', 'update', product);
+  if (product!.status === 'active') {
+    throw new AppError('CONFLICT', { detail: { vi: 'sản phẩm đang bán; hãy lưu trữ (archive) trước khi gỡ khỏi Postmart', en: 'the product is active; archive it before removing its listing' } }, 'status');
+  }
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(productListings)
+      .values({ productId, sellerId: product!.sellerId, deleteRequested: true })
+      .onConflictDoUpdate({ target: productListings.productId, set: { deleteRequested: true, updatedAt: new Date() } });
+    await recordListingChange(tx, productId, product!.version, 'delete-listing');
+    await recordAudit(tx, actor, 'listing.delete', { type: 'product', id: productId }, {});
   });
   return getListing(db, p, productId);
 }

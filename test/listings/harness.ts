@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -65,7 +68,11 @@ export async function startWorld(sandboxConfig: RuntimeConfigPatch = {}, env: Re
   };
   const { partner_id: partnerId, partner_key: partnerKey } = await control('POST', '/partners', { name: 'Connector under test' });
   const prefix = inject('queuePrefix').replace(/\}$/, `-ls${run}}`);
+  // The API listens for real, so the sandbox can deliver webhooks to it.
+  const port = await freePort();
   const overrides = {
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATABASE_URL: url,
     QUEUE_PREFIX: prefix,
     POSTMART_BASE_URL: `${sandbox.url}/api/v1`,
@@ -76,6 +83,8 @@ export async function startWorld(sandboxConfig: RuntimeConfigPatch = {}, env: Re
     ...env,
   };
   const app = await buildTestApp(overrides);
+  await app.listen({ host: '127.0.0.1', port });
+  await control('PUT', `/partners/${partnerId}/webhook`, { url: `http://127.0.0.1:${port}/v1/webhooks/postmart` });
   const workers = opts.inProcessWorkers === false ? null : await startWorkers(testConfig(overrides), pino({ level: process.env.TEST_WORKER_LOG ?? 'silent' }));
   const admin = await makeUser(app, 'admin');
 
@@ -121,6 +130,15 @@ export async function startWorld(sandboxConfig: RuntimeConfigPatch = {}, env: Re
       await client.end();
     },
   };
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
 }
 
 /** Waits for a condition that background work will make true (polling the observable outcome). */

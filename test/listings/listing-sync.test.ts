@@ -145,7 +145,35 @@ describe('listing sync: sellable rules', () => {
   });
 });
 
+describe('listing sync: delete', () => {
+  it('deletes the listing of an archived product on Postmart, and lists it anew when it is active again', async () => {
+    const { product, remoteId } = await createListed();
+    const refused = await world.app.inject({ method: 'DELETE', url: `/v1/products/${product.id}/listing`, headers: bearer(seller.manager) });
+    expect(refused.statusCode).toBe(409);
+    await world.app.inject({ method: 'DELETE', url: `/v1/products/${product.id}`, headers: bearer(seller.manager) });
+    const accepted = await world.app.inject({ method: 'DELETE', url: `/v1/products/${product.id}/listing`, headers: bearer(seller.manager) });
+    expect(accepted.statusCode).toBe(202);
+    const gone = await eventually(() => listingOf(product.id), (l) => l.status === 'not_listed' && l.postmartProductId === null);
+    expect(gone.lastError).toBeNull();
+    const all = (await world.control<{ products: RemoteProduct[] }>('GET', `/shops/${seller.shopId}/products`)).products;
+    expect(all.find((p) => p.product_id === remoteId)!.status).toBe('DELETED');
+    await patch(product.id, { status: 'active' });
+    const [again] = await eventually(() => remoteBySku(product.sku), (r) => r.length === 1);
+    expect(again!.product_id).not.toBe(remoteId);
+  });
+});
+
 describe('listing sync: review results and reconcile', () => {
+  it('takes the review result from the product.review_result webhook, with the reason of a rejection', async () => {
+    const res = await world.app.inject({ method: 'POST', url: '/v1/products', headers: bearer(seller.manager), payload: productBody({ status: 'active', images: ['https://example.org/w.jpg'] }) });
+    const product = res.json();
+    const [remote] = await eventually(() => remoteBySku(product.sku), (r) => r.length === 1);
+    await eventually(() => listingOf(product.id), (l) => l.status === 'pending');
+    await world.control('POST', `/products/${remote!.product_id}/review`, { result: 'REJECT', reason: 'Thiếu giấy chứng nhận VietGAP' });
+    const listing = await eventually(() => listingOf(product.id), (l) => l.status === 'rejected');
+    expect(listing.rejectReason).toBe('Thiếu giấy chứng nhận VietGAP');
+  });
+
   it('shows the reason when Postmart rejects the listing (found by reconcile)', async () => {
     const res = await world.app.inject({ method: 'POST', url: '/v1/products', headers: bearer(seller.manager), payload: productBody({ status: 'active', images: ['https://example.org/r.jpg'] }) });
     const product = res.json();

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
-import { getListing, resyncListing } from '../../services/listings.ts';
+import { getListing, requestListingDelete, resyncListing } from '../../services/listings.ts';
 import { actorOf, secured } from '../docs.ts';
 
 const listings: FastifyPluginAsyncTypebox = async (app) => {
@@ -33,6 +33,20 @@ const listings: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => reply.status(202).send(await resyncListing(app.db, req.principal, actorOf(req), req.params.id)),
+  );
+
+  app.delete(
+    '/v1/products/:id/listing',
+    {
+      schema: {
+        tags: ['listings'],
+        summary: "Remove the product's listing from Postmart",
+        ...secured('admin, seller_manager (own seller)', 'Only for a product that is not active (409 otherwise). Done by the sync job; the listing becomes `not_listed`.'),
+        params: IdParams,
+        response: { 202: Type.Ref('Listing'), ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => reply.status(202).send(await requestListingDelete(app.db, req.principal, actorOf(req), req.params.id)),
   );
 };
 export default listings;

@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { AppError } from '../../errors.ts';
+import { WEBHOOK_PATH } from '../../postmart/demo-connect.ts';
+import { errorResponses } from '../../schemas/common.ts';
+import { recordWebhook, verifyWebhook } from '../../services/webhooks.ts';
+
+/** postmart-api.md#webhooks: payloads are thin; anything near this size is not a Postmart event. */
+const MAX_BODY = 64 * 1024;
+
+const webhooks: FastifyPluginAsyncTypebox = async (app) => {
+  // The signature covers the raw bytes, so this route keeps them instead of parsing JSON first.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BODY }, (_req, body, done) => done(null, body));
+
+  app.post(
+    WEBHOOK_PATH,
+    {
+      schema: {
+        tags: ['postmart'],
+        summary: 'Receives Postmart webhooks',
+        security: [{ postmartSignature: [] }],
+        description:
+          '**Roles:** Postmart (authenticated by X-PM-Signature over the raw body, timestamp within ±300 s). ' +
+          'Stores each event once (a duplicate event_id is acknowledged and ignored), answers at once and leaves the work to a job.',
+        response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean() }), ...errorResponses(400, 401, 413, 415, 503) },
+      },
+    },
+    async (req) => {
+      const pm = await app.postmart();
+      const header = (name: string) => {
+        const v = req.headers[name];
+        return typeof v === 'string' ? v : undefined;
+      };
+      const verdict = verifyWebhook(
+        Buffer.isBuffer(req.body) ? req.body : Buffer.from(''),
+        { signature: header('x-pm-signature'), timestamp: header('x-pm-timestamp'), eventId: header('x-pm-event-id') },
+        pm.partner.partnerKey,
+        `${app.config.publicUrl}${WEBHOOK_PATH}`,
+      );
+      if (!verdict.ok) {
+        req.log.warn({ reason: verdict.reason }, 'webhook refused');
+        throw new AppError(verdict.status === 401 ? 'UNAUTHENTICATED' : 'INVALID_BODY', verdict.status === 401 ? {} : { detail: verdict.reason });
+      }
+      const fresh = await recordWebhook(app.db, verdict.event);
+      if (fresh) {
+        // Stored first: if Redis is away the event waits for the sweeper instead of being lost.
+        await app.queues.webhooks.add('event', { eventId: verdict.event.event_id }, { jobId: `wh-${verdict.event.event_id}` }).catch((err: unknown) => {
+          req.log.warn({ err: (err as Error).message, eventId: verdict.event.event_id }, 'webhook stored but not queued; the sweeper will pick it up');
+        });
+      }
+      return { received: true, duplicate: !fresh };
+    },
+  );
+};
+export default webhooks;
