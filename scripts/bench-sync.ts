@@ -50,7 +50,8 @@ async function main() {
       POSTMART_BASE_URL: `${sandbox.url}/api/v1`,
       POSTMART_PARTNER_ID: partner_id,
       POSTMART_PARTNER_KEY: partner_key,
-      // The client's budget sits just under the shop's limit, as configured for a real deployment.
+      // The client's budget sits just under the shop's limit (rate ×0.96, burst 10), as one would
+      // configure it for a shop whose bucket is `RATE` per second with a burst of `RATE`.
       POSTMART_RATE_PER_SECOND: String(RATE * 0.96),
       POSTMART_RATE_BURST: '10',
       LOG_LEVEL: 'info',
@@ -164,7 +165,7 @@ async function main() {
     process.stdout.write(
       [
         '',
-        `Listing sync: ${COUNT} products, sandbox limit ${RATE} req/s, client budget ${RATE * 0.96} req/s, worker in its own process`,
+        `Listing sync: ${COUNT} products, sandbox limit ${RATE} req/s (burst ${RATE}), client budget ${RATE * 0.96} req/s (burst 10), worker in its own process`,
         `${'phase'.padEnd(26)} ${'wall'.padStart(10)} ${'ideal'.padStart(10)} ${'ratio'.padStart(8)} ${'calls'.padStart(6)} ${'batch'.padStart(6)} ${'429s'.padStart(5)} ${''.padStart(8)} ${'in RA'.padStart(5)}`,
         row(a),
         row(b),

@@ -3,11 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postmartShops } from '../../../db/schema/postmart.ts';
-import { PostmartError } from '../../../src/postmart/client/errors.ts';
 import type { RunningSandbox } from '../../../src/postmart/sandbox/server.ts';
 import { buildTestApp } from '../../helpers.ts';
 import { startTestSandbox } from '../sandbox/helpers.ts';
-import { connectShop, control, type ConnectedShop } from './helpers.ts';
+import { connectShop, control, failure, type ConnectedShop } from './helpers.ts';
 
 let app: FastifyInstance;
 let sandbox: RunningSandbox;
@@ -21,14 +20,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PostmartError);
-  return err as PostmartError;
-};
 // Each connectShop makes its own partner app, so the partner's stats are this shop's alone.
 const refreshCalls = async (partnerId: string) => {
   const stats = await control(sandbox, 'GET', `/stats?partner_id=${partnerId}`);

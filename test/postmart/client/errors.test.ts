@@ -5,11 +5,10 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postmartShops } from '../../../db/schema/postmart.ts';
-import { PostmartError } from '../../../src/postmart/client/errors.ts';
 import type { RunningSandbox } from '../../../src/postmart/sandbox/server.ts';
 import { buildTestApp } from '../../helpers.ts';
 import { startTestSandbox } from '../sandbox/helpers.ts';
-import { connectShop, control, productPayload } from './helpers.ts';
+import { connectShop, control, failure, productPayload } from './helpers.ts';
 
 let app: FastifyInstance;
 let sandbox: RunningSandbox;
@@ -23,14 +22,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PostmartError);
-  return err as PostmartError;
-};
 
 describe('Postmart client: the rest of the error table', () => {
   it('refreshes and repeats the call once when Postmart answers ACCESS_TOKEN_EXPIRED for a token it still thought valid', async () => {

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { SecretBox } from '../../../src/lib/secret-box.ts';
 import { PostmartClient, type PostmartClientOptions } from '../../../src/postmart/client/client.ts';
+import { PostmartError } from '../../../src/postmart/client/errors.ts';
 import { RateLimiter } from '../../../src/postmart/client/rate-limiter.ts';
 import { TokenStore } from '../../../src/postmart/client/token-store.ts';
 import type { RunningSandbox } from '../../../src/postmart/sandbox/server.ts';
@@ -106,4 +107,14 @@ export function productPayload(sku: string, over: Record<string, unknown> = {}) 
     skus: [{ seller_sku: sku, variant_name: '1 kg', price: 65000, stock: 100 }],
     ...over,
   };
+}
+
+/** The typed PostmartError a call failed with (the test fails if it succeeded or threw something else). */
+export async function failure(p: Promise<unknown>): Promise<PostmartError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(PostmartError);
+  return err as PostmartError;
 }

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostmartError } from '../../../src/postmart/client/errors.ts';
 import type { RunningSandbox } from '../../../src/postmart/sandbox/server.ts';
 import { buildTestApp } from '../../helpers.ts';
 import { startTestSandbox } from '../sandbox/helpers.ts';
-import { connectShop, control, productPayload, type ConnectedShop } from './helpers.ts';
+import { connectShop, control, failure, productPayload, type ConnectedShop } from './helpers.ts';
 
 let app: FastifyInstance;
 let sandbox: RunningSandbox;
@@ -21,14 +20,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-const errorOf = async (p: Promise<unknown>): Promise<PostmartError> => {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PostmartError);
-  return err as PostmartError;
-};
 
 describe('Postmart client: products over real HTTP against the sandbox', () => {
   it('creates, reads, patches with If-Match, unlists, relists and deletes a product', async () => {
@@ -45,7 +36,7 @@ describe('Postmart client: products over real HTTP against the sandbox', () => {
     expect(patched.version).toBe(got.version + 1);
     expect(patched.name).toBe('Xoài cát Hòa Lộc loại 1');
 
-    const stale = await errorOf(client.updateProduct(shopId, created.product_id, { name: 'Xoài cát' }, 'patch:life:2', got.version));
+    const stale = await failure(client.updateProduct(shopId, created.product_id, { name: 'Xoài cát' }, 'patch:life:2', got.version));
     expect(stale).toMatchObject({ code: 'VERSION_CONFLICT', status: 409, retryable: false });
     expect(stale.requestId).toBeTruthy();
 
@@ -93,7 +84,7 @@ describe('Postmart client: products over real HTTP against the sandbox', () => {
     const first = await client.createProduct(shopId, productPayload('IDEM-1'), 'create:idem');
     const again = await client.createProduct(shopId, productPayload('IDEM-1'), 'create:idem');
     expect(again.product_id).toBe(first.product_id);
-    const reused = await errorOf(client.createProduct(shopId, productPayload('IDEM-2'), 'create:idem'));
+    const reused = await failure(client.createProduct(shopId, productPayload('IDEM-2'), 'create:idem'));
     expect(reused).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', status: 409, retryable: false });
     const stats = await control(sandbox, 'GET', `/stats?shop_id=${shopId}`);
     expect(stats.objects_created.per_idempotency_key.find((k: { idempotency_key: string }) => k.idempotency_key === 'create:idem').count).toBe(1);
@@ -102,15 +93,15 @@ describe('Postmart client: products over real HTTP against the sandbox', () => {
 
   it('surfaces the contract error codes as typed, non-retryable errors', async () => {
     const { client, shopId } = shop;
-    const invalid = await errorOf(client.createProduct(shopId, { ...productPayload('BAD'), weight_grams: -1 }, 'create:bad'));
+    const invalid = await failure(client.createProduct(shopId, { ...productPayload('BAD'), weight_grams: -1 }, 'create:bad'));
     expect(invalid).toMatchObject({ code: 'INVALID_PARAM', status: 400, retryable: false });
     expect(JSON.stringify(invalid.opts.details)).toContain('weight_grams');
 
     await client.createProduct(shopId, productPayload('DUP-1'), 'create:dup:a');
-    const dup = await errorOf(client.createProduct(shopId, productPayload('DUP-1'), 'create:dup:b'));
+    const dup = await failure(client.createProduct(shopId, productPayload('DUP-1'), 'create:dup:b'));
     expect(dup).toMatchObject({ code: 'DUPLICATE_SELLER_SKU', status: 409 });
 
-    const missing = await errorOf(client.getProduct(shopId, 'no-such-product'));
+    const missing = await failure(client.getProduct(shopId, 'no-such-product'));
     expect(missing).toMatchObject({ code: 'NOT_FOUND', status: 404, retryable: false });
   });
 });

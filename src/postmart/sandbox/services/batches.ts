@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { products, skus } from '../../../../db/sandbox/schema.ts';
 import { nowSeconds, type SandboxDeps } from '../context.ts';
 
@@ -32,33 +32,33 @@ function checkItem(kind: BatchKind, item: unknown, index: number): Checked {
  * absolute. Each product touched gets one version bump.
  */
 export async function applyBatch(deps: Pick<SandboxDeps, 'db'>, shopId: string, kind: BatchKind, items: unknown[]): Promise<{ items: BatchItemResult[] }> {
+  const checked = items.map((item, i) => checkItem(kind, item, i));
+  const valid = checked.filter((c): c is { sellerSku: string; value: number } => !('result' in c));
   return deps.db.transaction(async (tx) => {
-    const results: BatchItemResult[] = [];
-    const touched = new Set<string>();
-    for (const [i, item] of items.entries()) {
-      const checked = checkItem(kind, item, i);
-      if ('result' in checked) {
-        results.push(checked.result);
-        continue;
-      }
-      const set = kind === 'price' ? { price: checked.value } : { stock: checked.value };
-      const [row] = await tx
-        .update(skus)
-        .set(set)
-        .where(and(eq(skus.shopId, shopId), eq(skus.sellerSku, checked.sellerSku), eq(skus.deleted, false)))
-        .returning({ productId: skus.productId });
-      if (!row) {
-        results.push({ seller_sku: checked.sellerSku, ok: false, error: { code: 'NOT_FOUND', message: `seller_sku ${checked.sellerSku} is not a SKU of a live product of this shop` } });
-        continue;
-      }
-      touched.add(row.productId);
-      results.push({ seller_sku: checked.sellerSku, ok: true });
+    // One statement for every valid item (a batch is up to 50): what a real marketplace would do.
+    const found = new Map<string, string>();
+    if (valid.length > 0) {
+      const column = kind === 'price' ? sql.raw('price') : sql.raw('stock');
+      const values = sql.join(valid.map((v) => sql`(${v.sellerSku}::text, ${v.value}::bigint)`), sql`, `);
+      const res = await tx.execute<{ seller_sku: string; product_id: string }>(sql`
+        UPDATE ${skus} AS s SET ${column} = v.value
+        FROM (VALUES ${values}) AS v(seller_sku, value)
+        WHERE s.shop_id = ${shopId} AND s.seller_sku = v.seller_sku AND NOT s.deleted
+        RETURNING s.seller_sku, s.product_id`);
+      for (const r of res.rows) found.set(r.seller_sku, r.product_id);
     }
-    if (touched.size > 0) {
+    const results: BatchItemResult[] = checked.map((c) => {
+      if ('result' in c) return c.result;
+      return found.has(c.sellerSku)
+        ? { seller_sku: c.sellerSku, ok: true }
+        : { seller_sku: c.sellerSku, ok: false, error: { code: 'NOT_FOUND', message: `seller_sku ${c.sellerSku} is not a SKU of a live product of this shop` } };
+    });
+    const touched = [...new Set(found.values())];
+    if (touched.length > 0) {
       await tx
         .update(products)
         .set({ version: sql`${products.version} + 1`, updateTime: nowSeconds() })
-        .where(inArray(products.id, [...touched]));
+        .where(inArray(products.id, touched));
     }
     return { items: results };
   });
