@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { products } from '../db/schema/products.ts';
 import { PostmartError } from '../src/postmart/client/errors.ts';
+import { settleOutbox } from '../src/services/listing-outbox.ts';
 import { recordListingError, syncProduct, type ListingDeps } from '../src/services/listing-sync.ts';
 import type { ListingSyncJob } from './queues.ts';
 
@@ -15,9 +16,15 @@ export async function processListingSync(job: Pick<Job<ListingSyncJob>, 'data' |
     return await syncProduct(deps, job.data.productId, { force: job.data.force === true });
   } catch (err) {
     const retryable = err instanceof PostmartError ? err.retryable : !(err instanceof UnrecoverableError);
-    const [p] = await deps.db.select({ sellerId: products.sellerId }).from(products).where(eq(products.id, job.data.productId));
+    const [p] = await deps.db.select({ sellerId: products.sellerId, version: products.version }).from(products).where(eq(products.id, job.data.productId));
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    if (p) await recordListingError(deps.db, job.data.productId, p.sellerId, err, job.attemptsMade + 1, !retryable || lastAttempt);
+    const terminal = !retryable || lastAttempt;
+    if (p) {
+      await recordListingError(deps.db, job.data.productId, p.sellerId, err, job.attemptsMade + 1, terminal);
+      // Given up on this version: settle its notes so the sweeper does not drive it again and again.
+      // The listing shows the error; the next change (or a resync) tries again.
+      if (terminal) await settleOutbox(deps.db, job.data.productId, p.version);
+    }
     if (!retryable) throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
     throw err;
   }

@@ -175,7 +175,7 @@ export async function syncProduct(deps: ListingDeps, productId: string, opts: { 
         await settleOutbox(db, productId, product.version);
         return 'noop';
       }
-      const created = await createOrAdopt(pm, shopId, `${productId}:g${listing?.generation ?? 0}`, payload);
+      const created = await createOrAdopt(pm, shopId, `${productId}:g${listing?.generation ?? 0}`, product.version, payload);
       postmartProductId = created.product_id;
       remoteVersion = created.version;
       status = listingStatusOf(created.status);
@@ -260,17 +260,27 @@ function patchFields(pm: Postmart, shopId: string, id: string, fields: Partial<P
  * Creates the listing, or adopts the one Postmart already has for this seller SKU (a create whose
  * answer was lost, or a listing made by hand): never a second listing for one SKU.
  */
-async function createOrAdopt(pm: Postmart, shopId: string, creationKey: string, payload: ProductPayload) {
+async function createOrAdopt(pm: Postmart, shopId: string, creationKey: string, version: number, payload: ProductPayload) {
   const sku = payload.skus[0]!;
-  try {
-    const created = await pm.client.createProduct(shopId, payload, `create:${creationKey}`);
+  const create = async (key: string) => {
+    const created = await pm.client.createProduct(shopId, payload, key);
     return { ...created, price: sku.price, stock: sku.stock, adopted: false };
+  };
+  try {
+    return await create(`create:${creationKey}`);
   } catch (err) {
     if (!(err instanceof PostmartError && (err.code === 'DUPLICATE_SELLER_SKU' || err.code === 'IDEMPOTENCY_KEY_REUSED'))) throw err;
     const found = await findRemoteBySku(pm, shopId, sku.seller_sku);
-    if (!found) throw err;
-    const remoteSku = found.skus?.find((s) => s.seller_sku === sku.seller_sku);
-    return { product_id: found.product_id, version: found.version, status: found.status, price: remoteSku?.price ?? null, stock: remoteSku?.stock ?? null, adopted: true };
+    if (found) {
+      const remoteSku = found.skus?.find((s) => s.seller_sku === sku.seller_sku);
+      return { product_id: found.product_id, version: found.version, status: found.status, price: remoteSku?.price ?? null, stock: remoteSku?.stock ?? null, adopted: true };
+    }
+    // The key was spent on an attempt Postmart refused (a 4xx answer is kept for the key's 24 h),
+    // and nothing was created: this version of the product gets a key of its own. Should that
+    // ever race with a lost success, the seller SKU's uniqueness answers DUPLICATE_SELLER_SKU and
+    // the listing is adopted above.
+    if (err.code === 'IDEMPOTENCY_KEY_REUSED') return create(`create:${creationKey}:v${version}`);
+    throw err;
   }
 }
 

@@ -145,6 +145,31 @@ describe('listing sync: sellable rules', () => {
   });
 });
 
+describe('listing sync: errors', () => {
+  it('does not retry a listing Postmart refuses as invalid, and shows why', async () => {
+    // 150 kg: fine for the catalog, beyond Postmart's 100 kg per item.
+    const res = await world.app.inject({ method: 'POST', url: '/v1/products', headers: bearer(seller.manager), payload: productBody({ status: 'active', images: ['https://example.org/h.jpg'], weightGrams: 150_000 }) });
+    const product = res.json();
+    const listing = await eventually(() => listingOf(product.id), (l) => l.status === 'error');
+    expect(listing.lastError.code).toBe('INVALID_PARAM');
+    expect(listing.lastError.message).toContain('weight_grams');
+    expect(listing.attempts).toBe(1);
+    const refused = async () => {
+      const stats = await world.control('GET', `/stats?shop_id=${seller.shopId}`);
+      return (stats.calls['POST /api/v1/products']?.['400'] ?? 0) as number;
+    };
+    expect(await refused()).toBe(1);
+    // Its outbox notes are settled, so the sweeper will not drive it again and again.
+    const { listingOutbox } = await import('../../db/schema/listings.ts');
+    const { and, isNull } = await import('drizzle-orm');
+    const open = await world.app.db.select().from(listingOutbox).where(and(eq(listingOutbox.productId, product.id), isNull(listingOutbox.processedAt)));
+    expect(open).toEqual([]);
+    // Fixing the product syncs it.
+    await patch(product.id, { weightGrams: 20_000 });
+    await eventually(() => listingOf(product.id), (l) => l.postmartProductId !== null && l.lastError === null);
+  });
+});
+
 describe('listing sync: delete', () => {
   it('deletes the listing of an archived product on Postmart, and lists it anew when it is active again', async () => {
     const { product, remoteId } = await createListed();
