@@ -47,6 +47,9 @@ export const DEMO_PRODUCTS: (ProductCreateInput & { sellerId: string })[] = [
   { sellerId: hoa, sku: 'HOA-HONG-SA-DEC', name: 'Hoa hồng Sa Đéc bó 10 cành', category: 'flower', unit: 'bo', priceVnd: 120000, stock: 40, weightGrams: 800, originWardCode: '29905', shelfLifeDays: 5, status: 'archived' },
 ];
 
+// Postmart requires at least one image per listing; demo images are placeholders on a reserved domain.
+for (const p of DEMO_PRODUCTS) p.images ??= [`https://example.org/dong-thap-demo/${p.sku.toLowerCase()}.jpg`];
+
 export type SeedAccount = { phone: string; password: string; role: Role; created: boolean };
 
 /** Creates an account once; an existing account with that phone is never overwritten. */
