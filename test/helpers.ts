@@ -106,3 +106,26 @@ export function signJwt(claims: Record<string, unknown>, secret = TEST_JWT_SECRE
   const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
+
+/** A throwaway database next to the run's own (for files that must not share it), and its removal. */
+export async function createScratchDatabase(suffix: string): Promise<string> {
+  const { ensureDatabase } = await import('../db/migrate.ts');
+  const u = new URL(inject('databaseUrl'));
+  u.pathname = `${u.pathname}_${suffix}`;
+  await ensureDatabase(u.toString());
+  return u.toString();
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const pg = (await import('pg')).default;
+  const admin = new URL(url);
+  const name = admin.pathname.slice(1);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

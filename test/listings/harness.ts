@@ -3,18 +3,18 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { pino } from 'pino';
 import { request } from 'undici';
 import { expect, inject } from 'vitest';
-import { ensureDatabase, runMigrations } from '../../db/migrate.ts';
+import { runMigrations } from '../../db/migrate.ts';
 import { runSandboxMigrations } from '../../db/sandbox/migrate.ts';
 import { seedReference } from '../../db/seed/reference.ts';
 import { startWorkers, type Workers } from '../../jobs/worker.ts';
 import { createDb } from '../../src/db.ts';
 import type { RuntimeConfigPatch } from '../../src/postmart/sandbox/config.ts';
 import { startSandbox, type RunningSandbox } from '../../src/postmart/sandbox/server.ts';
-import { bearer, buildTestApp, makeSeller, makeUser, testConfig, type TestUser } from '../helpers.ts';
+import { bearer, buildTestApp, createScratchDatabase, dropDatabase, makeSeller, makeUser, testConfig, type TestUser } from '../helpers.ts';
+import { control as sandboxControl } from '../postmart/client/helpers.ts';
 
 /**
  * A whole listing-sync world for one test file: its own database (the outbox relay drains every
@@ -39,10 +39,7 @@ export type World = {
 
 export async function startWorld(sandboxConfig: RuntimeConfigPatch = {}, env: Record<string, string> = {}, opts: { inProcessWorkers?: boolean } = {}): Promise<World> {
   const run = randomBytes(3).toString('hex');
-  const u = new URL(inject('databaseUrl'));
-  u.pathname = `${u.pathname}_ls_${run}`;
-  const url = u.toString();
-  await ensureDatabase(url);
+  const url = await createScratchDatabase(`ls_${run}`);
   await runMigrations(url);
   await runSandboxMigrations(url);
   const ref = createDb(url, 1);
@@ -56,16 +53,7 @@ export async function startWorld(sandboxConfig: RuntimeConfigPatch = {}, env: Re
     pollIntervalMs: 50,
     config: { review_delay_ms: 60_000, order_visibility_delay_ms: 0, rate_limit: { per_second: 10_000, burst: 10_000 }, webhook_retry_factor: 0.001, ...sandboxConfig },
   });
-  const control = async <T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> => {
-    const res = await request(`${sandbox.url}/sandbox${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.body.text();
-    if (res.statusCode >= 300) throw new Error(`${method} /sandbox${path} → ${res.statusCode}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+  const control = <T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => sandboxControl<T>(sandbox, method, path, body);
   const { partner_id: partnerId, partner_key: partnerKey } = await control('POST', '/partners', { name: 'Connector under test' });
   const prefix = inject('queuePrefix').replace(/\}$/, `-ls${run}}`);
   // The API listens for real, so the sandbox can deliver webhooks to it.
@@ -121,13 +109,7 @@ export async function startWorld(sandboxConfig: RuntimeConfigPatch = {}, env: Re
       await workers?.close();
       await app.close();
       await sandbox.close();
-      const admin = new URL(url);
-      const name = admin.pathname.slice(1);
-      admin.pathname = '/postgres';
-      const client = new pg.Client({ connectionString: admin.toString() });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
+      await dropDatabase(url);
     },
   };
 }

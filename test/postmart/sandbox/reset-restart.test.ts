@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureDatabase } from '../../../db/migrate.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, dropDatabase } from '../../helpers.ts';
 import { runSandboxMigrations } from '../../../db/sandbox/migrate.ts';
 import { startSandbox } from '../../../src/postmart/sandbox/server.ts';
 import { call, connectShop, control, plain, productBody, TEST_CONFIG, uniqueSku } from './helpers.ts';
@@ -14,22 +13,12 @@ import { call, connectShop, control, plain, productBody, TEST_CONFIG, uniqueSku 
 let url: string;
 
 beforeAll(async () => {
-  const u = new URL(inject('databaseUrl'));
-  u.pathname = `${u.pathname}_sbx_${randomBytes(3).toString('hex')}`;
-  url = u.toString();
-  await ensureDatabase(url);
+  url = await createScratchDatabase(`sbx_${randomBytes(3).toString('hex')}`);
   await runSandboxMigrations(url);
 });
 
 afterAll(async () => {
-  if (!url) return;
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await client.end();
+  if (url) await dropDatabase(url);
 });
 
 const start = () => startSandbox({ databaseUrl: url, port: 0, log: false, allowReset: true, pollIntervalMs: 50, config: TEST_CONFIG });
