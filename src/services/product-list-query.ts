@@ -1,4 +1,5 @@
-import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, lt, sql, type SQL } from 'drizzle-orm';
+import { productListings, type ListingStatus } from '../../db/schema/listings.ts';
 import { products } from '../../db/schema/products.ts';
 import type { Db } from '../db.ts';
 
@@ -14,7 +15,8 @@ export type ListFilters = {
   limit: number;
 };
 
-type Prepared = { execute: (params: Record<string, unknown>) => Promise<(typeof products.$inferSelect)[]> };
+export type ListedProductRow = typeof products.$inferSelect & { listingStatus: ListingStatus | null };
+type Prepared = { execute: (params: Record<string, unknown>) => Promise<ListedProductRow[]> };
 
 // The product list is the hottest read. Building the SQL anew per request cost about a quarter of
 // its CPU (scripts/bench-api.ts), so each combination of filters present is built once per process
@@ -34,9 +36,11 @@ function build(db: Db, f: ListFilters, shape: string): Prepared {
   if (f.status) where.push(eq(products.status, sql.placeholder('status')));
   f.terms.forEach((_, i) => where.push(sql`f_search_text(${products.name}) LIKE ${sql.placeholder(`t${i}`)}`));
   if (f.afterId) where.push(lt(products.id, sql.placeholder('afterId')));
+  // The listing status comes in the same query: the list shows where each product stands on Postmart.
   return db
-    .select()
+    .select({ ...getTableColumns(products), listingStatus: productListings.status })
     .from(products)
+    .leftJoin(productListings, eq(productListings.productId, products.id))
     .where(and(...where))
     .orderBy(desc(products.id))
     .limit(sql.placeholder('limit'))
@@ -44,7 +48,7 @@ function build(db: Db, f: ListFilters, shape: string): Prepared {
 }
 
 /** Newest-first page of products matching the filters (limit rows). */
-export function runProductList(db: Db, f: ListFilters): Promise<(typeof products.$inferSelect)[]> {
+export function runProductList(db: Db, f: ListFilters): Promise<ListedProductRow[]> {
   let byShape = cache.get(db);
   if (!byShape) cache.set(db, (byShape = new Map()));
   const shape = shapeOf(f);

@@ -65,7 +65,7 @@ export async function listProducts(db: Db, p: Principal, query: ProductQueryInpu
     limit: query.limit + 1,
   });
   const { page, nextCursor } = pageOf(rows, query.limit);
-  return { items: await viewsOf(db, page), nextCursor };
+  return { items: page.map(({ listingStatus, ...row }) => toProductView(row, listingStatus ?? 'not_listed')), nextCursor };
 }
 
 async function resolveSellerForCreate(db: Db, p: Principal, sellerId: string | undefined): Promise<string> {
