@@ -4,9 +4,16 @@ import { recordTimeDependentChanges } from '../src/services/listing-outbox.ts';
 import type { OutboxRelay } from './outbox-relay.ts';
 import type { MaintenanceJob } from './queues.ts';
 
-export type MaintenanceDeps = { db: Db; relay: OutboxRelay; reconcile: (sellerId?: string) => Promise<unknown>; sweepWebhooks: () => Promise<number> };
+export type MaintenanceDeps = {
+  db: Db;
+  relay: OutboxRelay;
+  reconcile: (sellerId?: string) => Promise<unknown>;
+  sweepWebhooks: () => Promise<number>;
+  /** The order poller (src/services/order-poll.ts pollAllShops), the backstop for missed webhooks. */
+  pollOrders: () => Promise<unknown>;
+};
 
-/** maintenance processor: the outbox sweeper, the daily sellable rules and reconcile. */
+/** maintenance processor: the outbox sweeper, the daily sellable rules, reconcile and the order poller. */
 export async function processMaintenance(job: Pick<Job<MaintenanceJob>, 'data'>, deps: MaintenanceDeps) {
   switch (job.data.task) {
     case 'sweep-outbox':
@@ -15,6 +22,8 @@ export async function processMaintenance(job: Pick<Job<MaintenanceJob>, 'data'>,
       return { examined: await recordTimeDependentChanges(deps.db) };
     case 'reconcile':
       return deps.reconcile(job.data.sellerId);
+    case 'poll-orders':
+      return deps.pollOrders();
   }
 }
 
@@ -26,4 +35,5 @@ export const SCHEDULES = [
   { id: 'sweep-outbox', repeat: { every: 15_000 }, data: { task: 'sweep-outbox' as const } },
   { id: 'apply-sellable-rules', repeat: { pattern: '5 0 * * *', tz: 'Asia/Ho_Chi_Minh' }, data: { task: 'apply-sellable-rules' as const } },
   { id: 'reconcile', repeat: { pattern: '30 2 * * *', tz: 'Asia/Ho_Chi_Minh' }, data: { task: 'reconcile' as const } },
+  { id: 'poll-orders', repeat: { every: 30_000 }, data: { task: 'poll-orders' as const } },
 ];

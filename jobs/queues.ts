@@ -21,7 +21,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export type ListingSyncJob = { productId: string; outboxId?: number; force?: boolean };
 export type ListingBatchJob = { sellerId: string; shopId: string };
 export type WebhookJob = { eventId: string };
-export type MaintenanceJob = { task: 'sweep-outbox' | 'apply-sellable-rules' | 'reconcile'; sellerId?: string };
+export type MaintenanceJob = { task: 'sweep-outbox' | 'apply-sellable-rules' | 'reconcile' | 'poll-orders'; sellerId?: string };
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,

@@ -26,6 +26,8 @@ const EnvSchema = Type.Object({
   /** Client-side budget per shop, kept under Postmart's 10 req/s, burst 20 (postmart-api.md#rate-limits). */
   POSTMART_RATE_PER_SECOND: Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 9 }),
   POSTMART_RATE_BURST: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  /** How far the order poller's window trails now: Postmart lists changes up to 60 s late (postmart-api.md#orders). */
+  ORDER_POLL_LAG_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 60 }),
   /** Encrypts Postmart tokens and keys at rest. */
   TOKEN_ENCRYPTION_KEY: Type.String({ minLength: 32, default: DEV_TOKEN_KEY }),
   ROLES: Type.String({ pattern: '^(all|api|worker|sandbox)(,(api|worker|sandbox))*$', default: 'all' }),
@@ -59,6 +61,7 @@ export type Config = Readonly<{
   postmartIsSandbox: boolean;
   postmartPartner: { partnerId: string; partnerKey: string } | null;
   postmartRate: { perSecond: number; burst: number };
+  orderPollLagSeconds: number;
   tokenEncryptionKey: string;
   roles: readonly ProcessRole[];
   jwtSecret: string;
@@ -122,6 +125,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     postmartPartner:
       env.POSTMART_PARTNER_ID && env.POSTMART_PARTNER_KEY ? { partnerId: env.POSTMART_PARTNER_ID, partnerKey: env.POSTMART_PARTNER_KEY } : null,
     postmartRate: { perSecond: env.POSTMART_RATE_PER_SECOND, burst: env.POSTMART_RATE_BURST },
+    orderPollLagSeconds: env.ORDER_POLL_LAG_SECONDS,
     tokenEncryptionKey: env.TOKEN_ENCRYPTION_KEY,
     roles: Object.freeze(roles),
     jwtSecret: env.JWT_SECRET,

@@ -7,3 +7,4 @@ export * from './audit-log.ts';
 export * from './postmart.ts';
 export * from './listings.ts';
 export * from './webhooks.ts';
+export * from './orders.ts';

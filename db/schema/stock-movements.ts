@@ -3,8 +3,12 @@ import { bigserial, check, index, integer, pgTable, text, timestamp, uuid } from
 import { products } from './products.ts';
 import { users } from './users.ts';
 
-/** Why stock changed. Orders add reserve/release/consume later. */
-export const STOCK_MOVEMENT_KINDS = ['initial', 'set', 'adjust', 'import'] as const;
+/**
+ * Why stock changed. Orders: `reserve` takes an order's quantity when it is imported, `release`
+ * gives it back when the order is cancelled, `consume` (delta 0) notes that a delivered order's
+ * reservation became a sale, so the ledger tells the whole story while sum(delta) still equals stock.
+ */
+export const STOCK_MOVEMENT_KINDS = ['initial', 'set', 'adjust', 'import', 'reserve', 'release', 'consume'] as const;
 
 /**
  * The stock ledger: every change of a product's stock is one row, so that

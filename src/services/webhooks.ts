@@ -7,6 +7,7 @@ import { signWebhook } from '../postmart/client/signing.ts';
 import type { Postmart } from '../postmart/index.ts';
 import { recordListingChange } from './listing-outbox.ts';
 import { listingStatusOf } from './listing-sync.ts';
+import { importOrders } from './order-import.ts';
 import { products } from '../../db/schema/products.ts';
 
 /** postmart-api.md#webhooks (and the request window of #authentication-and-signing): ±300 s. */
@@ -109,8 +110,20 @@ export async function processWebhook(deps: { db: Db; postmart: () => Promise<Pos
       outcome = 'shop disconnected';
       break;
     }
+    case 'order.created':
+    case 'order.status_changed': {
+      // Thin payload: the import fetches the order and applies it only if it is newer than ours.
+      const orderSn = String(event.data.order_sn ?? '');
+      if (!orderSn) {
+        outcome = 'no order_sn';
+        break;
+      }
+      const s = await importOrders(deps, event.shop_id, [orderSn], 'webhook');
+      outcome = `order ${orderSn}: ${(Object.keys(s) as (keyof typeof s)[]).filter((k) => s[k] > 0).join(', ') || 'not found'}`;
+      break;
+    }
     default:
-      // order.* events are the order import's; until it runs they are kept, and its poller covers them.
+      // Other order.* events (tracking, buyer cancellation requests) are kept; the poller brings their status changes.
       outcome = `stored (${event.type})`;
   }
   await deps.db.update(webhookEvents).set({ processedAt: new Date(), outcome }).where(eq(webhookEvents.eventId, eventId));
