@@ -65,7 +65,9 @@ export async function listProducts(db: Db, p: Principal, query: ProductQueryInpu
     limit: query.limit + 1,
   });
   const { page, nextCursor } = pageOf(rows, query.limit);
-  return { items: page.map(({ listingStatus, ...row }) => toProductView(row, listingStatus ?? 'not_listed')), nextCursor };
+  // One object per row (the hot path): the row already carries its listing status.
+  const items = page.map((r) => ({ ...r, createdAt: toVnIso(r.createdAt), updatedAt: toVnIso(r.updatedAt), listingStatus: r.listingStatus ?? 'not_listed' }));
+  return { items, nextCursor };
 }
 
 async function resolveSellerForCreate(db: Db, p: Principal, sellerId: string | undefined): Promise<string> {
