@@ -15,6 +15,7 @@ import authRoutes from './routes/auth/index.ts';
 import communeRoutes from './routes/communes/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import listingRoutes from './routes/listings/index.ts';
+import orderRoutes from './routes/orders/index.ts';
 import postmartRoutes from './routes/postmart/index.ts';
 import productRoutes from './routes/products/index.ts';
 import sellerRoutes from './routes/sellers/index.ts';
@@ -61,6 +62,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(communeRoutes);
   await fastify.register(postmartRoutes);
   await fastify.register(listingRoutes);
+  await fastify.register(orderRoutes);
   await fastify.register(adminRoutes);
   await fastify.register(webhookRoutes);
 }

@@ -63,6 +63,7 @@ export type ErrorCode = keyof typeof ERRORS;
 /** Names of things for NOT_FOUND messages, in both languages. */
 export const THINGS = {
   product: { vi: 'sản phẩm', en: 'Product' },
+  order: { vi: 'đơn hàng', en: 'Order' },
   seller: { vi: 'người bán', en: 'Seller' },
   user: { vi: 'tài khoản', en: 'User' },
   commune: { vi: 'xã/phường', en: 'Commune' },

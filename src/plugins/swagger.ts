@@ -35,6 +35,7 @@ export default fp(
           { name: 'communes', description: 'Reference data: the 102 communes of Đồng Tháp after the 2025 reform' },
           { name: 'postmart', description: "Connecting a seller's Postmart shop" },
           { name: 'listings', description: 'Postmart listing state per product' },
+          { name: 'orders', description: 'Postmart orders: status, lines, recipient, history' },
           { name: 'admin', description: 'Operations: reconcile' },
           { name: 'ops', description: 'Health and readiness' },
         ],

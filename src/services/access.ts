@@ -23,12 +23,12 @@ export type Principal = Readonly<{
  * visible object answers 403.
  */
 /** `system`: operations on the connector itself (reconcile, queues). */
-export type Resource = 'seller' | 'product' | 'user' | 'system';
+export type Resource = 'seller' | 'product' | 'order' | 'user' | 'system';
 export type Action = 'list' | 'read' | 'create' | 'update';
 
 function ownerSellerId(resource: Resource, obj: Record<string, unknown>): string | null {
   if (resource === 'seller') return obj.id as string;
-  if (resource === 'product') return obj.sellerId as string;
+  if (resource === 'product' || resource === 'order') return obj.sellerId as string;
   return null;
 }
 
