@@ -15,12 +15,18 @@ export const QUEUES = {
   listingBatch: 'listing-batch',
   maintenance: 'maintenance',
   webhooks: 'webhooks',
+  orderActions: 'order-actions',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export type ListingSyncJob = { productId: string; outboxId?: number; force?: boolean };
 export type ListingBatchJob = { sellerId: string; shopId: string };
 export type WebhookJob = { eventId: string };
+export type OrderAction =
+  | { action: 'confirm' }
+  | { action: 'cancel'; reason: 'OUT_OF_STOCK' | 'CUSTOMER_REQUEST' | 'UNDELIVERABLE_AREA' | 'PRICE_ERROR' }
+  | { action: 'buyer-cancellation'; accept: boolean };
+export type OrderActionJob = { orderId: string; actorUserId: string } & OrderAction;
 export type MaintenanceJob = { task: 'sweep-outbox' | 'apply-sellable-rules' | 'reconcile' | 'poll-orders'; sellerId?: string };
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

@@ -12,10 +12,11 @@ import { processListingBatch } from './listing-batch.ts';
 import { processListingSync } from './listing-sync.ts';
 import { processMaintenance, SCHEDULES } from './maintenance.ts';
 import { processWebhookJob } from './webhooks.ts';
+import { processOrderAction } from './order-actions.ts';
 import { staleWebhooks } from '../src/services/webhooks.ts';
 import { pollAllShops } from '../src/services/order-poll.ts';
 import { OutboxRelay, STALE_AFTER_MS } from './outbox-relay.ts';
-import { DEFAULT_JOB_OPTIONS, QUEUES, type ListingBatchJob, type ListingSyncJob, type MaintenanceJob, type WebhookJob } from './queues.ts';
+import { DEFAULT_JOB_OPTIONS, QUEUES, type ListingBatchJob, type ListingSyncJob, type MaintenanceJob, type OrderActionJob, type WebhookJob } from './queues.ts';
 import { checkRedisForBullmq } from './redis-check.ts';
 
 export type Workers = { close: () => Promise<void>; relay: OutboxRelay };
@@ -72,6 +73,7 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
     new Worker<ListingSyncJob>(QUEUES.listingSync, (job) => processListingSync(job, deps), { ...workerOpts, concurrency: syncConcurrency }),
     new Worker<ListingBatchJob>(QUEUES.listingBatch, (job) => processListingBatch(job, deps), { ...workerOpts, concurrency: batchConcurrency }),
     new Worker<WebhookJob>(QUEUES.webhooks, (job) => processWebhookJob(job, deps), { ...workerOpts, concurrency: 4 }),
+    new Worker<OrderActionJob>(QUEUES.orderActions, (job) => processOrderAction(job, deps), { ...workerOpts, concurrency: 4 }),
     new Worker<MaintenanceJob>(QUEUES.maintenance, (job) =>
         processMaintenance(job, {
           db,

@@ -1,10 +1,10 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DEFAULT_JOB_OPTIONS, QUEUES, type ListingBatchJob, type ListingSyncJob, type MaintenanceJob, type WebhookJob } from '../jobs/queues.ts';
+import { DEFAULT_JOB_OPTIONS, QUEUES, type ListingBatchJob, type ListingSyncJob, type MaintenanceJob, type OrderActionJob, type WebhookJob } from '../jobs/queues.ts';
 import type { Config } from './config.ts';
 
 /** The payload of each queue in QUEUES; a queue added there without a payload here fails the type check. */
-type Payloads = { listingSync: ListingSyncJob; listingBatch: ListingBatchJob; maintenance: MaintenanceJob; webhooks: WebhookJob };
+type Payloads = { listingSync: ListingSyncJob; listingBatch: ListingBatchJob; maintenance: MaintenanceJob; webhooks: WebhookJob; orderActions: OrderActionJob };
 type QueueKey = keyof typeof QUEUES;
 
 /** Producer handles on every queue, by the key used in QUEUES (`queues.listingSync.add(…)`). */

@@ -14,7 +14,7 @@ import { acceptsUpdate, localStatusOf, nextLocalStatus, RESERVING, stockEffectOf
 import { consumeStock, releaseStock, reserveStock, resyncRemoteStock, type StockLine } from './order-stock.ts';
 
 export type OrderImportDeps = { db: Db; postmart: () => Promise<Postmart>; log?: Logger };
-export type OrderSource = 'webhook' | 'poll' | 'system';
+export type OrderSource = 'webhook' | 'poll' | 'user' | 'system';
 export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'stale' | 'unknown_status';
 export type ImportSummary = Record<ImportOutcome, number> & { cancelRequested: number };
 
@@ -29,7 +29,7 @@ type Event = { fromStatus: string | null; toStatus: string; note?: string };
  * postmart-api.md#webhooks) and applied in its own transaction, idempotently. An order we could not
  * serve from stock is then cancelled on Postmart (OUT_OF_STOCK), after the commit.
  */
-export async function importOrders(deps: OrderImportDeps, shopId: string, orderSns: string[], source: OrderSource = 'poll'): Promise<ImportSummary> {
+export async function importOrders(deps: OrderImportDeps, shopId: string, orderSns: string[], source: OrderSource = 'poll', actorUserId: string | null = null): Promise<ImportSummary> {
   const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, stale: 0, unknown_status: 0, cancelRequested: 0 };
   const [shop] = await deps.db.select({ sellerId: postmartShops.sellerId }).from(postmartShops).where(eq(postmartShops.shopId, shopId));
   if (!shop) return summary;
@@ -38,7 +38,7 @@ export async function importOrders(deps: OrderImportDeps, shopId: string, orderS
   for (let i = 0; i < unique.length; i += DETAIL_BATCH) {
     const { orders: details } = await pm.client.orderDetails(shopId, unique.slice(i, i + DETAIL_BATCH));
     for (const detail of details) {
-      const { outcome, row } = await deps.db.transaction((tx) => applyOrder(tx, shop.sellerId, shopId, detail, source));
+      const { outcome, row } = await deps.db.transaction((tx) => applyOrder(tx, shop.sellerId, shopId, detail, source, actorUserId));
       summary[outcome]++;
       if (row?.cancelState === 'pending') {
         summary.cancelRequested++;
@@ -50,7 +50,14 @@ export async function importOrders(deps: OrderImportDeps, shopId: string, orderS
 }
 
 /** Upserts one order on order_sn under a row lock; a stored update newer than this one wins. */
-export async function applyOrder(tx: Tx, sellerId: string, shopId: string, d: OrderDetailT, source: OrderSource): Promise<{ outcome: ImportOutcome; row: OrderRow | null }> {
+export async function applyOrder(
+  tx: Tx,
+  sellerId: string,
+  shopId: string,
+  d: OrderDetailT,
+  source: OrderSource,
+  actorUserId: string | null = null,
+): Promise<{ outcome: ImportOutcome; row: OrderRow | null }> {
   const remote = localStatusOf(d.status);
   if (!remote) return { outcome: 'unknown_status', row: null };
   const fields = await orderFields(tx, d);
@@ -60,7 +67,7 @@ export async function applyOrder(tx: Tx, sellerId: string, shopId: string, d: Or
     .values({ id: newId(), sellerId, shopId, orderSn: d.order_sn, status: remote, ...fields })
     .onConflictDoNothing({ target: orders.orderSn })
     .returning();
-  if (created) return { outcome: 'created', row: await firstImport(tx, created, d, source) };
+  if (created) return { outcome: 'created', row: await firstImport(tx, created, d, source, actorUserId) };
 
   const [stored] = await tx.select().from(orders).where(eq(orders.orderSn, d.order_sn)).for('update');
   if (!acceptsUpdate(stored!, { status: d.status, updateTime: d.update_time })) {
@@ -83,7 +90,7 @@ export async function applyOrder(tx: Tx, sellerId: string, shopId: string, d: Or
     .set({ ...fields, status, stockState, updatedAt: new Date() })
     .where(eq(orders.id, stored!.id))
     .returning();
-  if (status !== stored!.status) await recordEvent(tx, row!.id, source, { fromStatus: stored!.status, toStatus: status, note: `Postmart ${d.status}` });
+  if (status !== stored!.status) await recordEvent(tx, row!.id, source, { fromStatus: stored!.status, toStatus: status, note: `Postmart ${d.status}` }, actorUserId);
   return { outcome: 'updated', row: row! };
 }
 
@@ -92,7 +99,7 @@ export async function applyOrder(tx: Tx, sellerId: string, shopId: string, d: Or
  * ship takes its stock now; an unknown SKU puts it on hold instead, and missing stock marks it for
  * cancellation (OUT_OF_STOCK) with nothing reserved.
  */
-async function firstImport(tx: Tx, order: OrderRow, d: OrderDetailT, source: OrderSource): Promise<OrderRow> {
+async function firstImport(tx: Tx, order: OrderRow, d: OrderDetailT, source: OrderSource, actorUserId: string | null): Promise<OrderRow> {
   const skus = [...new Set(d.items.map((it) => it.seller_sku))];
   const known = await tx
     .select({ id: products.id, sku: products.sku })
@@ -102,7 +109,7 @@ async function firstImport(tx: Tx, order: OrderRow, d: OrderDetailT, source: Ord
   await tx.insert(orderLines).values(
     d.items.map((it, i) => ({ orderId: order.id, lineNo: i + 1, productId: idOf.get(it.seller_sku) ?? null, sellerSku: it.seller_sku, name: it.name, qty: it.qty, unitPriceVnd: it.unit_price })),
   );
-  await recordEvent(tx, order.id, source, { fromStatus: null, toStatus: order.status, note: `imported (Postmart ${d.status})` });
+  await recordEvent(tx, order.id, source, { fromStatus: null, toStatus: order.status, note: `imported (Postmart ${d.status})` }, actorUserId);
   if (!RESERVING.has(order.status)) return order;
 
   const unknown = skus.filter((s) => !idOf.has(s));
@@ -168,8 +175,8 @@ async function stockLinesOf(tx: Tx, orderId: string): Promise<StockLine[]> {
   return rows.filter((r): r is StockLine => r.productId !== null);
 }
 
-async function recordEvent(tx: Tx, orderId: string, source: OrderSource, e: Event): Promise<void> {
-  await tx.insert(orderEvents).values({ orderId, source, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note ?? null, actorUserId: null });
+async function recordEvent(tx: Tx, orderId: string, source: OrderSource, e: Event, actorUserId: string | null = null): Promise<void> {
+  await tx.insert(orderEvents).values({ orderId, source, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note ?? null, actorUserId });
 }
 
 /** The contract's order in our columns: integer VND as sent, the phone normalized, the ward ours when we know it. */

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses, IdParams, Page } from '../../schemas/common.ts';
+import { Type } from '@sinclair/typebox';
+import type { OrderAction } from '../../../jobs/queues.ts';
+import { errorResponses, IdParams, Page, StringEnum } from '../../schemas/common.ts';
 import { OrderDetail, OrderQuery, OrderSummary } from '../../schemas/orders.ts';
+import { checkOrderAction } from '../../services/order-actions.ts';
 import { getOrder, listOrders } from '../../services/orders.ts';
 import { secured } from '../docs.ts';
 
@@ -36,6 +39,63 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => getOrder(app.db, req.principal, req.params.id),
+  );
+
+  const Queued = Type.Object({ queued: Type.Literal(true), jobId: Type.String() });
+  const actionDoc = (summary: string, extra: string) => ({
+    tags: ['orders'],
+    summary,
+    ...secured(
+      'admin, seller_manager (own seller; others answer 404); provincial_staff gets 403',
+      `${extra} Pushed to Postmart by a job (202); the order's status changes when Postmart accepts it. A status that does not allow the action answers 409.`,
+    ),
+    params: IdParams,
+  });
+  const queue = async (req: { principal: { id: string } }, orderId: string, action: OrderAction) => {
+    const job = await app.queues.orderActions.add(action.action, { orderId, actorUserId: req.principal.id, ...action });
+    return { queued: true as const, jobId: String(job.id) };
+  };
+
+  app.post(
+    '/v1/orders/:id/confirm',
+    { schema: { ...actionDoc('Accept the order and start preparing it', 'READY_TO_SHIP → PROCESSED.'), response: { 202: Queued, ...errorResponses(400, 401, 403, 404, 409) } } },
+    async (req, reply) => {
+      const action = { action: 'confirm' as const };
+      await checkOrderAction(app.db, req.principal, req.params.id, action);
+      return reply.status(202).send(await queue(req, req.params.id, action));
+    },
+  );
+
+  app.post(
+    '/v1/orders/:id/cancel',
+    {
+      schema: {
+        ...actionDoc('Cancel the order', 'Possible before the parcel is shipped.'),
+        body: Type.Object({ reason: StringEnum(['OUT_OF_STOCK', 'CUSTOMER_REQUEST', 'UNDELIVERABLE_AREA', 'PRICE_ERROR'] as const) }, { additionalProperties: false }),
+        response: { 202: Queued, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const action = { action: 'cancel' as const, reason: req.body.reason };
+      await checkOrderAction(app.db, req.principal, req.params.id, action);
+      return reply.status(202).send(await queue(req, req.params.id, action));
+    },
+  );
+
+  app.post(
+    '/v1/orders/:id/buyer-cancellation',
+    {
+      schema: {
+        ...actionDoc("Accept or reject the buyer's cancellation request", 'Only while the order is IN_CANCEL.'),
+        body: Type.Object({ accept: Type.Boolean() }, { additionalProperties: false }),
+        response: { 202: Queued, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const action = { action: 'buyer-cancellation' as const, accept: req.body.accept };
+      await checkOrderAction(app.db, req.principal, req.params.id, action);
+      return reply.status(202).send(await queue(req, req.params.id, action));
+    },
   );
 };
 export default orders;

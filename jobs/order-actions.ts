@@ -1,0 +1,18 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { PostmartError } from '../src/postmart/client/errors.ts';
+import { performOrderAction } from '../src/services/order-actions.ts';
+import type { OrderImportDeps } from '../src/services/order-import.ts';
+import type { OrderActionJob } from './queues.ts';
+
+/** order-actions processor: a seller's confirm / cancel / answer to a buyer's cancellation, pushed to Postmart. */
+export async function processOrderAction(job: Pick<Job<OrderActionJob>, 'data'>, deps: OrderImportDeps) {
+  const { orderId, actorUserId, ...action } = job.data;
+  try {
+    return await performOrderAction(deps, orderId, actorUserId, action as never);
+  } catch (err) {
+    // Refused by Postmart (e.g. the buyer cancelled meanwhile): retrying cannot help; the order's
+    // status is whatever Postmart says, which the next import shows.
+    if (err instanceof PostmartError && !err.retryable) throw new UnrecoverableError(err.message);
+    throw err;
+  }
+}
