@@ -1,5 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq';
-import type { ListingBatchJob, ListingSyncJob } from './queues.ts';
+import type { ListingBatchJob } from './queues.ts';
 
 /** Edits of one product within this window collapse into one sync of its latest state. */
 export const SYNC_DEBOUNCE_MS = 200;
@@ -13,10 +13,6 @@ export const BATCH_WINDOW_MS = 100;
  */
 export function listingSyncOptions(productId: string, jobId: string): JobsOptions {
   return { jobId, delay: SYNC_DEBOUNCE_MS, deduplication: { id: `listing:${productId}`, keepLastIfActive: true } };
-}
-
-export function enqueueListingSync(queue: Queue<ListingSyncJob>, productId: string, jobId: string, force = false) {
-  return queue.add('sync', { productId, ...(force ? { force } : {}) }, listingSyncOptions(productId, jobId));
 }
 
 /** `full`: a whole batch is already waiting, so there is nothing to gain by waiting for more. */

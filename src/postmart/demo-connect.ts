@@ -8,8 +8,8 @@ import type { Db } from '../db.ts';
 import { SecretBox } from '../lib/secret-box.ts';
 import { createRedis } from '../redis.ts';
 import { createPostmart } from './index.ts';
+import { OAUTH_CALLBACK_PATH, WEBHOOK_PATH } from './paths.ts';
 
-export const WEBHOOK_PATH = '/v1/webhooks/postmart';
 
 async function control<T>(origin: string, method: 'POST' | 'PUT', path: string, body: unknown): Promise<{ status: number; body: T }> {
   const res = await request(`${origin}/sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -63,7 +63,7 @@ export async function connectDemoShops(config: Config, db: Db, log: Logger): Pro
     for (const seller of missing) {
       const shop = await control<{ shop_id: string }>(origin, 'POST', '/shops', { partner_id: partner!.partnerId, name: seller.name });
       // shop_id on the authorize URL is a sandbox extension choosing which shop approves.
-      const url = `${pm!.client.authorizeUrl(`${config.publicUrl}/v1/postmart/oauth/callback`, `demo-${seller.id}`)}&shop_id=${encodeURIComponent(shop.body.shop_id)}`;
+      const url = `${pm!.client.authorizeUrl(`${config.publicUrl}${OAUTH_CALLBACK_PATH}`, `demo-${seller.id}`)}&shop_id=${encodeURIComponent(shop.body.shop_id)}`;
       const res = await request(url, { method: 'GET' });
       await res.body.dump();
       const back = new URL(String(res.headers.location));

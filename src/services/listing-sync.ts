@@ -188,7 +188,10 @@ export async function syncProduct(deps: ListingDeps, productId: string, opts: { 
     // Everything but price and stock goes by PATCH, and only what changed since the last accepted payload.
     const diff = synced ? diffPayload(synced, payload) : { fields: withoutPriceStock(payload), priceChanged: true, stockChanged: true };
     if (Object.keys(diff.fields).length > 0) {
-      const patched = await patchFields(pm, shopId, postmartProductId, diff.fields, `patch:${productId}:v${product.version}`);
+      // No If-Match: the catalog wins over edits made on Postmart, and Postmart bumps its version on
+      // every batch price/stock push, so a remembered version would conflict for nothing. The
+      // product lock is what keeps our own writes in order.
+      const patched = await pm.client.updateProduct(shopId, postmartProductId, diff.fields, `patch:${productId}:v${product.version}`);
       remoteVersion = patched.version;
       status = listingStatusOf(patched.status);
       if (diff.fields.skus) {
@@ -245,15 +248,6 @@ export async function syncProduct(deps: ListingDeps, productId: string, opts: { 
 function withoutPriceStock(p: ProductPayload): Partial<ProductPayload> {
   const { skus: _skus, ...rest } = p;
   return rest;
-}
-
-/**
- * PATCH without If-Match: the catalog wins over edits made on Postmart, and Postmart bumps its
- * version on every batch price or stock push, so a remembered version would conflict for nothing.
- * Per-product serialization (withProductLock) is what keeps our own writes in order.
- */
-function patchFields(pm: Postmart, shopId: string, id: string, fields: Partial<ProductPayload>, key: string) {
-  return pm.client.updateProduct(shopId, id, fields, key);
 }
 
 /**

@@ -13,8 +13,3 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = pgError(err);
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
-
-export function isCheckViolation(err: unknown, constraint?: string): boolean {
-  const e = pgError(err);
-  return e?.code === '23514' && (constraint === undefined || e.constraint === constraint);
-}

@@ -8,7 +8,7 @@ import { pageOf } from '../lib/cursor.ts';
 import { cursorId } from './paging.ts';
 import { newId } from '../lib/ids.ts';
 import { escapeLike, foldForSearch, searchTerms } from '../lib/text.ts';
-import { toVnIso, withVnTimes } from '../lib/time.ts';
+import { toVnIso } from '../lib/time.ts';
 import type { ProductCreateInput, ProductPatchInput, ProductQueryInput, StockChangeInput } from '../schemas/products.ts';
 import { authorize, authorizeAction, sellerScope, type Principal } from './access.ts';
 import { diff, recordAudit, type Actor } from './audit.ts';
@@ -22,8 +22,9 @@ import { getSeller } from './sellers.ts';
 export type ProductRow = typeof products.$inferSelect;
 export type ProductView = Omit<ProductRow, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string; listingStatus: ListingStatus };
 
-export function toProductView(row: ProductRow, listingStatus: ListingStatus = 'not_listed'): ProductView {
-  return { ...withVnTimes(row), listingStatus };
+/** One object per row: the product list builds fifty of these per request. */
+export function toProductView(row: ProductRow, listingStatus: ListingStatus | null = null): ProductView {
+  return { ...row, createdAt: toVnIso(row.createdAt), updatedAt: toVnIso(row.updatedAt), listingStatus: listingStatus ?? 'not_listed' };
 }
 
 /** Product views with their current Postmart listing status. */
@@ -65,9 +66,7 @@ export async function listProducts(db: Db, p: Principal, query: ProductQueryInpu
     limit: query.limit + 1,
   });
   const { page, nextCursor } = pageOf(rows, query.limit);
-  // One object per row (the hot path): the row already carries its listing status.
-  const items = page.map((r) => ({ ...r, createdAt: toVnIso(r.createdAt), updatedAt: toVnIso(r.updatedAt), listingStatus: r.listingStatus ?? 'not_listed' }));
-  return { items, nextCursor };
+  return { items: page.map((r) => toProductView(r, r.listingStatus)), nextCursor };
 }
 
 async function resolveSellerForCreate(db: Db, p: Principal, sellerId: string | undefined): Promise<string> {

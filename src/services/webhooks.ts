@@ -61,10 +61,6 @@ export async function recordWebhook(db: Db, event: Extract<WebhookVerdict, { ok:
   return rows.length > 0;
 }
 
-export async function markWebhooksEnqueued(db: Db, ids: string[]): Promise<void> {
-  for (const id of ids) await db.update(webhookEvents).set({ enqueuedAt: new Date() }).where(eq(webhookEvents.eventId, id));
-}
-
 /** Events stored but not processed for a while (their job was lost): for the sweeper. */
 export async function staleWebhooks(db: Db, olderThanMs: number, limit: number) {
   return db

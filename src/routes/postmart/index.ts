@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { OAUTH_CALLBACK_PATH } from '../../postmart/paths.ts';
 import { errorResponses, IdParams, Uuid } from '../../schemas/common.ts';
 import { OAuthCallbackQuery, PostmartConnection } from '../../schemas/postmart.ts';
 import { completeConnect, connectionStatus, startConnect } from '../../services/postmart-connections.ts';
 import { actorOf, secured } from '../docs.ts';
 
-export const OAUTH_CALLBACK_PATH = '/v1/postmart/oauth/callback';
 
 const postmart: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

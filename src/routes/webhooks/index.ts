@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../errors.ts';
-import { WEBHOOK_PATH } from '../../postmart/demo-connect.ts';
+import { WEBHOOK_PATH } from '../../postmart/paths.ts';
 import { errorResponses } from '../../schemas/common.ts';
 import { recordWebhook, verifyWebhook } from '../../services/webhooks.ts';
 
