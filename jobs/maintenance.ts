@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Db } from '../src/db.ts';
 import { recordTimeDependentChanges } from '../src/services/listing-outbox.ts';
+import { flagParcelsForReturn } from '../src/services/pickup-parcels.ts';
 import type { OutboxRelay } from './outbox-relay.ts';
 import type { MaintenanceJob } from './queues.ts';
 
@@ -11,6 +12,8 @@ export type MaintenanceDeps = {
   sweepWebhooks: () => Promise<number>;
   /** The order poller (src/services/order-poll.ts pollAllShops), the backstop for missed webhooks. */
   pollOrders: () => Promise<unknown>;
+  /** The pickup point sync (src/services/pickup-sync.ts) against Postmart's post-office list. */
+  syncPickupPoints: () => Promise<unknown>;
 };
 
 /** maintenance processor: the outbox sweeper, the daily sellable rules, reconcile and the order poller. */
@@ -24,6 +27,10 @@ export async function processMaintenance(job: Pick<Job<MaintenanceJob>, 'data'>,
       return deps.reconcile(job.data.sellerId);
     case 'poll-orders':
       return deps.pollOrders();
+    case 'sync-pickup-points':
+      return deps.syncPickupPoints();
+    case 'age-parcels':
+      return flagParcelsForReturn(deps.db);
   }
 }
 
@@ -36,4 +43,6 @@ export const SCHEDULES = [
   { id: 'apply-sellable-rules', repeat: { pattern: '5 0 * * *', tz: 'Asia/Ho_Chi_Minh' }, data: { task: 'apply-sellable-rules' as const } },
   { id: 'reconcile', repeat: { pattern: '30 2 * * *', tz: 'Asia/Ho_Chi_Minh' }, data: { task: 'reconcile' as const } },
   { id: 'poll-orders', repeat: { every: 30_000 }, data: { task: 'poll-orders' as const } },
+  { id: 'sync-pickup-points', repeat: { pattern: '0 3 * * *', tz: 'Asia/Ho_Chi_Minh' }, data: { task: 'sync-pickup-points' as const } },
+  { id: 'age-parcels', repeat: { every: 15 * 60_000 }, data: { task: 'age-parcels' as const } },
 ];

@@ -25,9 +25,11 @@ export type WebhookJob = { eventId: string };
 export type OrderAction =
   | { action: 'confirm' }
   | { action: 'cancel'; reason: 'OUT_OF_STOCK' | 'CUSTOMER_REQUEST' | 'UNDELIVERABLE_AREA' | 'PRICE_ERROR' }
-  | { action: 'buyer-cancellation'; accept: boolean };
+  | { action: 'buyer-cancellation'; accept: boolean }
+  /** The drop-off slot is booked when the request is accepted (src/services/order-ship.ts); bookingId keys the Postmart call. */
+  | { action: 'ship'; bookingId: string };
 export type OrderActionJob = { orderId: string; actorUserId: string } & OrderAction;
-export type MaintenanceJob = { task: 'sweep-outbox' | 'apply-sellable-rules' | 'reconcile' | 'poll-orders'; sellerId?: string };
+export type MaintenanceJob = { task: 'sweep-outbox' | 'apply-sellable-rules' | 'reconcile' | 'poll-orders' | 'sync-pickup-points' | 'age-parcels'; sellerId?: string };
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,

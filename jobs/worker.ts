@@ -15,6 +15,7 @@ import { processWebhookJob } from './webhooks.ts';
 import { processOrderAction } from './order-actions.ts';
 import { staleWebhooks } from '../src/services/webhooks.ts';
 import { pollAllShops } from '../src/services/order-poll.ts';
+import { syncPickupPoints } from '../src/services/pickup-sync.ts';
 import { OutboxRelay, STALE_AFTER_MS } from './outbox-relay.ts';
 import { DEFAULT_JOB_OPTIONS, QUEUES, type ListingBatchJob, type ListingSyncJob, type MaintenanceJob, type OrderActionJob, type WebhookJob } from './queues.ts';
 import { checkRedisForBullmq } from './redis-check.ts';
@@ -81,6 +82,7 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
           reconcile: (sellerId) => reconcile(deps, sellerId),
           sweepWebhooks,
           pollOrders: () => pollAllShops({ ...deps, lagSeconds: config.orderPollLagSeconds }),
+          syncPickupPoints: () => syncPickupPoints(deps),
         }),
       {
       ...workerOpts,

@@ -16,14 +16,17 @@ import communeRoutes from './routes/communes/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import listingRoutes from './routes/listings/index.ts';
 import orderRoutes from './routes/orders/index.ts';
+import pickupPointRoutes from './routes/pickup-points/index.ts';
 import postmartRoutes from './routes/postmart/index.ts';
 import productRoutes from './routes/products/index.ts';
 import sellerRoutes from './routes/sellers/index.ts';
+import shipmentRoutes from './routes/shipments/index.ts';
 import userRoutes from './routes/users/index.ts';
 import webhookRoutes from './routes/webhooks/index.ts';
 import { ErrorBody } from './schemas/common.ts';
 import { Commune } from './schemas/communes.ts';
 import { Listing } from './schemas/listings.ts';
+import { PickupPoint } from './schemas/pickup-points.ts';
 import { Product } from './schemas/products.ts';
 import { Seller } from './schemas/sellers.ts';
 import { User } from './schemas/users.ts';
@@ -41,7 +44,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(metrics);
   await fastify.register(postmart);
 
-  for (const schema of [ErrorBody, User, Seller, Product, Commune, Listing]) fastify.addSchema(schema);
+  for (const schema of [ErrorBody, User, Seller, Product, Commune, Listing, PickupPoint]) fastify.addSchema(schema);
 
   // Text is stored NFC whatever form the client's keyboard produced (macOS and some Android IMEs send NFD).
   // NUL cannot be stored in PostgreSQL text, so it is refused here rather than failing in the database.
@@ -63,6 +66,8 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(postmartRoutes);
   await fastify.register(listingRoutes);
   await fastify.register(orderRoutes);
+  await fastify.register(pickupPointRoutes);
+  await fastify.register(shipmentRoutes);
   await fastify.register(adminRoutes);
   await fastify.register(webhookRoutes);
 }

@@ -45,6 +45,16 @@ export const ERRORS = {
     vi: (p) => `Tồn kho không đủ: hiện có ${p.stock}, không thể giảm ${p.delta}`,
     en: (p) => `Not enough stock: ${p.stock} available, cannot remove ${p.delta}`,
   },
+  PICKUP_POINT_FULL: {
+    status: 409,
+    vi: (p) => `Điểm ${p.point} đã nhận đủ ${p.capacity} bưu gửi hôm nay; ${p.next}`,
+    en: (p) => `Pickup point ${p.point} has booked all ${p.capacity} parcels today; ${p.next}`,
+  },
+  RECIPIENT_PHONE_MISMATCH: {
+    status: 422,
+    vi: () => 'Trường «phone»: số điện thoại không khớp với người nhận của đơn hàng; không giao bưu gửi',
+    en: () => "Field 'phone': the number does not match the order's recipient; do not hand the parcel over",
+  },
   RATE_LIMITED: { status: 429, vi: () => 'Quá nhiều yêu cầu, thử lại sau', en: () => 'Too many requests, try again later' },
   INTERNAL: {
     status: 500,
@@ -67,6 +77,8 @@ export const THINGS = {
   seller: { vi: 'người bán', en: 'Seller' },
   user: { vi: 'tài khoản', en: 'User' },
   commune: { vi: 'xã/phường', en: 'Commune' },
+  pickup_point: { vi: 'điểm giao nhận', en: 'Pickup point' },
+  shipment: { vi: 'lô gửi hàng', en: 'Shipment' },
 } as const;
 export type Thing = keyof typeof THINGS;
 

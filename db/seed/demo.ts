@@ -5,6 +5,9 @@ import { normalizePhone } from '../../src/lib/phone.ts';
 import type { ProductCreateInput } from '../../src/schemas/products.ts';
 import { insertProduct } from '../../src/services/products.ts';
 import { hashPassword } from '../../src/services/passwords.ts';
+import { parseOpeningHours } from '../../src/lib/opening-hours.ts';
+import { communes } from '../schema/communes.ts';
+import { pickupPoints } from '../schema/pickup-points.ts';
 import { products } from '../schema/products.ts';
 import { sellers } from '../schema/sellers.ts';
 import { users, type Role } from '../schema/users.ts';
@@ -18,8 +21,22 @@ export const DEMO_SELLERS = [
   { id: '01930000-0000-7000-8000-000000000005', kind: 'household', name: 'Vườn hoa Tân Quy Đông', taxCode: null, phone: '0912345005', wardCode: '29905', address: 'Đường Nguyễn Tất Thành' },
 ] as const;
 
-/** The demo clerk's pickup point; the pickup point registry creates it under the same id. */
+/** The demo clerk's pickup point: the post office of the first demo seller's commune. */
 export const DEMO_PICKUP_POINT_ID = '01930000-0000-7000-8000-0000000000b1';
+
+/**
+ * One pickup point per demo seller, in the seller's own commune, under the code the Postmart
+ * sandbox gives that commune's office (src/postmart/sandbox/services/post-offices.ts), so a demo
+ * ship reaches the sandbox and the sync later adopts the point (keeping its id and capacity).
+ */
+export const DEMO_PICKUP_POINTS = DEMO_SELLERS.map((s, i) => ({
+  id: `01930000-0000-7000-8000-0000000000b${i + 1}`,
+  code: `PO${s.wardCode}`,
+  wardCode: s.wardCode,
+  dailyCapacity: 40,
+  // The lotus grower's seeds keep five days: their office has a cold room.
+  coldStorage: s.id === '01930000-0000-7000-8000-000000000003',
+}));
 
 export const DEMO_ACCOUNTS: { phone: string; password: string; name: string; role: Role; sellerId?: string; pickupPointId?: string }[] = [
   { phone: '0900000001', password: 'demo-admin-2026', name: 'Quản trị viên (demo)', role: 'admin' },
@@ -66,8 +83,36 @@ export async function ensureAccount(db: Db, a: (typeof DEMO_ACCOUNTS)[number]): 
   return inserted.length > 0;
 }
 
-export async function seedDemo(db: Db): Promise<{ sellers: number; products: number; accounts: number }> {
+async function seedPickupPoints(db: Db): Promise<number> {
+  let added = 0;
+  for (const pt of DEMO_PICKUP_POINTS) {
+    const [c] = await db.select().from(communes).where(eq(communes.code, pt.wardCode));
+    if (!c) continue;
+    const xa = c.type === 'xa';
+    const hoursText = xa ? 'Thứ 2–Thứ 7: 07:00–11:30, 13:30–17:00' : 'Thứ 2–Thứ 7: 07:00–18:00; Chủ nhật: 07:00–11:00';
+    const inserted = await db
+      .insert(pickupPoints)
+      .values({
+        ...pt,
+        name: xa ? `Bưu điện văn hóa xã ${c.name} (demo)` : `Bưu cục phường ${c.name} (demo)`,
+        kind: xa ? 'BUU_DIEN_VAN_HOA_XA' : 'BUU_CUC',
+        address: `Trung tâm ${xa ? 'xã' : 'phường'} ${c.name}, tỉnh Đồng Tháp (địa chỉ minh họa)`,
+        lat: c.lat,
+        lng: c.lng,
+        openingHours: parseOpeningHours(hoursText),
+        openingHoursText: hoursText,
+        source: 'postmart',
+      })
+      .onConflictDoNothing()
+      .returning({ id: pickupPoints.id });
+    added += inserted.length;
+  }
+  return added;
+}
+
+export async function seedDemo(db: Db): Promise<{ sellers: number; products: number; accounts: number; pickupPoints: number }> {
   const s = await db.insert(sellers).values([...DEMO_SELLERS]).onConflictDoNothing().returning({ id: sellers.id });
+  const points = await seedPickupPoints(db);
   let productCount = 0;
   for (const p of DEMO_PRODUCTS) {
     const created = await db.transaction(async (tx) => {
@@ -80,5 +125,5 @@ export async function seedDemo(db: Db): Promise<{ sellers: number; products: num
   }
   let accounts = 0;
   for (const a of DEMO_ACCOUNTS) if (await ensureAccount(db, a)) accounts += 1;
-  return { sellers: s.length, products: productCount, accounts };
+  return { sellers: s.length, products: productCount, accounts, pickupPoints: points };
 }

@@ -129,3 +129,22 @@ export function observeWorker(worker: Worker): void {
     if (s !== null) jobDuration.observe({ queue, outcome: 'failed' }, s);
   });
 }
+
+let parcelsToReturn: (() => Promise<{ code: string; count: number }[]>) | null = null;
+
+/** Where the parcels-to-return gauge reads from (the API's database, src/plugins/metrics.ts). */
+export function trackParcelsToReturn(read: (() => Promise<{ code: string; count: number }[]>) | null): void {
+  parcelsToReturn = read;
+}
+
+new Gauge({
+  name: 'pickup_parcels_to_return',
+  help: 'Parcels that waited for their buyer past the pickup point hold period and are flagged for return, by point code (read at scrape time)',
+  labelNames: ['pickup_point'] as const,
+  registers: [registry],
+  async collect() {
+    this.reset();
+    const rows = await parcelsToReturn?.().catch(() => []);
+    for (const r of rows ?? []) this.set({ pickup_point: r.code }, r.count);
+  },
+});

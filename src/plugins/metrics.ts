@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
-import { registry, trackQueues } from '../metrics/registry.ts';
+import { registry, trackParcelsToReturn, trackQueues } from '../metrics/registry.ts';
+import { countParcelsToReturn } from '../services/pickup-parcels.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -16,7 +17,11 @@ export default fp(
   async (app) => {
     const expected = app.config.metricsToken ? digest(app.config.metricsToken) : null;
     const untrack = trackQueues(app.queues.list);
-    app.addHook('onClose', async () => untrack());
+    trackParcelsToReturn(() => countParcelsToReturn(app.db));
+    app.addHook('onClose', async () => {
+      untrack();
+      trackParcelsToReturn(null);
+    });
 
     app.get('/metrics', { logLevel: 'warn', schema: { hide: true } }, async (req, reply) => {
       if (expected) {

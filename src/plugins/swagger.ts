@@ -36,6 +36,7 @@ export default fp(
           { name: 'postmart', description: "Connecting a seller's Postmart shop" },
           { name: 'listings', description: 'Postmart listing state per product' },
           { name: 'orders', description: 'Postmart orders: status, lines, recipient, history' },
+          { name: 'pickup-points', description: 'Post offices as fulfillment locations: registry, distance search, capacity, the clerk’s counter' },
           { name: 'admin', description: 'Operations: reconcile' },
           { name: 'ops', description: 'Health and readiness' },
         ],

@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db.ts';
 import { SecretBox } from '../lib/secret-box.ts';
 import { createRedis } from '../redis.ts';
+import { syncPickupPoints } from '../services/pickup-sync.ts';
 import { createPostmart } from './index.ts';
 import { OAUTH_CALLBACK_PATH, WEBHOOK_PATH } from './paths.ts';
 
@@ -72,6 +73,9 @@ export async function connectDemoShops(config: Config, db: Db, log: Logger): Pro
       await pm!.tokens.save(seller.id, shop.body.shop_id, await pm!.client.exchangeCode(code, shop.body.shop_id));
     }
     log.info({ shops: missing.length }, 'connected the demo sellers to their Postmart sandbox shops');
+    // The registry learns the sandbox's post offices now rather than at the nightly sync; the demo points keep their capacity.
+    const synced = await syncPickupPoints({ db, postmart: async () => pm! });
+    log.info(synced, 'pickup points synced from the Postmart sandbox');
   } finally {
     await pm?.close();
     await redis.quit();

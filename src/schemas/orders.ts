@@ -60,6 +60,7 @@ export const OrderQuery = Type.Object(
   {
     status: Type.Optional(Status),
     sellerId: Type.Optional(Uuid()),
+    pickupPointId: Type.Optional(Uuid({ description: 'Orders dropped off at, or waiting for their buyer at, this pickup point' })),
     from: Type.Optional(Type.String({ format: 'date-time', description: 'Placed at or after (ISO 8601)' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'Placed before (ISO 8601)' })),
     overdue: Type.Optional(Type.Boolean({ description: 'Only orders still to ship past their ship-by deadline' })),

@@ -17,14 +17,16 @@ export type Principal = Readonly<{
  * - admin: everything.
  * - provincial_staff: reads everything, changes nothing.
  * - seller_manager: only their own seller and its products.
- * - post_office_clerk: scoped to a pickup point; sees no sellers or products directly.
+ * - post_office_clerk: scoped to a pickup point: reads it and the orders dropped off or waiting
+ *   there, and works its counter (handover, collection); sees no sellers or products directly.
  *
  * A forbidden object answers 404 so its existence is not revealed; a forbidden action on a
  * visible object answers 403.
  */
 /** `system`: operations on the connector itself (reconcile, queues). */
-export type Resource = 'seller' | 'product' | 'order' | 'user' | 'system';
-export type Action = 'list' | 'read' | 'create' | 'update';
+export type Resource = 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'system';
+/** `operate`: a post office counter's work (parcels of the day, handover, collection). */
+export type Action = 'list' | 'read' | 'create' | 'update' | 'operate';
 
 function ownerSellerId(resource: Resource, obj: Record<string, unknown>): string | null {
   if (resource === 'seller') return obj.id as string;
@@ -40,9 +42,15 @@ export function canSee(p: Principal, resource: Resource, obj: Record<string, unk
       return true;
     case 'seller_manager':
       if (resource === 'user') return obj.id === p.id;
+      // Every seller chooses among all pickup points.
+      if (resource === 'pickup_point') return true;
       return ownerSellerId(resource, obj) === p.sellerId;
     case 'post_office_clerk':
-      return resource === 'user' && obj.id === p.id;
+      if (resource === 'user') return obj.id === p.id;
+      if (resource === 'pickup_point') return obj.id === p.pickupPointId;
+      // An order carries the points it passes through (src/services/pickup-access.ts orderForAccess).
+      if (resource === 'order') return p.pickupPointId !== null && ((obj.pickupPointIds as string[] | undefined) ?? []).includes(p.pickupPointId);
+      return false;
   }
 }
 
@@ -56,11 +64,16 @@ export function canDo(p: Principal, resource: Resource, action: Action): boolean
     case 'seller_manager':
       // A manager edits their seller's details and catalog; creating sellers and accounts is an admin's job.
       if (resource === 'system') return false;
+      if (action === 'operate') return false;
       if (resource === 'user') return action === 'read';
       if (resource === 'seller') return action !== 'create';
+      if (resource === 'pickup_point') return action === 'read' || action === 'list';
       return true;
     case 'post_office_clerk':
-      return resource === 'user' && action === 'read';
+      if (resource === 'user') return action === 'read';
+      if (resource === 'pickup_point') return action === 'read' || action === 'list' || action === 'operate';
+      if (resource === 'order') return action === 'read' || action === 'operate';
+      return false;
   }
 }
 

@@ -5,12 +5,14 @@ import type { Db } from '../db.ts';
 import { AppError } from '../errors.ts';
 import { authorize, type Principal } from './access.ts';
 import { importOrders, type OrderImportDeps } from './order-import.ts';
+import { performShip } from './order-ship.ts';
 
 /** Where each seller action may start (postmart-api.md#orders: the contract's own state machine). */
 const ALLOWED_FROM: Record<OrderAction['action'], readonly string[]> = {
   confirm: ['ready_to_ship'],
   cancel: ['unpaid', 'ready_to_ship', 'processed', 'on_hold'],
   'buyer-cancellation': ['in_cancel'],
+  ship: ['processed'],
 };
 
 /**
@@ -55,6 +57,8 @@ export async function performOrderAction(deps: OrderImportDeps, orderId: string,
     case 'buyer-cancellation':
       await pm.client.buyerCancellation(order.shopId, sn, a.accept ? 'ACCEPT' : 'REJECT', `buyer-cancellation:${sn}`);
       break;
+    case 'ship':
+      return performShip(deps, orderId, actorUserId, a.bookingId);
   }
   await importOrders(deps, order.shopId, [sn], 'user', actorUserId);
   return `${a.action} accepted by Postmart`;

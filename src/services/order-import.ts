@@ -12,6 +12,7 @@ import { PostmartError } from '../postmart/client/errors.ts';
 import type { Postmart } from '../postmart/index.ts';
 import { acceptsUpdate, localStatusOf, nextLocalStatus, RESERVING, stockEffectOf } from './order-states.ts';
 import { consumeStock, releaseStock, reserveStock, resyncRemoteStock, type StockLine } from './order-stock.ts';
+import { releaseShipment } from './pickup-capacity.ts';
 
 export type OrderImportDeps = { db: Db; postmart: () => Promise<Postmart>; log?: Logger };
 export type OrderSource = 'webhook' | 'poll' | 'user' | 'system';
@@ -91,6 +92,7 @@ export async function applyOrder(
     .where(eq(orders.id, stored!.id))
     .returning();
   if (status !== stored!.status) await recordEvent(tx, row!.id, source, { fromStatus: stored!.status, toStatus: status, note: `Postmart ${d.status}` }, actorUserId);
+  if (status === 'cancelled') await releaseShipment(tx, row!, 'released', 'order cancelled: drop-off slot freed');
   return { outcome: 'updated', row: row! };
 }
 

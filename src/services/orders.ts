@@ -8,6 +8,8 @@ import { toVnIso } from '../lib/time.ts';
 import type { OrderQueryInput } from '../schemas/orders.ts';
 import { authorize, authorizeAction, sellerScope, type Principal } from './access.ts';
 import { cursorId } from './paging.ts';
+import { orderForAccess } from './pickup-access.ts';
+import { atPickupPoint } from './pickup-orders.ts';
 
 type OrderRow = typeof orders.$inferSelect;
 
@@ -49,6 +51,7 @@ export async function listOrders(db: Db, p: Principal, q: OrderQueryInput, now =
   if (scope) where.push(eq(orders.sellerId, scope));
   if (q.sellerId) where.push(eq(orders.sellerId, q.sellerId));
   if (q.status) where.push(eq(orders.status, q.status));
+  if (q.pickupPointId) where.push(atPickupPoint(q.pickupPointId));
   if (q.from) where.push(gte(orders.remoteCreateTime, instant(q.from, 'from')));
   if (q.to) where.push(lt(orders.remoteCreateTime, instant(q.to, 'to')));
   if (q.overdue) where.push(inArray(orders.status, [...TO_SHIP]), sql`${orders.shipBy} < ${now}`);
@@ -61,7 +64,7 @@ export async function listOrders(db: Db, p: Principal, q: OrderQueryInput, now =
 /** The order with its lines and events; the recipient's phone is shown whole only to those who ship or administer. */
 export async function getOrder(db: Db, p: Principal, id: string, now = new Date()) {
   const [o] = await db.select().from(orders).where(eq(orders.id, id));
-  authorize(p, 'order', 'read', o ?? null);
+  authorize(p, 'order', 'read', await orderForAccess(db, p, o));
   const order = o!;
   const [lines, events] = await Promise.all([
     db.select().from(orderLines).where(eq(orderLines.orderId, id)).orderBy(asc(orderLines.lineNo)),

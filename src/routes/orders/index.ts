@@ -18,7 +18,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Orders imported from Postmart, newest first',
         ...secured(
           'admin, provincial_staff, seller_manager (own seller)',
-          'Filters: `status`, `sellerId`, `from`/`to` (placement time), `overdue=true` (still to ship past `shipBy`). Amounts are integer VND.',
+          'Filters: `status`, `sellerId`, `pickupPointId`, `from`/`to` (placement time), `overdue=true` (still to ship past `shipBy`). Amounts are integer VND.',
         ),
         querystring: OrderQuery,
         response: { 200: Page(OrderSummary), ...errorResponses(400, 401, 403) },
@@ -33,7 +33,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['orders'],
         summary: 'One order with its lines, recipient and status history',
-        ...secured('admin, provincial_staff (recipient phone masked), seller_manager (own seller; others answer 404)'),
+        ...secured('admin, provincial_staff (recipient phone masked), seller_manager (own seller), post_office_clerk (orders at their point, phone masked); others answer 404'),
         params: IdParams,
         response: { 200: OrderDetail, ...errorResponses(400, 401, 404) },
       },

@@ -1,0 +1,104 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorResponses, IdParams } from '../../schemas/common.ts';
+import { CollectBody, Collected, HandoverBody, PickupSuggestions, ShipAccepted, ShipBody, Shipment } from '../../schemas/pickup-points.ts';
+import { recordCollection, recordHandover } from '../../services/handover.ts';
+import { getShipment, requestShip } from '../../services/order-ship.ts';
+import { pickupSuggestions } from '../../services/pickup-finder.ts';
+import { secured } from '../docs.ts';
+
+/** An order's way through the pickup points: the seller's drop-off and the clerk's counter. */
+const shipmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', app.authenticate);
+
+  app.get(
+    '/v1/orders/:id/pickup-suggestions',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Where the seller should drop the parcel, best first',
+        ...secured(
+          'admin, provincial_staff, seller_manager (own seller; others answer 404)',
+          'Active points accepting drop-off with a slot left today; cold storage first when a product keeps ≤ 7 days, then open now, then nearest to the seller’s commune.',
+        ),
+        params: IdParams,
+        response: { 200: PickupSuggestions, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (req) => pickupSuggestions(app.db, req.principal, req.params.id),
+  );
+
+  app.post(
+    '/v1/orders/:id/ship',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Ship the order through a pickup point',
+        ...secured(
+          'admin, seller_manager (own seller; others answer 404); provincial_staff gets 403',
+          'Books one of today’s drop-off slots at the point at once (a full point answers 409 `PICKUP_POINT_FULL` naming the next suggestion), ' +
+            'then a job asks Postmart to ship (202); the package number and the order’s status follow when Postmart accepts. Only from `processed`. ' +
+            'A cancelled order, or a ship Postmart refuses, frees the slot.',
+        ),
+        params: IdParams,
+        body: ShipBody,
+        response: { 202: ShipAccepted, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const { shipment, bookingId } = await requestShip(app.db, req.principal, req.params.id, req.body.pickupPointId);
+      const job = await app.queues.orderActions.add('ship', { orderId: req.params.id, actorUserId: req.principal.id, action: 'ship', bookingId });
+      return reply.status(202).send({ queued: true as const, jobId: String(job.id), shipment });
+    },
+  );
+
+  app.get(
+    '/v1/orders/:id/shipment',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'The order’s drop-off: point, day, package number, weights',
+        ...secured('admin, provincial_staff, seller_manager (own seller), post_office_clerk (orders at their point); others answer 404'),
+        params: IdParams,
+        response: { 200: Shipment, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (req) => getShipment(app.db, req.principal, req.params.id),
+  );
+
+  app.post(
+    '/v1/orders/:id/handover',
+    {
+      schema: {
+        tags: ['pickup-points'],
+        summary: 'The clerk receives the seller’s parcel and weighs it',
+        ...secured(
+          'admin, post_office_clerk (drop-offs booked at their point; others answer 404)',
+          'A weight more than 10% off the declared one (product weight × quantity) sets `weightFlagged` for the seller. Recorded as an order event with the clerk as actor.',
+        ),
+        params: IdParams,
+        body: HandoverBody,
+        response: { 200: Shipment, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => recordHandover(app.db, req.principal, req.params.id, req.body.weightGrams),
+  );
+
+  app.post(
+    '/v1/orders/:id/collect',
+    {
+      schema: {
+        tags: ['pickup-points'],
+        summary: 'The buyer collects the parcel at the counter',
+        ...secured(
+          'admin, post_office_clerk (parcels waiting at their point; others answer 404)',
+          'Only for `ready_for_pickup`. The phone the buyer gives is normalized and compared with the recipient’s; a wrong number answers 422 `RECIPIENT_PHONE_MISMATCH` and is logged in the order’s history.',
+        ),
+        params: IdParams,
+        body: CollectBody,
+        response: { 200: Collected, ...errorResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (req) => recordCollection(app.db, req.principal, req.params.id, req.body.phone),
+  );
+};
+export default shipmentRoutes;
