@@ -20,7 +20,7 @@ export type NearbyPoint = Awaited<ReturnType<typeof findNearby>>[number];
 
 /** Great-circle distance in km (haversine), in SQL so the database sorts and limits. */
 const distanceKm = (o: Origin) =>
-  sql<number>`2 * ${EARTH_RADIUS_KM} * asin(sqrt(power(sin(radians(${pickupPoints.lat} - ${o.lat}) / 2), 2) + cos(radians(${o.lat})) * cos(radians(${pickupPoints.lat})) * power(sin(radians(${pickupPoints.lng} - ${o.lng}) / 2), 2)))`;
+  sql<number>`2 * ${EARTH_RADIUS_KM}::float8 * asin(sqrt(power(sin(radians(${pickupPoints.lat} - ${o.lat}::float8) / 2), 2) + cos(radians(${o.lat}::float8)) * cos(radians(${pickupPoints.lat})) * power(sin(radians(${pickupPoints.lng} - ${o.lng}::float8) / 2), 2)))`;
 
 /**
  * Active points within `radiusKm` of the origin, nearest first, with today's remaining drop-off
@@ -43,7 +43,7 @@ export async function findNearby(db: DbOrTx, origin: Origin, opts: { radiusKm: n
         lte(pickupPoints.lat, origin.lat + dLat),
         gte(pickupPoints.lng, origin.lng - dLng),
         lte(pickupPoints.lng, origin.lng + dLng),
-        sql`${dist} <= ${opts.radiusKm}`,
+        sql`${dist} <= ${opts.radiusKm}::float8`,
         ...(opts.extra ?? []),
       ),
     )

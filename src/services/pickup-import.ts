@@ -104,9 +104,13 @@ async function upsertLocal(db: Db, actor: Actor, input: PickupPointCreateInput):
     }
     if (current.source === 'postmart') throw invalid('code', { vi: 'điểm này do Postmart quản lý; sửa sức chứa bằng PATCH', en: 'this point is listed by Postmart; change its capacity with PATCH' });
     const changes = diff(current, { ...current, ...fields });
+    // jsonb stores object keys in its own order; compare the timetable by content.
+    if (canonical(current.openingHours) === canonical(fields.openingHours)) delete changes.openingHours;
     if (Object.keys(changes).length === 0) return 'unchanged';
     await tx.update(pickupPoints).set({ ...fields, updatedAt: new Date() }).where(eq(pickupPoints.id, current.id));
     await recordAudit(tx, actor, 'pickup_point.import', { type: 'pickup_point', id: current.id }, changes);
     return 'updated';
   });
 }
+
+const canonical = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
