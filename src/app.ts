@@ -18,6 +18,7 @@ import listingRoutes from './routes/listings/index.ts';
 import orderRoutes from './routes/orders/index.ts';
 import postmartRoutes from './routes/postmart/index.ts';
 import productRoutes from './routes/products/index.ts';
+import reportRoutes from './routes/reports/index.ts';
 import sellerRoutes from './routes/sellers/index.ts';
 import userRoutes from './routes/users/index.ts';
 import webhookRoutes from './routes/webhooks/index.ts';
@@ -63,6 +64,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(postmartRoutes);
   await fastify.register(listingRoutes);
   await fastify.register(orderRoutes);
+  await fastify.register(reportRoutes);
   await fastify.register(adminRoutes);
   await fastify.register(webhookRoutes);
 }

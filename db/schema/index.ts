@@ -8,3 +8,4 @@ export * from './postmart.ts';
 export * from './listings.ts';
 export * from './webhooks.ts';
 export * from './orders.ts';
+export * from './reports.ts';

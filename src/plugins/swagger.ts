@@ -36,6 +36,7 @@ export default fp(
           { name: 'postmart', description: "Connecting a seller's Postmart shop" },
           { name: 'listings', description: 'Postmart listing state per product' },
           { name: 'orders', description: 'Postmart orders: status, lines, recipient, history' },
+          { name: 'reports', description: 'Sales and programme reports for the province (JSON or CSV)' },
           { name: 'admin', description: 'Operations: reconcile' },
           { name: 'ops', description: 'Health and readiness' },
         ],
