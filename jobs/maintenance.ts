@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Db } from '../src/db.ts';
 import { recordTimeDependentChanges } from '../src/services/listing-outbox.ts';
+import { refreshSalesRollup } from '../src/services/reports-rollup.ts';
 import type { OutboxRelay } from './outbox-relay.ts';
 import type { MaintenanceJob } from './queues.ts';
 
@@ -13,7 +14,7 @@ export type MaintenanceDeps = {
   pollOrders: () => Promise<unknown>;
 };
 
-/** maintenance processor: the outbox sweeper, the daily sellable rules, reconcile and the order poller. */
+/** maintenance processor: the outbox sweeper, the daily sellable rules, reconcile, the order poller and the sales rollup. */
 export async function processMaintenance(job: Pick<Job<MaintenanceJob>, 'data'>, deps: MaintenanceDeps) {
   switch (job.data.task) {
     case 'sweep-outbox':
@@ -24,6 +25,8 @@ export async function processMaintenance(job: Pick<Job<MaintenanceJob>, 'data'>,
       return deps.reconcile(job.data.sellerId);
     case 'poll-orders':
       return deps.pollOrders();
+    case 'refresh-sales':
+      return { cells: await refreshSalesRollup(deps.db) };
   }
 }
 
@@ -36,4 +39,6 @@ export const SCHEDULES = [
   { id: 'apply-sellable-rules', repeat: { pattern: '5 0 * * *', tz: 'Asia/Ho_Chi_Minh' }, data: { task: 'apply-sellable-rules' as const } },
   { id: 'reconcile', repeat: { pattern: '30 2 * * *', tz: 'Asia/Ho_Chi_Minh' }, data: { task: 'reconcile' as const } },
   { id: 'poll-orders', repeat: { every: 30_000 }, data: { task: 'poll-orders' as const } },
+  // Reports refresh the rollup themselves; this keeps the backlog of changed cells short between reads.
+  { id: 'refresh-sales', repeat: { every: 60_000 }, data: { task: 'refresh-sales' as const } },
 ];

@@ -27,7 +27,7 @@ export type OrderAction =
   | { action: 'cancel'; reason: 'OUT_OF_STOCK' | 'CUSTOMER_REQUEST' | 'UNDELIVERABLE_AREA' | 'PRICE_ERROR' }
   | { action: 'buyer-cancellation'; accept: boolean };
 export type OrderActionJob = { orderId: string; actorUserId: string } & OrderAction;
-export type MaintenanceJob = { task: 'sweep-outbox' | 'apply-sellable-rules' | 'reconcile' | 'poll-orders'; sellerId?: string };
+export type MaintenanceJob = { task: 'sweep-outbox' | 'apply-sellable-rules' | 'reconcile' | 'poll-orders' | 'refresh-sales'; sellerId?: string };
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
