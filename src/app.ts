@@ -13,6 +13,7 @@ import swagger from './plugins/swagger.ts';
 import adminRoutes from './routes/admin/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import communeRoutes from './routes/communes/index.ts';
+import dashboardRoutes from './routes/dashboard/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import listingRoutes from './routes/listings/index.ts';
 import orderRoutes from './routes/orders/index.ts';
@@ -67,4 +68,5 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(reportRoutes);
   await fastify.register(adminRoutes);
   await fastify.register(webhookRoutes);
+  await fastify.register(dashboardRoutes);
 }
