@@ -21,7 +21,8 @@ export async function reportsApp(overrides: Record<string, string> = {}): Promis
   const ref = createDb(url, 1);
   await seedReference(ref.db);
   await ref.pool.end();
-  const app = await buildTestApp({ DATABASE_URL: url, QUEUE_PREFIX: inject('queuePrefix').replace(/\}$/, `-rp${run}}`), ...overrides });
+  // A small pool: these files run beside the rest of the suite (and other runs) under max_connections.
+  const app = await buildTestApp({ DATABASE_URL: url, DATABASE_POOL_SIZE: '3', QUEUE_PREFIX: inject('queuePrefix').replace(/\}$/, `-rp${run}}`), ...overrides });
   return {
     app,
     close: async () => {

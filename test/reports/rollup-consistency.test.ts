@@ -23,7 +23,7 @@ describe('sales rollup under concurrent changes', () => {
   let pId: string;
 
   beforeAll(async () => {
-    ({ app, close } = await reportsApp({ DATABASE_POOL_SIZE: '12' }));
+    ({ app, close } = await reportsApp({ DATABASE_POOL_SIZE: '5' }));
     const s = await seller(app, 'HTX Kiểm tra', '30226');
     const p = await product(app.db, s.id, { name: 'Sen', category: 'herbal', priceVnd: 10_000 });
     pId = p.id;
