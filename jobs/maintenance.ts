@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { Db } from '../src/db.ts';
 import { recordTimeDependentChanges } from '../src/services/listing-outbox.ts';
 import { flagParcelsForReturn } from '../src/services/pickup-parcels.ts';
+import { refreshSalesRollup } from '../src/services/reports-rollup.ts';
 import type { OutboxRelay } from './outbox-relay.ts';
 import type { MaintenanceJob } from './queues.ts';
 
@@ -16,7 +17,7 @@ export type MaintenanceDeps = {
   syncPickupPoints: () => Promise<unknown>;
 };
 
-/** maintenance processor: the outbox sweeper, the daily sellable rules, reconcile and the order poller. */
+/** maintenance processor: the outbox sweeper, the daily sellable rules, reconcile, the order poller and the sales rollup. */
 export async function processMaintenance(job: Pick<Job<MaintenanceJob>, 'data'>, deps: MaintenanceDeps) {
   switch (job.data.task) {
     case 'sweep-outbox':
@@ -31,6 +32,8 @@ export async function processMaintenance(job: Pick<Job<MaintenanceJob>, 'data'>,
       return deps.syncPickupPoints();
     case 'age-parcels':
       return flagParcelsForReturn(deps.db);
+    case 'refresh-sales':
+      return { cells: await refreshSalesRollup(deps.db) };
   }
 }
 
@@ -45,4 +48,6 @@ export const SCHEDULES = [
   { id: 'poll-orders', repeat: { every: 30_000 }, data: { task: 'poll-orders' as const } },
   { id: 'sync-pickup-points', repeat: { pattern: '0 3 * * *', tz: 'Asia/Ho_Chi_Minh' }, data: { task: 'sync-pickup-points' as const } },
   { id: 'age-parcels', repeat: { every: 15 * 60_000 }, data: { task: 'age-parcels' as const } },
+  // Reports refresh the rollup themselves; this keeps the backlog of changed cells short between reads.
+  { id: 'refresh-sales', repeat: { every: 60_000 }, data: { task: 'refresh-sales' as const } },
 ];

@@ -29,7 +29,7 @@ export type OrderAction =
   /** The drop-off slot is booked when the request is accepted (src/services/order-ship.ts); bookingId keys the Postmart call. */
   | { action: 'ship'; bookingId: string };
 export type OrderActionJob = { orderId: string; actorUserId: string } & OrderAction;
-export type MaintenanceJob = { task: 'sweep-outbox' | 'apply-sellable-rules' | 'reconcile' | 'poll-orders' | 'sync-pickup-points' | 'age-parcels'; sellerId?: string };
+export type MaintenanceJob = { task: 'sweep-outbox' | 'apply-sellable-rules' | 'reconcile' | 'poll-orders' | 'sync-pickup-points' | 'age-parcels' | 'refresh-sales'; sellerId?: string };
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,

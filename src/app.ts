@@ -13,12 +13,14 @@ import swagger from './plugins/swagger.ts';
 import adminRoutes from './routes/admin/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import communeRoutes from './routes/communes/index.ts';
+import dashboardRoutes from './routes/dashboard/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import listingRoutes from './routes/listings/index.ts';
 import orderRoutes from './routes/orders/index.ts';
 import pickupPointRoutes from './routes/pickup-points/index.ts';
 import postmartRoutes from './routes/postmart/index.ts';
 import productRoutes from './routes/products/index.ts';
+import reportRoutes from './routes/reports/index.ts';
 import sellerRoutes from './routes/sellers/index.ts';
 import shipmentRoutes from './routes/shipments/index.ts';
 import userRoutes from './routes/users/index.ts';
@@ -68,6 +70,8 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(orderRoutes);
   await fastify.register(pickupPointRoutes);
   await fastify.register(shipmentRoutes);
+  await fastify.register(reportRoutes);
   await fastify.register(adminRoutes);
   await fastify.register(webhookRoutes);
+  await fastify.register(dashboardRoutes);
 }

@@ -9,3 +9,4 @@ export * from './listings.ts';
 export * from './webhooks.ts';
 export * from './orders.ts';
 export * from './pickup-points.ts';
+export * from './reports.ts';

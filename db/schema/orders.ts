@@ -76,6 +76,8 @@ export const orders = pgTable(
   (t) => [
     index('orders_seller_idx').on(t.sellerId, t.id),
     index('orders_status_idx').on(t.status, t.id),
+    // Reports: today's orders per post office, and the rollup recomputing one day of a seller.
+    index('orders_placed_idx').on(t.remoteCreateTime),
     index('orders_cancel_pending_idx').on(t.id).where(sql`${t.cancelState} = 'pending'`),
     check('orders_amounts_non_negative', sql`${t.totalAmountVnd} >= 0 AND ${t.codAmountVnd} >= 0 AND ${t.shippingFeeVnd} >= 0 AND ${t.voucherAmountVnd} >= 0`),
   ],

@@ -37,6 +37,7 @@ export default fp(
           { name: 'listings', description: 'Postmart listing state per product' },
           { name: 'orders', description: 'Postmart orders: status, lines, recipient, history' },
           { name: 'pickup-points', description: 'Post offices as fulfillment locations: registry, distance search, capacity, the clerk’s counter' },
+          { name: 'reports', description: 'Sales and programme reports for the province (JSON or CSV)' },
           { name: 'admin', description: 'Operations: reconcile' },
           { name: 'ops', description: 'Health and readiness' },
         ],

@@ -23,8 +23,8 @@ export type Principal = Readonly<{
  * A forbidden object answers 404 so its existence is not revealed; a forbidden action on a
  * visible object answers 403.
  */
-/** `system`: operations on the connector itself (reconcile, queues). */
-export type Resource = 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'system';
+/** `system`: operations on the connector itself (reconcile, queues). `report`: sales and programme reports. */
+export type Resource = 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'system' | 'report';
 /** `operate`: a post office counter's work (parcels of the day, handover, collection). */
 export type Action = 'list' | 'read' | 'create' | 'update' | 'operate';
 
@@ -62,6 +62,8 @@ export function canDo(p: Principal, resource: Resource, action: Action): boolean
     case 'provincial_staff':
       return action === 'read' || action === 'list';
     case 'seller_manager':
+      // Reports are read-only; a manager's are cut to their seller by reportScope.
+      if (resource === 'report') return action === 'read';
       // A manager edits their seller's details and catalog; creating sellers and accounts is an admin's job.
       if (resource === 'system') return false;
       if (action === 'operate') return false;
@@ -78,7 +80,7 @@ export function canDo(p: Principal, resource: Resource, action: Action): boolean
 }
 
 /** Throws 404 when the object is invisible, 403 when the action is not allowed on a visible one. */
-export function authorize(p: Principal, resource: Exclude<Resource, 'system'>, action: Action, obj: Record<string, unknown> | null): void {
+export function authorize(p: Principal, resource: Exclude<Resource, 'system' | 'report'>, action: Action, obj: Record<string, unknown> | null): void {
   if (obj === null || !canSee(p, resource, obj)) throw notFound(resource);
   if (!canDo(p, resource, action)) throw forbidden();
 }
@@ -94,4 +96,16 @@ export function authorizeAction(p: Principal, resource: Resource, action: Action
  */
 export function sellerScope(p: Principal): string | null {
   return p.role === 'seller_manager' ? p.sellerId : null;
+}
+
+/**
+ * Whose numbers a report may show: null means the whole province, a string only that seller's.
+ * Admins and provincial staff see everything; a seller manager sees the same reports cut to their
+ * seller; a post-office clerk gets none (403).
+ */
+export function reportScope(p: Principal): string | null {
+  authorizeAction(p, 'report', 'read');
+  // A manager account without a seller must not fall through to "the whole province".
+  if (p.role === 'seller_manager' && !p.sellerId) throw forbidden();
+  return sellerScope(p);
 }
