@@ -119,6 +119,19 @@ export async function performShip(deps: OrderImportDeps, orderId: string, actorU
   return `ship accepted by Postmart (package ${packageNumber})`;
 }
 
+/**
+ * The ship job gave up (retryable failures until its last attempt): the booking is released and the
+ * reason kept, so the seller can ship again, here or elsewhere. A booking already superseded or
+ * settled is left alone.
+ */
+export async function abandonShip(db: Db, orderId: string, bookingId: string, reason: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select({ order: orders, bookingId: shipments.bookingId }).from(shipments).innerJoin(orders, eq(orders.id, shipments.orderId)).where(eq(shipments.orderId, orderId)).for('update');
+    if (!current || current.bookingId !== bookingId) return false;
+    return releaseShipment(tx, current.order, 'failed', `ship to Postmart abandoned after retries (${reason}); slot freed`, `GAVE_UP: ${reason}`);
+  });
+}
+
 /** GET /v1/orders/:id/shipment */
 export async function getShipment(db: Db, p: Principal, orderId: string) {
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));

@@ -1,6 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickupPointDays, pickupPoints, shipments } from '../../db/schema/pickup-points.ts';
+import { processOrderAction } from '../../jobs/order-actions.ts';
+import { requestShip } from '../../src/services/order-ship.ts';
 import { flagParcelsForReturn } from '../../src/services/pickup-parcels.ts';
 import { vnToday } from '../../src/lib/time.ts';
 import { bearer, errorOf, makeUser, type TestUser } from '../helpers.ts';
@@ -86,6 +88,26 @@ describe('shipping through a pickup point', () => {
     expect(await bookedAt(tiny.id)).toBe(0);
     const loser = contenders[answers.findIndex((a) => a.statusCode === 409)]!;
     expect((await ship(loser.order.id, tiny.id)).statusCode).toBe(202);
+  });
+
+  it('frees the slot when the ship job gives up after its last retry, and the seller can ship again', async () => {
+    const { order } = await processedOrder();
+    const before = await bookedAt(dropoff.id);
+    // Booked the way the route books it, then the job's last attempt runs while Postmart answers only 5xx.
+    const principal = { id: seller.manager.id, role: 'seller_manager' as const, name: 'manager', sellerId: seller.sellerId, pickupPointId: null };
+    const { bookingId } = await requestShip(world.app.db, principal, order.id, dropoff.id);
+    expect(await bookedAt(dropoff.id)).toBe(before + 1);
+    await world.control('PUT', '/config', { faults: { error_rate: 1 } });
+    const job = { data: { orderId: order.id, actorUserId: principal.id, action: 'ship' as const, bookingId }, attemptsMade: 7, opts: { attempts: 8 } };
+    try {
+      await expect(processOrderAction(job, { db: world.app.db, postmart: () => world.app.postmart() })).rejects.toMatchObject({ retryable: true });
+    } finally {
+      await world.control('PUT', '/config', { faults: { error_rate: 0 } });
+    }
+    expect(await shipmentOf(order.id)).toMatchObject({ state: 'failed', failure: expect.stringMatching(/^GAVE_UP: /) });
+    expect(await bookedAt(dropoff.id)).toBe(before);
+    expect((await ship(order.id, dropoff.id)).statusCode).toBe(202);
+    await eventually(() => shipmentOf(order.id), (x) => x?.state === 'accepted');
   });
 });
 
