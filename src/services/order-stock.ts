@@ -52,15 +52,15 @@ export async function reserveStock(tx: Tx, orderSn: string, lines: StockLine[]):
   return true;
 }
 
-/** Gives a cancelled order's reservation back to stock. */
-export async function releaseStock(tx: Tx, orderSn: string, lines: StockLine[]): Promise<void> {
+/** Gives a cancelled or returned order's reservation back to stock. */
+export async function releaseStock(tx: Tx, orderSn: string, lines: StockLine[], why: 'cancelled' | 'returned' = 'cancelled'): Promise<void> {
   for (const { productId, qty } of byProduct(lines)) {
     const [row] = await tx
       .update(products)
       .set({ stock: sql`${products.stock} + ${qty}`, version: sql`${products.version} + 1`, updatedAt: new Date() })
       .where(eq(products.id, productId))
       .returning({ stock: products.stock, version: products.version });
-    await tx.insert(stockMovements).values({ productId, kind: 'release', delta: qty, stockAfter: row!.stock, reason: `order ${orderSn} cancelled`, actorUserId: null });
+    await tx.insert(stockMovements).values({ productId, kind: 'release', delta: qty, stockAfter: row!.stock, reason: `order ${orderSn} ${why}`, actorUserId: null });
     await recordListingChange(tx, productId, row!.version, 'order-release', 'price_stock');
   }
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { orderEvents, orderLines, orders } from '../../db/schema/orders.ts';
+import { orderEvents, orderLines, orders, orderTrackingEvents } from '../../db/schema/orders.ts';
 import type { Db } from '../db.ts';
 import { invalid } from '../errors.ts';
 import { pageOf } from '../lib/cursor.ts';
@@ -63,9 +63,10 @@ export async function getOrder(db: Db, p: Principal, id: string, now = new Date(
   const [o] = await db.select().from(orders).where(eq(orders.id, id));
   authorize(p, 'order', 'read', o ?? null);
   const order = o!;
-  const [lines, events] = await Promise.all([
+  const [lines, events, tracking] = await Promise.all([
     db.select().from(orderLines).where(eq(orderLines.orderId, id)).orderBy(asc(orderLines.lineNo)),
     db.select().from(orderEvents).where(eq(orderEvents.orderId, id)).orderBy(asc(orderEvents.id)),
+    db.select().from(orderTrackingEvents).where(eq(orderTrackingEvents.orderId, id)).orderBy(asc(orderTrackingEvents.at), asc(orderTrackingEvents.id)),
   ]);
   const seesPhone = p.role === 'admin' || p.role === 'seller_manager';
   return {
@@ -81,6 +82,8 @@ export async function getOrder(db: Db, p: Principal, id: string, now = new Date(
       wardName: order.recipientWardName,
     },
     lines: lines.map((l) => ({ productId: l.productId, sellerSku: l.sellerSku, name: l.name, qty: l.qty, unitPriceVnd: l.unitPriceVnd })),
+    trackingNumber: order.trackingNumber,
+    tracking: tracking.map((t) => ({ at: toVnIso(t.at), vnpostCode: t.vnpostCode, description: t.description, postOfficeCode: t.postOfficeCode })),
     events: events.map((e) => ({ at: toVnIso(e.at), fromStatus: e.fromStatus, toStatus: e.toStatus, source: e.source, actorUserId: e.actorUserId, note: e.note })),
   };
 }

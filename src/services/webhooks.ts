@@ -8,6 +8,8 @@ import type { Postmart } from '../postmart/index.ts';
 import { recordListingChange } from './listing-outbox.ts';
 import { listingStatusOf } from './listing-sync.ts';
 import { importOrders } from './order-import.ts';
+import { refreshTracking } from './order-tracking.ts';
+import { orders } from '../../db/schema/orders.ts';
 import { products } from '../../db/schema/products.ts';
 
 /** postmart-api.md#webhooks (and the request window of #authentication-and-signing): ±300 s. */
@@ -107,8 +109,11 @@ export async function processWebhook(deps: { db: Db; postmart: () => Promise<Pos
       break;
     }
     case 'order.created':
-    case 'order.status_changed': {
-      // Thin payload: the import fetches the order and applies it only if it is newer than ours.
+    case 'order.status_changed':
+    case 'order.buyer_cancel_requested':
+    case 'order.tracking_assigned': {
+      // Thin payload: the import fetches the order and applies it only if it is newer than ours
+      // (a buyer's cancellation request arrives as the order's move to IN_CANCEL).
       const orderSn = String(event.data.order_sn ?? '');
       if (!orderSn) {
         outcome = 'no order_sn';
@@ -116,10 +121,15 @@ export async function processWebhook(deps: { db: Db; postmart: () => Promise<Pos
       }
       const s = await importOrders(deps, event.shop_id, [orderSn], 'webhook');
       outcome = `order ${orderSn}: ${(Object.keys(s) as (keyof typeof s)[]).filter((k) => s[k] > 0).join(', ') || 'not found'}`;
+      if (event.type === 'order.tracking_assigned') {
+        // The parcel got its number while the order stays PROCESSED: read the tracking now.
+        const [order] = await deps.db.select().from(orders).where(eq(orders.orderSn, orderSn));
+        if (order) outcome += `; ${await refreshTracking(deps, order)} tracking entries added`;
+      }
       break;
     }
     default:
-      // Other order.* events (tracking, buyer cancellation requests) are kept; the poller brings their status changes.
+      // shop.auth_expiring and unknown types are kept; the token store refreshes on its own.
       outcome = `stored (${event.type})`;
   }
   await deps.db.update(webhookEvents).set({ processedAt: new Date(), outcome }).where(eq(webhookEvents.eventId, eventId));
