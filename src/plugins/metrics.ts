@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
-import { registry, trackQueues } from '../metrics/registry.ts';
+import { registry, trackOverdueOrders, trackQueues } from '../metrics/registry.ts';
+import { overdueBySeller } from '../services/orders.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -16,7 +17,11 @@ export default fp(
   async (app) => {
     const expected = app.config.metricsToken ? digest(app.config.metricsToken) : null;
     const untrack = trackQueues(app.queues.list);
-    app.addHook('onClose', async () => untrack());
+    const untrackOverdue = trackOverdueOrders(() => overdueBySeller(app.db));
+    app.addHook('onClose', async () => {
+      untrack();
+      untrackOverdue();
+    });
 
     app.get('/metrics', { logLevel: 'warn', schema: { hide: true } }, async (req, reply) => {
       if (expected) {
@@ -28,5 +33,5 @@ export default fp(
       return reply.header('cache-control', 'no-store').type(registry.contentType).send(body);
     });
   },
-  { name: 'metrics', dependencies: ['queues', 'errors'] },
+  { name: 'metrics', dependencies: ['infra', 'queues', 'errors'] },
 );

@@ -41,6 +41,16 @@ function instant(value: string, field: string): number {
   return Math.floor(ms / 1000);
 }
 
+/** Orders still to ship past their ship-by deadline, counted per seller (for the orders_overdue gauge). */
+export async function overdueBySeller(db: Db, now = new Date()): Promise<{ sellerId: string; count: number }[]> {
+  const rows = await db
+    .select({ sellerId: orders.sellerId, count: sql<number>`count(*)::int` })
+    .from(orders)
+    .where(and(inArray(orders.status, [...TO_SHIP]), sql`${orders.shipBy} < ${now}`))
+    .groupBy(orders.sellerId);
+  return rows.map((r) => ({ sellerId: r.sellerId, count: Number(r.count) }));
+}
+
 /** Newest first; a seller manager sees only their seller's orders. */
 export async function listOrders(db: Db, p: Principal, q: OrderQueryInput, now = new Date()) {
   authorizeAction(p, 'order', 'list');
