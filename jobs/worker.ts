@@ -13,7 +13,7 @@ import { processListingSync } from './listing-sync.ts';
 import { processMaintenance, SCHEDULES } from './maintenance.ts';
 import { processWebhookJob } from './webhooks.ts';
 import { processOrderAction } from './order-actions.ts';
-import { staleWebhooks } from '../src/services/webhooks.ts';
+import { markWebhooksEnqueued, staleWebhooks } from '../src/services/webhooks.ts';
 import { pollAllShops } from '../src/services/order-poll.ts';
 import { OutboxRelay, STALE_AFTER_MS } from './outbox-relay.ts';
 import { DEFAULT_JOB_OPTIONS, QUEUES, type ListingBatchJob, type ListingSyncJob, type MaintenanceJob, type OrderActionJob, type WebhookJob } from './queues.ts';
@@ -67,6 +67,7 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
     const stale = await staleWebhooks(db, STALE_AFTER_MS, 500);
     // A fresh job id: the lost job may still exist as failed or completed under the old one.
     for (const w of stale) await webhookQueue.add('event', { eventId: w.eventId }, { jobId: `wh-${w.eventId}-${Date.now()}` });
+    await markWebhooksEnqueued(db, stale.map((w) => w.eventId));
     return stale.length;
   };
   const relay = new OutboxRelay({ db, pool, queue: syncQueue, requestBatch: deps.requestBatch, log });
