@@ -11,7 +11,7 @@ import type { OrderDetailT } from '../postmart/client/contract.ts';
 import { PostmartError } from '../postmart/client/errors.ts';
 import type { Postmart } from '../postmart/index.ts';
 import { acceptsUpdate, localStatusOf, nextLocalStatus, RESERVING, stockEffectOf } from './order-states.ts';
-import { refreshTracking, trackingIsBehind } from './order-tracking.ts';
+import { needsTracking, refreshTracking } from './order-tracking.ts';
 import { consumeStock, releaseStock, reserveStock, resyncRemoteStock, type StockLine } from './order-stock.ts';
 
 export type OrderImportDeps = { db: Db; postmart: () => Promise<Postmart>; log?: Logger };
@@ -42,7 +42,7 @@ export async function importOrders(deps: OrderImportDeps, shopId: string, orderS
       const { outcome, row } = await deps.db.transaction((tx) => applyOrder(tx, shop.sellerId, shopId, detail, source, actorUserId));
       summary[outcome]++;
       // Carrier progress: the order's new tracking entries, read after the commit (a failure retries the job, and the order is still behind).
-      if (row && trackingIsBehind(row)) await refreshTracking(deps, row);
+      if (row && needsTracking(row, outcome === 'created' || outcome === 'updated')) await refreshTracking(deps, row);
       if (row?.cancelState === 'pending') {
         summary.cancelRequested++;
         await requestCancel(deps, pm, row);

@@ -7,8 +7,14 @@ export const CARRIER_STATUSES: ReadonlySet<OrderStatus> = new Set(['shipped', 'r
 
 type TrackedOrder = Pick<typeof orders.$inferSelect, 'id' | 'shopId' | 'orderSn' | 'status' | 'remoteUpdateTime' | 'trackingUpdateTime'>;
 
-/** Whether the order has moved on (in the carrier's hands) since its tracking was last read. */
-export const trackingIsBehind = (o: TrackedOrder) => CARRIER_STATUSES.has(o.status) && (o.trackingUpdateTime ?? -1) < o.remoteUpdateTime;
+/**
+ * Whether to read the order's tracking: always when it has just changed in the carrier's hands;
+ * otherwise (a retried job, a re-read) when its tracking was read for an older update. update_time
+ * has whole seconds and several carrier moves can share one, so a change alone is not enough to
+ * skip the read.
+ */
+export const needsTracking = (o: TrackedOrder, changed: boolean) =>
+  CARRIER_STATUSES.has(o.status) && (changed || (o.trackingUpdateTime ?? -1) < o.remoteUpdateTime);
 
 /**
  * Reads the order's tracking from Postmart (GET /orders/{sn}/tracking) and stores its number and

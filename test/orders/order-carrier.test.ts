@@ -98,7 +98,9 @@ describe('carrier progress: tracking, buyer cancellation requests, returns', () 
     expect((await kit.ledgerOf(product.id)).at(-1)!.reason).toBe(`order ${sn} returned`);
     expect(await kit.ledgerSum(product.id)).toBe(8);
     expect((await kit.eventsOf(returned!.id)).map((e) => e.toStatus)).toEqual(expect.arrayContaining(['failed_delivery', 'returned']));
-    expect((await trackingOf(returned!.id)).map((t) => t.vnpostCode)).toEqual(expect.arrayContaining(['EMH', 'DA_HOAN']));
+    // Tracking is read after the status change commits.
+    const tracked = await eventually(() => trackingOf(returned!.id), (t) => t.some((e) => e.vnpostCode === 'DA_HOAN'));
+    expect(tracked.map((t) => t.vnpostCode)).toEqual(expect.arrayContaining(['EMH', 'CHUYEN_HOAN', 'DA_HOAN']));
     const remoteStock = async () =>
       (await world.control<{ products: { skus: { seller_sku: string; stock: number }[] }[] }>('GET', `/shops/${seller.shopId}/products`)).products.flatMap((p) => p.skus).find((s) => s.seller_sku === product.sku)!.stock;
     await eventually(remoteStock, (s) => s === 8);
