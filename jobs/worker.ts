@@ -13,7 +13,7 @@ import { processListingSync } from './listing-sync.ts';
 import { processMaintenance, SCHEDULES } from './maintenance.ts';
 import { processWebhookJob } from './webhooks.ts';
 import { processOrderAction } from './order-actions.ts';
-import { staleWebhooks } from '../src/services/webhooks.ts';
+import { markWebhooksEnqueued, staleWebhooks } from '../src/services/webhooks.ts';
 import { pollAllShops } from '../src/services/order-poll.ts';
 import { syncPickupPoints } from '../src/services/pickup-sync.ts';
 import { OutboxRelay, STALE_AFTER_MS } from './outbox-relay.ts';
@@ -22,7 +22,7 @@ import { checkRedisForBullmq } from './redis-check.ts';
 
 export type Workers = { close: () => Promise<void>; relay: OutboxRelay };
 
-export type WorkerOptions = { concurrency?: { sync?: number; batch?: number } };
+export type WorkerOptions = { concurrency?: { sync?: number; batch?: number; webhooks?: number } };
 
 /**
  * Starts one BullMQ Worker per queue with its processor and dependencies, the outbox relay and the
@@ -32,11 +32,14 @@ export type WorkerOptions = { concurrency?: { sync?: number; batch?: number } };
 export async function startWorkers(config: Config, log: Logger, opts: WorkerOptions = {}): Promise<Workers> {
   const syncConcurrency = opts.concurrency?.sync ?? 8;
   const batchConcurrency = opts.concurrency?.batch ?? 4;
+  // Webhook jobs mostly wait on Postmart (an order's details) and on short transactions, so many
+  // run at once; the per-shop token bucket, not this number, keeps each shop under its limit.
+  const webhookConcurrency = opts.concurrency?.webhooks ?? 32;
   const connection = createRedis(config.redisUrl, 'worker');
   connection.on('error', (err) => log.warn({ err: err.message }, 'worker redis error'));
   await checkRedisForBullmq(connection, log);
   // Each sync holds one connection for its product lock and uses others for its queries.
-  const { pool, db } = createDb(config.databaseUrl, Math.max(config.databasePoolSize, 2 * syncConcurrency + batchConcurrency + 4), 'dtpc-worker');
+  const { pool, db } = createDb(config.databaseUrl, Math.max(config.databasePoolSize, 2 * syncConcurrency + batchConcurrency + webhookConcurrency + 4), 'dtpc-worker');
   const queueOpts = { connection, prefix: config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS };
   const syncQueue = new Queue<ListingSyncJob>(QUEUES.listingSync, queueOpts);
   const batchQueue = new Queue<ListingBatchJob>(QUEUES.listingBatch, queueOpts);
@@ -65,6 +68,7 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
     const stale = await staleWebhooks(db, STALE_AFTER_MS, 500);
     // A fresh job id: the lost job may still exist as failed or completed under the old one.
     for (const w of stale) await webhookQueue.add('event', { eventId: w.eventId }, { jobId: `wh-${w.eventId}-${Date.now()}` });
+    await markWebhooksEnqueued(db, stale.map((w) => w.eventId));
     return stale.length;
   };
   const relay = new OutboxRelay({ db, pool, queue: syncQueue, requestBatch: deps.requestBatch, log });
@@ -73,7 +77,7 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
   const workers: Worker[] = [
     new Worker<ListingSyncJob>(QUEUES.listingSync, (job) => processListingSync(job, deps), { ...workerOpts, concurrency: syncConcurrency }),
     new Worker<ListingBatchJob>(QUEUES.listingBatch, (job) => processListingBatch(job, deps), { ...workerOpts, concurrency: batchConcurrency }),
-    new Worker<WebhookJob>(QUEUES.webhooks, (job) => processWebhookJob(job, deps), { ...workerOpts, concurrency: 4 }),
+    new Worker<WebhookJob>(QUEUES.webhooks, (job) => processWebhookJob(job, deps), { ...workerOpts, concurrency: webhookConcurrency }),
     new Worker<OrderActionJob>(QUEUES.orderActions, (job) => processOrderAction(job, deps), { ...workerOpts, concurrency: 4 }),
     new Worker<MaintenanceJob>(QUEUES.maintenance, (job) =>
         processMaintenance(job, {

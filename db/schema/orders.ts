@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { communes } from './communes.ts';
 import { products } from './products.ts';
 import { sellers } from './sellers.ts';
@@ -70,6 +70,10 @@ export const orders = pgTable(
     stockState: text('stock_state', { enum: ORDER_STOCK_STATES }).notNull().default('none'),
     cancelReason: text('cancel_reason'),
     cancelState: text('cancel_state', { enum: ORDER_CANCEL_STATES }),
+    /** The carrier's parcel number (UPU S10), from GET /orders/{sn}/tracking. */
+    trackingNumber: text('tracking_number'),
+    /** The remote_update_time at which tracking was last read: tracking is re-read when the order moves on. */
+    trackingUpdateTime: bigint('tracking_update_time', { mode: 'number' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -98,6 +102,25 @@ export const orderLines = pgTable(
     unitPriceVnd: bigint('unit_price_vnd', { mode: 'number' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.orderId, t.lineNo] }), index('order_lines_product_idx').on(t.productId), check('order_lines_qty_positive', sql`${t.qty} > 0`)],
+);
+
+/**
+ * The carrier's tracking entries of an order (postmart-api.md#orders, GET /orders/{sn}/tracking),
+ * each stored once however often tracking is read: the entry itself is its identity.
+ */
+export const orderTrackingEvents = pgTable(
+  'order_tracking_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    vnpostCode: text('vnpost_code').notNull(),
+    description: text('description').notNull(),
+    postOfficeCode: text('post_office_code'),
+  },
+  (t) => [uniqueIndex('order_tracking_events_entry_uq').on(t.orderId, t.at, t.vnpostCode, t.description)],
 );
 
 /** Every status change of an order, whoever caused it. */

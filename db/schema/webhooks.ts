@@ -16,6 +16,7 @@ export const webhookEvents = pgTable(
     eventTime: timestamp('event_time', { withTimezone: true }).notNull(),
     payload: jsonb('payload').notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When its job was last queued (by the receiver or the sweeper); null when queueing failed. */
     enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
     processedAt: timestamp('processed_at', { withTimezone: true }),
     outcome: text('outcome'),

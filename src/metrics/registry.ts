@@ -99,6 +99,36 @@ export const jobFailures = new Counter({
   registers: [registry],
 });
 
+type OverdueReader = () => Promise<{ sellerId: string; count: number }[]>;
+const overdueReaders = new Set<OverdueReader>();
+
+/**
+ * Orders past their ship-by deadline and not handed over yet, per seller, counted in PostgreSQL at
+ * scrape time (from any API replica). A failed count leaves the gauge empty for that scrape, like
+ * an unreadable queue, rather than failing /metrics.
+ */
+new Gauge({
+  name: 'orders_overdue',
+  help: 'Orders still to ship (ready_to_ship, processed) past their ship_by deadline, by seller',
+  labelNames: ['seller_id'] as const,
+  registers: [registry],
+  async collect() {
+    this.reset();
+    const counts = new Map<string, number>();
+    for (const read of overdueReaders) {
+      const rows = await read().catch(() => []);
+      for (const r of rows) counts.set(r.sellerId, (counts.get(r.sellerId) ?? 0) + r.count);
+    }
+    for (const [sellerId, n] of counts) this.set({ seller_id: sellerId }, n);
+  },
+});
+
+/** Counts overdue orders with `read` on every scrape until the returned function is called. */
+export function trackOverdueOrders(read: OverdueReader): () => void {
+  overdueReaders.add(read);
+  return () => void overdueReaders.delete(read);
+}
+
 /** Reports these queues' job counts on every scrape until the returned function is called. */
 export function trackQueues(queues: readonly Queue[]): () => void {
   for (const q of queues) tracked.add(q);

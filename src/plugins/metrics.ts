@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
-import { registry, trackParcelsToReturn, trackQueues } from '../metrics/registry.ts';
+import { registry, trackOverdueOrders, trackParcelsToReturn, trackQueues } from '../metrics/registry.ts';
+import { overdueBySeller } from '../services/orders.ts';
 import { countParcelsToReturn } from '../services/pickup-parcels.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -18,8 +19,10 @@ export default fp(
     const expected = app.config.metricsToken ? digest(app.config.metricsToken) : null;
     const untrack = trackQueues(app.queues.list);
     trackParcelsToReturn(() => countParcelsToReturn(app.db));
+    const untrackOverdue = trackOverdueOrders(() => overdueBySeller(app.db));
     app.addHook('onClose', async () => {
       untrack();
+      untrackOverdue();
       trackParcelsToReturn(null);
     });
 
@@ -33,5 +36,5 @@ export default fp(
       return reply.header('cache-control', 'no-store').type(registry.contentType).send(body);
     });
   },
-  { name: 'metrics', dependencies: ['queues', 'errors'] },
+  { name: 'metrics', dependencies: ['infra', 'queues', 'errors'] },
 );

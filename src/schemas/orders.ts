@@ -43,6 +43,16 @@ export const OrderDetail = Type.Composite([
         unitPriceVnd: Type.Integer(),
       }),
     ),
+    trackingNumber: Type.Union([Type.String(), Type.Null()], { description: "The carrier's parcel number (UPU S10, EB…VN) once the parcel has one" }),
+    tracking: Type.Array(
+      Type.Object({
+        at: Timestamp,
+        vnpostCode: Type.String({ description: 'VNPost event code (EMA accepted, EMC left the office, EMG arrived, EMH not delivered, EMI delivered, …)' }),
+        description: Type.String(),
+        postOfficeCode: Type.Union([Type.String(), Type.Null()]),
+      }),
+      { description: "The carrier's tracking entries, oldest first" },
+    ),
     events: Type.Array(
       Type.Object({
         at: Timestamp,

@@ -11,15 +11,21 @@ export const BATCH_SIZE = 50;
 const IN_FLIGHT = 8;
 const ROWS_PER_PASS = 5000;
 
-const keyOf = (kind: string, shopId: string, items: unknown) =>
-  `${kind}:${shopId}:${createHash('sha256').update(JSON.stringify(items)).digest('base64url').slice(0, 32)}`;
+/**
+ * The same items can be a new push: Postmart moves its own stock on orders and cancellations, and
+ * pushing our unchanged stock again must not replay the earlier call. So the key also covers the
+ * listing rows' versions as read (a retry of this very push reuses them and replays).
+ */
+const keyOf = (kind: string, shopId: string, items: unknown, rows: PendingRow[]) =>
+  `${kind}:${shopId}:${createHash('sha256').update(JSON.stringify([items, rows.map((r) => r.rowVersion)])).digest('base64url').slice(0, 32)}`;
 
-type PendingRow = { productId: string; version: number; sku: string; price: number; stock: number; syncedPrice: number | null; syncedStock: number | null };
+/** `rowVersion` is the listing row's xmin when read: the write-back keeps a mark made meanwhile (see pushChunk). */
+type PendingRow = { productId: string; version: number; sku: string; price: number; stock: number; syncedPrice: number | null; syncedStock: number | null; rowVersion: string };
 
 /** Listings of the shop whose price or stock differs from what Postmart has. */
 function pending(deps: ListingDeps, sellerId: string, shopId: string, limit: number): Promise<PendingRow[]> {
   return deps.db
-    .select({ productId: products.id, version: products.version, sku: products.sku, price: products.priceVnd, stock: products.stock, syncedPrice: productListings.syncedPriceVnd, syncedStock: productListings.syncedStock })
+    .select({ productId: products.id, version: products.version, sku: products.sku, price: products.priceVnd, stock: products.stock, syncedPrice: productListings.syncedPriceVnd, syncedStock: productListings.syncedStock, rowVersion: sql<string>`${productListings}.xmin::text` })
     .from(productListings)
     .innerJoin(products, eq(products.id, productListings.productId))
     .where(
@@ -43,8 +49,8 @@ async function pushChunk(deps: ListingDeps, shopId: string, rows: PendingRow[]):
   const priceItems = rows.filter((r) => r.price !== r.syncedPrice).map((r) => ({ seller_sku: r.sku, price: r.price }));
   const stockItems = rows.filter((r) => r.stock !== r.syncedStock).map((r) => ({ seller_sku: r.sku, stock: r.stock }));
   const [prices, stock] = await Promise.all([
-    priceItems.length ? pm.client.batchPrices(shopId, priceItems, keyOf('prices', shopId, priceItems)) : null,
-    stockItems.length ? pm.client.batchStock(shopId, stockItems, keyOf('stock', shopId, stockItems)) : null,
+    priceItems.length ? pm.client.batchPrices(shopId, priceItems, keyOf('prices', shopId, priceItems, rows)) : null,
+    stockItems.length ? pm.client.batchStock(shopId, stockItems, keyOf('stock', shopId, stockItems, rows)) : null,
   ]);
   const resultOf = (res: typeof prices, sku: string) => res?.items.find((i) => i.seller_sku === sku);
   const outcomes = rows.map((r) => {
@@ -59,13 +65,18 @@ async function pushChunk(deps: ListingDeps, shopId: string, rows: PendingRow[]):
     };
   });
   const values = sql.join(
-    outcomes.map((o) => sql`(${o.productId}::uuid, ${o.newPrice}::bigint, ${o.newStock}::int, ${o.error}::text, ${o.version}::int)`),
+    outcomes.map((o) => sql`(${o.productId}::uuid, ${o.newPrice}::bigint, ${o.newStock}::int, ${o.error}::text, ${o.version}::int, ${o.rowVersion}::xid)`),
     sql`, `,
   );
-  // What Postmart accepted becomes what we believe it has.
+  // What Postmart accepted becomes what we believe it has, unless the row changed since we read it:
+  // an order import may have forgotten Postmart's stock meanwhile (resyncRemoteStock, after Postmart
+  // moved its own stock), and overwriting that mark would leave Postmart's count standing. A kept
+  // mark is pushed by the next pass.
   await deps.db.execute(sql`
     UPDATE ${productListings} l SET
-      synced_price_vnd = v.price, synced_stock = v.stock, updated_at = now(),
+      synced_price_vnd = CASE WHEN l.xmin = v.row_version THEN v.price ELSE l.synced_price_vnd END,
+      synced_stock = CASE WHEN l.xmin = v.row_version THEN v.stock ELSE l.synced_stock END,
+      updated_at = now(),
       -- With no other change of the product waiting, Postmart now has this version of it.
       synced_version = CASE WHEN v.error IS NULL AND NOT EXISTS (
         SELECT 1 FROM listing_outbox o WHERE o.product_id = v.product_id AND o.kind = 'full' AND o.processed_at IS NULL
@@ -74,7 +85,7 @@ async function pushChunk(deps: ListingDeps, shopId: string, rows: PendingRow[]):
       last_error_code = CASE WHEN v.error IS NULL THEN l.last_error_code ELSE 'BATCH_ITEM_REJECTED' END,
       last_error_message = CASE WHEN v.error IS NULL THEN l.last_error_message ELSE v.error END,
       last_error_at = CASE WHEN v.error IS NULL THEN l.last_error_at ELSE now() END
-    FROM (VALUES ${values}) AS v(product_id, price, stock, error, version)
+    FROM (VALUES ${values}) AS v(product_id, price, stock, error, version, row_version)
     WHERE l.product_id = v.product_id`);
   await settlePriceStock(deps.db, outcomes.filter((o) => !o.error).map((o) => ({ productId: o.productId, version: o.version })));
   return { calls: (prices ? 1 : 0) + (stock ? 1 : 0), failed: outcomes.filter((o) => o.error).length };

@@ -11,6 +11,7 @@ import type { OrderDetailT } from '../postmart/client/contract.ts';
 import { PostmartError } from '../postmart/client/errors.ts';
 import type { Postmart } from '../postmart/index.ts';
 import { acceptsUpdate, localStatusOf, nextLocalStatus, RESERVING, stockEffectOf } from './order-states.ts';
+import { needsTracking, refreshTracking } from './order-tracking.ts';
 import { consumeStock, releaseStock, reserveStock, resyncRemoteStock, type StockLine } from './order-stock.ts';
 import { releaseShipment } from './pickup-capacity.ts';
 
@@ -41,6 +42,8 @@ export async function importOrders(deps: OrderImportDeps, shopId: string, orderS
     for (const detail of details) {
       const { outcome, row } = await deps.db.transaction((tx) => applyOrder(tx, shop.sellerId, shopId, detail, source, actorUserId));
       summary[outcome]++;
+      // Carrier progress: the order's new tracking entries, read after the commit (a failure retries the job, and the order is still behind).
+      if (row && needsTracking(row, outcome === 'created' || outcome === 'updated')) await refreshTracking(deps, row);
       if (row?.cancelState === 'pending') {
         summary.cancelRequested++;
         await requestCancel(deps, pm, row);
@@ -79,7 +82,7 @@ export async function applyOrder(
   const lines = effect ? await stockLinesOf(tx, stored!.id) : [];
   let stockState = stored!.stockState;
   if (effect === 'release' && stockState === 'reserved') {
-    await releaseStock(tx, d.order_sn, lines);
+    await releaseStock(tx, d.order_sn, lines, remote === 'returned' ? 'returned' : 'cancelled');
     stockState = 'released';
   } else if (effect === 'consume' && stockState === 'reserved') {
     await consumeStock(tx, d.order_sn, lines);

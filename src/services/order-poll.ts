@@ -1,5 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
-import { orderPollState } from '../../db/schema/orders.ts';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { orderPollState, orders } from '../../db/schema/orders.ts';
 import { postmartShops } from '../../db/schema/postmart.ts';
 import { importOrders, retryPendingCancels, type OrderImportDeps } from './order-import.ts';
 
@@ -34,8 +34,9 @@ export async function pollShopOrders(deps: OrderPollDeps, shopId: string): Promi
     do {
       const page = await pm.client.listOrders(shopId, { time_field: 'update_time', time_from: from, time_to: windowEnd, page_size: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
       result.found += page.orders.length;
-      if (page.orders.length > 0) {
-        const s = await importOrders(deps, shopId, page.orders.map((o) => o.order_sn), 'poll');
+      const changed = await notYetImported(deps, page.orders);
+      if (changed.length > 0) {
+        const s = await importOrders(deps, shopId, changed, 'poll');
         result.imported += s.created + s.updated;
       }
       cursor = page.has_more ? (page.next_cursor ?? undefined) : undefined;
@@ -46,6 +47,23 @@ export async function pollShopOrders(deps: OrderPollDeps, shopId: string): Promi
   }
   result.cancelsRetried = await retryPendingCancels(deps, shopId);
   return result;
+}
+
+/**
+ * The listing already says each order's status and update_time: an order we hold at that state or
+ * newer needs no detail call (the overlap and the webhooks make that the common case).
+ */
+async function notYetImported(deps: OrderImportDeps, listed: { order_sn: string; status: string; update_time: number }[]): Promise<string[]> {
+  if (listed.length === 0) return [];
+  const held = await deps.db
+    .select({ sn: orders.orderSn, status: orders.remoteStatus, time: orders.remoteUpdateTime })
+    .from(orders)
+    .where(inArray(orders.orderSn, listed.map((o) => o.order_sn)));
+  const mine = new Map(held.map((h) => [h.sn, h]));
+  return listed.filter((o) => {
+    const h = mine.get(o.order_sn);
+    return !h || h.time < o.update_time || (h.time === o.update_time && h.status !== o.status);
+  }).map((o) => o.order_sn);
 }
 
 async function advance(deps: OrderImportDeps, shopId: string, mark: number): Promise<void> {

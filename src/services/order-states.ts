@@ -69,9 +69,12 @@ export function nextLocalStatus(current: OrderStatus, remote: RemoteStatus): Ord
   return remote;
 }
 
-/** What a remote status does to the stock an order holds: cancellation gives it back, delivery makes it a sale. */
+/**
+ * What a remote status does to the stock an order holds: cancellation, and a parcel returned to the
+ * seller after a failed delivery, give it back; delivery makes it a sale.
+ */
 export function stockEffectOf(remote: RemoteStatus): 'release' | 'consume' | null {
-  if (remote === 'cancelled') return 'release';
+  if (remote === 'cancelled' || remote === 'returned') return 'release';
   if (remote === 'delivered' || remote === 'picked_up' || remote === 'completed') return 'consume';
   return null;
 }

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { productListings } from '../../db/schema/listings.ts';
 import { products } from '../../db/schema/products.ts';
 import { stockMovements } from '../../db/schema/stock-movements.ts';
@@ -14,44 +14,53 @@ function byProduct(lines: StockLine[]): StockLine[] {
   return [...qty.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([productId, q]) => ({ productId, qty: q }));
 }
 
-class OutOfStock extends Error {}
-
 /**
- * Takes every line's quantity from stock, or nothing: each product is decremented by a conditional
- * update (`stock >= qty`), so two orders can never both take the last unit, and the products_stock
- * check constraint stays the database's own guarantee. A line that cannot be served rolls the others
- * back (a savepoint) and the answer is false. The new stock goes to Postmart through the outbox.
+ * Takes every line's quantity from stock, or nothing. The products are locked first, in id order
+ * (so two orders never deadlock), and only if every one has enough left are they decremented, each
+ * with its `reserve` ledger row and its outbox note, in one statement. So two orders can never both
+ * take the last unit, the products_stock check constraint stays the database's own guarantee, and
+ * the row locks are held for two round trips rather than several per line: under load each round
+ * trip costs milliseconds that every order waiting on the product queues behind. The new stock
+ * goes to Postmart through the outbox.
  */
 export async function reserveStock(tx: Tx, orderSn: string, lines: StockLine[]): Promise<boolean> {
-  try {
-    await tx.transaction(async (sp) => {
-      for (const { productId, qty } of byProduct(lines)) {
-        const [row] = await sp
-          .update(products)
-          .set({ stock: sql`${products.stock} - ${qty}`, version: sql`${products.version} + 1`, updatedAt: new Date() })
-          .where(and(eq(products.id, productId), gte(products.stock, qty)))
-          .returning({ stock: products.stock, version: products.version });
-        if (!row) throw new OutOfStock(productId);
-        await sp.insert(stockMovements).values({ productId, kind: 'reserve', delta: -qty, stockAfter: row.stock, reason: `order ${orderSn}`, actorUserId: null });
-        await recordListingChange(sp, productId, row.version, 'order-reserve', 'price_stock');
-      }
-    });
-    return true;
-  } catch (err) {
-    if (err instanceof OutOfStock) return false;
-    throw err;
-  }
+  const want = byProduct(lines);
+  if (want.length === 0) return true;
+  const ids = want.map((l) => l.productId);
+  // NO KEY UPDATE, the lock an UPDATE of the stock takes: FOR UPDATE would conflict with the key-share
+  // locks that this and other orders' line inserts (foreign keys) hold on the same products, and deadlock.
+  // A locked row is read as committed now (READ COMMITTED re-reads a row it had to wait for).
+  const locked = await tx.select({ id: products.id, stock: products.stock }).from(products).where(inArray(products.id, ids)).orderBy(products.id).for('no key update');
+  const stockOf = new Map(locked.map((r) => [r.id, r.stock]));
+  if (!want.every((l) => (stockOf.get(l.productId) ?? -1) >= l.qty)) return false;
+  const values = sql.join(want.map((l) => sql`(${l.productId}::uuid, ${l.qty}::int)`), sql`, `);
+  const res = await tx.execute<{ reserved: number }>(sql`
+    WITH want(id, qty) AS (VALUES ${values}),
+    taken AS (
+      UPDATE ${products} p SET stock = p.stock - w.qty, version = p.version + 1, updated_at = now()
+      FROM want w WHERE p.id = w.id
+      RETURNING p.id, p.stock, p.version, w.qty),
+    ledger AS (
+      INSERT INTO ${stockMovements} (product_id, kind, delta, stock_after, reason)
+      SELECT id, 'reserve', -qty, stock, ${`order ${orderSn}`} FROM taken),
+    noted AS (
+      INSERT INTO listing_outbox (product_id, product_version, reason, kind)
+      SELECT id, version, 'order-reserve', 'price_stock' FROM taken RETURNING 1),
+    woken AS (SELECT pg_notify('listing_outbox', '') FROM (SELECT 1 FROM noted LIMIT 1) x)
+    SELECT (SELECT count(*) FROM taken)::int AS reserved, (SELECT count(*) FROM woken)::int AS woken`);
+  if (Number(res.rows[0]!.reserved) !== want.length) throw new Error(`reservation of order ${orderSn} did not take every product`);
+  return true;
 }
 
-/** Gives a cancelled order's reservation back to stock. */
-export async function releaseStock(tx: Tx, orderSn: string, lines: StockLine[]): Promise<void> {
+/** Gives a cancelled or returned order's reservation back to stock. */
+export async function releaseStock(tx: Tx, orderSn: string, lines: StockLine[], why: 'cancelled' | 'returned' = 'cancelled'): Promise<void> {
   for (const { productId, qty } of byProduct(lines)) {
     const [row] = await tx
       .update(products)
       .set({ stock: sql`${products.stock} + ${qty}`, version: sql`${products.version} + 1`, updatedAt: new Date() })
       .where(eq(products.id, productId))
       .returning({ stock: products.stock, version: products.version });
-    await tx.insert(stockMovements).values({ productId, kind: 'release', delta: qty, stockAfter: row!.stock, reason: `order ${orderSn} cancelled`, actorUserId: null });
+    await tx.insert(stockMovements).values({ productId, kind: 'release', delta: qty, stockAfter: row!.stock, reason: `order ${orderSn} ${why}`, actorUserId: null });
     await recordListingChange(tx, productId, row!.version, 'order-release', 'price_stock');
   }
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { orderEvents, orderLines, orders } from '../../db/schema/orders.ts';
+import { orderEvents, orderLines, orders, orderTrackingEvents } from '../../db/schema/orders.ts';
 import type { Db } from '../db.ts';
 import { invalid } from '../errors.ts';
 import { pageOf } from '../lib/cursor.ts';
@@ -43,6 +43,16 @@ function instant(value: string, field: string): number {
   return Math.floor(ms / 1000);
 }
 
+/** Orders still to ship past their ship-by deadline, counted per seller (for the orders_overdue gauge). */
+export async function overdueBySeller(db: Db, now = new Date()): Promise<{ sellerId: string; count: number }[]> {
+  const rows = await db
+    .select({ sellerId: orders.sellerId, count: sql<number>`count(*)::int` })
+    .from(orders)
+    .where(and(inArray(orders.status, [...TO_SHIP]), sql`${orders.shipBy} < ${now}`))
+    .groupBy(orders.sellerId);
+  return rows.map((r) => ({ sellerId: r.sellerId, count: Number(r.count) }));
+}
+
 /** Newest first; a seller manager sees only their seller's orders. */
 export async function listOrders(db: Db, p: Principal, q: OrderQueryInput, now = new Date()) {
   authorizeAction(p, 'order', 'list');
@@ -66,9 +76,10 @@ export async function getOrder(db: Db, p: Principal, id: string, now = new Date(
   const [o] = await db.select().from(orders).where(eq(orders.id, id));
   authorize(p, 'order', 'read', await orderForAccess(db, p, o));
   const order = o!;
-  const [lines, events] = await Promise.all([
+  const [lines, events, tracking] = await Promise.all([
     db.select().from(orderLines).where(eq(orderLines.orderId, id)).orderBy(asc(orderLines.lineNo)),
     db.select().from(orderEvents).where(eq(orderEvents.orderId, id)).orderBy(asc(orderEvents.id)),
+    db.select().from(orderTrackingEvents).where(eq(orderTrackingEvents.orderId, id)).orderBy(asc(orderTrackingEvents.at), asc(orderTrackingEvents.id)),
   ]);
   const seesPhone = p.role === 'admin' || p.role === 'seller_manager';
   return {
@@ -84,6 +95,8 @@ export async function getOrder(db: Db, p: Principal, id: string, now = new Date(
       wardName: order.recipientWardName,
     },
     lines: lines.map((l) => ({ productId: l.productId, sellerSku: l.sellerSku, name: l.name, qty: l.qty, unitPriceVnd: l.unitPriceVnd })),
+    trackingNumber: order.trackingNumber,
+    tracking: tracking.map((t) => ({ at: toVnIso(t.at), vnpostCode: t.vnpostCode, description: t.description, postOfficeCode: t.postOfficeCode })),
     events: events.map((e) => ({ at: toVnIso(e.at), fromStatus: e.fromStatus, toStatus: e.toStatus, source: e.source, actorUserId: e.actorUserId, note: e.note })),
   };
 }

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { productListings } from '../../db/schema/listings.ts';
 import { webhookEvents } from '../../db/schema/webhooks.ts';
 import type { Db } from '../db.ts';
@@ -8,6 +8,8 @@ import type { Postmart } from '../postmart/index.ts';
 import { recordListingChange } from './listing-outbox.ts';
 import { listingStatusOf } from './listing-sync.ts';
 import { importOrders } from './order-import.ts';
+import { refreshTracking } from './order-tracking.ts';
+import { orders } from '../../db/schema/orders.ts';
 import { products } from '../../db/schema/products.ts';
 
 /** postmart-api.md#webhooks (and the request window of #authentication-and-signing): ±300 s. */
@@ -51,23 +53,48 @@ export function verifyWebhook(
   return { ok: true, event: e as WebhookVerdict extends { ok: true; event: infer E } ? E : never };
 }
 
-/** Stores a verified event once; false when it was already received (a duplicate delivery). */
+/**
+ * Stores a verified event once; false when it was already received (a duplicate delivery).
+ * `enqueued_at` is set here because the receiver queues the job right after, in the same request
+ * (one statement fewer on the hot path); if queueing fails it is cleared (notQueued), so the
+ * sweeper takes the event at once instead of after STALE_AFTER_MS.
+ */
 export async function recordWebhook(db: Db, event: Extract<WebhookVerdict, { ok: true }>['event']): Promise<boolean> {
   const rows = await db
     .insert(webhookEvents)
-    .values({ eventId: event.event_id, type: event.type, shopId: event.shop_id, eventTime: new Date(event.timestamp * 1000), payload: event })
+    .values({ eventId: event.event_id, type: event.type, shopId: event.shop_id, eventTime: new Date(event.timestamp * 1000), payload: event, enqueuedAt: new Date() })
     .onConflictDoNothing()
     .returning({ id: webhookEvents.eventId });
   return rows.length > 0;
 }
 
-/** Events stored but not processed for a while (their job was lost): for the sweeper. */
+/** The receiver could not queue the event's job (Redis away): the sweeper's next pass takes it. */
+export async function notQueued(db: Db, eventId: string): Promise<void> {
+  await db.update(webhookEvents).set({ enqueuedAt: null }).where(eq(webhookEvents.eventId, eventId));
+}
+
+/**
+ * Events for the sweeper: never queued, or queued more than `olderThanMs` ago and still not
+ * processed (the job was lost). Counting from the last enqueue, not from receipt, means an event
+ * the sweeper has just re-driven is not re-driven again on every pass while a backlog drains.
+ */
 export async function staleWebhooks(db: Db, olderThanMs: number, limit: number) {
   return db
     .select({ eventId: webhookEvents.eventId })
     .from(webhookEvents)
-    .where(and(isNull(webhookEvents.processedAt), sql`${webhookEvents.receivedAt} < now() - make_interval(secs => ${olderThanMs / 1000})`))
+    .where(
+      and(
+        isNull(webhookEvents.processedAt),
+        or(isNull(webhookEvents.enqueuedAt), sql`${webhookEvents.enqueuedAt} < now() - make_interval(secs => ${olderThanMs / 1000})`),
+      ),
+    )
+    .orderBy(webhookEvents.receivedAt)
     .limit(limit);
+}
+
+/** The sweeper queued these events' jobs again. */
+export async function markWebhooksEnqueued(db: Db, eventIds: string[]): Promise<void> {
+  if (eventIds.length > 0) await db.update(webhookEvents).set({ enqueuedAt: new Date() }).where(inArray(webhookEvents.eventId, eventIds));
 }
 
 /**
@@ -107,8 +134,11 @@ export async function processWebhook(deps: { db: Db; postmart: () => Promise<Pos
       break;
     }
     case 'order.created':
-    case 'order.status_changed': {
-      // Thin payload: the import fetches the order and applies it only if it is newer than ours.
+    case 'order.status_changed':
+    case 'order.buyer_cancel_requested':
+    case 'order.tracking_assigned': {
+      // Thin payload: the import fetches the order and applies it only if it is newer than ours
+      // (a buyer's cancellation request arrives as the order's move to IN_CANCEL).
       const orderSn = String(event.data.order_sn ?? '');
       if (!orderSn) {
         outcome = 'no order_sn';
@@ -116,10 +146,15 @@ export async function processWebhook(deps: { db: Db; postmart: () => Promise<Pos
       }
       const s = await importOrders(deps, event.shop_id, [orderSn], 'webhook');
       outcome = `order ${orderSn}: ${(Object.keys(s) as (keyof typeof s)[]).filter((k) => s[k] > 0).join(', ') || 'not found'}`;
+      if (event.type === 'order.tracking_assigned') {
+        // The parcel got its number while the order stays PROCESSED: read the tracking now.
+        const [order] = await deps.db.select().from(orders).where(eq(orders.orderSn, orderSn));
+        if (order) outcome += `; ${await refreshTracking(deps, order)} tracking entries added`;
+      }
       break;
     }
     default:
-      // Other order.* events (tracking, buyer cancellation requests) are kept; the poller brings their status changes.
+      // shop.auth_expiring and unknown types are kept; the token store refreshes on its own.
       outcome = `stored (${event.type})`;
   }
   await deps.db.update(webhookEvents).set({ processedAt: new Date(), outcome }).where(eq(webhookEvents.eventId, eventId));

@@ -88,6 +88,23 @@ describe('GET /v1/orders and /v1/orders/:id', () => {
     expect(all.items.map((o: { id: string }) => o.id).sort()).toEqual([late, early, shippedLate].sort());
   });
 
+  it('counts orders still to ship past their deadline per seller in the orders_overdue gauge at GET /metrics', async () => {
+    const seller = (await makeSeller(app)).id;
+    const overdue = async () => {
+      const res = await app.inject({ url: '/metrics' });
+      expect(res.statusCode).toBe(200);
+      const line = res.body.split('\n').find((l) => l.startsWith(`orders_overdue{seller_id="${seller}"}`));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    expect(await overdue()).toBe(0);
+    await insertOrder(seller, { shipBy: new Date(Date.now() - 3600_000) });
+    await insertOrder(seller, { shipBy: new Date(Date.now() - 60_000), status: 'processed', remoteStatus: 'PROCESSED' });
+    await insertOrder(seller, { shipBy: new Date(Date.now() + 3600_000) });
+    await insertOrder(seller, { shipBy: new Date(Date.now() - 3600_000), status: 'shipped', remoteStatus: 'SHIPPED' });
+    await insertOrder(seller, { shipBy: new Date(Date.now() - 3600_000), status: 'cancelled', remoteStatus: 'CANCELLED' });
+    expect(await overdue()).toBe(2);
+  });
+
   it('filters by placement time, an instant given in Vietnam time included', async () => {
     const seller = (await makeSeller(app)).id;
     // 2026-10-31 23:30 in Hồ Chí Minh is 16:30 UTC.

@@ -22,6 +22,7 @@ const PAYMENTS = [
   ['BANK_TRANSFER', 0.15],
 ] as const;
 const MAX_PER_TICK = 20;
+const BUYERS_AT_ONCE = 4;
 
 /**
  * The buyer generator (POST/DELETE /sandbox/generator, postmart-api.md#the-sandbox): places
@@ -68,15 +69,21 @@ export class BuyerGenerator {
     const due = Math.floor(((Date.now() - this.startedAt) / 1000) * s.orders_per_second) + 1 - done;
     const remaining = s.total === null ? Infinity : s.total - done;
     const n = Math.min(due, remaining, MAX_PER_TICK);
-    for (let i = 0; i < n && this.timer; i++) {
-      try {
-        if (await this.placeOne()) s.created++;
-        else s.refused++;
-      } catch (err) {
-        s.refused++;
-        if (!(err instanceof PmError)) this.log.warn({ err }, 'generator order failed');
+    // Several buyers at once, as on the real marketplace; one at a time could not keep a high pace.
+    let left = n;
+    const buyer = async () => {
+      while (left > 0 && this.timer) {
+        left--;
+        try {
+          if (await this.placeOne()) s.created++;
+          else s.refused++;
+        } catch (err) {
+          s.refused++;
+          if (!(err instanceof PmError)) this.log.warn({ err }, 'generator order failed');
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(BUYERS_AT_ONCE, n) }, buyer));
     if (s.total !== null && s.created + s.refused >= s.total && this.timer) {
       clearInterval(this.timer);
       this.timer = null;

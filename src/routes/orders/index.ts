@@ -32,7 +32,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['orders'],
-        summary: 'One order with its lines, recipient and status history',
+        summary: 'One order with its lines, recipient, tracking and status history',
         ...secured('admin, provincial_staff (recipient phone masked), seller_manager (own seller), post_office_clerk (orders at their point, phone masked); others answer 404'),
         params: IdParams,
         response: { 200: OrderDetail, ...errorResponses(400, 401, 404) },

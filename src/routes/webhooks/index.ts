@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../errors.ts';
 import { WEBHOOK_PATH } from '../../postmart/paths.ts';
 import { errorResponses } from '../../schemas/common.ts';
-import { recordWebhook, verifyWebhook } from '../../services/webhooks.ts';
+import { notQueued, recordWebhook, verifyWebhook } from '../../services/webhooks.ts';
 
 /** postmart-api.md#webhooks: payloads are thin; anything near this size is not a Postmart event. */
 const MAX_BODY = 64 * 1024;
@@ -44,8 +44,9 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       const fresh = await recordWebhook(app.db, verdict.event);
       if (fresh) {
         // Stored first: if Redis is away the event waits for the sweeper instead of being lost.
-        await app.queues.webhooks.add('event', { eventId: verdict.event.event_id }, { jobId: `wh-${verdict.event.event_id}` }).catch((err: unknown) => {
+        await app.queues.webhooks.add('event', { eventId: verdict.event.event_id }, { jobId: `wh-${verdict.event.event_id}` }).catch(async (err: unknown) => {
           req.log.warn({ err: (err as Error).message, eventId: verdict.event.event_id }, 'webhook stored but not queued; the sweeper will pick it up');
+          await notQueued(app.db, verdict.event.event_id);
         });
       }
       return { received: true, duplicate: !fresh };
