@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../src/db.ts';
 import { BATCH_SIZE } from '../src/services/listing-batch.ts';
 import { markEnqueued, takeStale, takeUnenqueued } from '../src/services/listing-outbox.ts';
-import { listingSyncOptions } from './enqueue.ts';
+import { BATCH_WINDOW_MS, listingSyncOptions, ORDER_STOCK_WINDOW_MS } from './enqueue.ts';
 import type { ListingSyncJob } from './queues.ts';
 
 const POLL_MS = 1000;
@@ -26,7 +26,7 @@ export class OutboxRelay {
   private stopped = false;
 
   constructor(
-    private readonly deps: { db: Db; pool: pg.Pool; queue: Queue<ListingSyncJob>; requestBatch: (sellerId: string, shopId: string, full: boolean) => Promise<void>; log: Logger },
+    private readonly deps: { db: Db; pool: pg.Pool; queue: Queue<ListingSyncJob>; requestBatch: (sellerId: string, shopId: string, full: boolean, windowMs?: number) => Promise<void>; log: Logger },
   ) {}
 
   async start(): Promise<void> {
@@ -62,9 +62,14 @@ export class OutboxRelay {
       if (rows.length === 0) return;
       const toBatch = rows.filter((r) => r.kind === 'price_stock' && r.shopId && r.sellerId);
       const toSync = rows.filter((r) => !toBatch.includes(r));
-      const shops = new Map<string, { sellerId: string; count: number }>();
-      for (const r of toBatch) shops.set(r.shopId!, { sellerId: r.sellerId!, count: (shops.get(r.shopId!)?.count ?? 0) + 1 });
-      for (const [shopId, { sellerId, count }] of shops) await this.deps.requestBatch(sellerId, shopId, count >= BATCH_SIZE);
+      const shops = new Map<string, { sellerId: string; count: number; ordersOnly: boolean }>();
+      for (const r of toBatch) {
+        const seen = shops.get(r.shopId!);
+        shops.set(r.shopId!, { sellerId: r.sellerId!, count: (seen?.count ?? 0) + 1, ordersOnly: (seen?.ordersOnly ?? true) && r.reason.startsWith('order-') });
+      }
+      for (const [shopId, { sellerId, count, ordersOnly }] of shops) {
+        await this.deps.requestBatch(sellerId, shopId, count >= BATCH_SIZE, ordersOnly ? ORDER_STOCK_WINDOW_MS : BATCH_WINDOW_MS);
+      }
       if (toSync.length > 0) {
         await this.deps.queue.addBulk(toSync.map((r) => ({ name: 'sync', data: { productId: r.productId, outboxId: r.id }, opts: listingSyncOptions(r.productId, `ob-${r.id}`) })));
       }

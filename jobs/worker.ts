@@ -60,8 +60,8 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
       }
       return pm;
     },
-    requestBatch: async (sellerId, shopId, full = false) => {
-      await enqueueBatch(batchQueue, sellerId, shopId, full);
+    requestBatch: async (sellerId, shopId, full = false, windowMs?: number) => {
+      await enqueueBatch(batchQueue, sellerId, shopId, full, windowMs);
     },
   };
   const sweepWebhooks = async () => {

@@ -23,6 +23,11 @@ function communeCodes(db: Db): Promise<Set<string>> {
   return cached;
 }
 
+/** Whether `code` is one of our communes (from the per-process set; no query after the first). */
+export async function isCommuneCode(db: Db, code: string): Promise<boolean> {
+  return (await communeCodes(db)).has(code);
+}
+
 /** Throws a 400 naming `field` unless `code` is one of the 102 communes of Đồng Tháp. */
 export async function requireCommune(db: Db, code: string, field: string): Promise<void> {
   if (!(await communeCodes(db)).has(code)) {

@@ -34,8 +34,8 @@ export async function settleOutbox(db: DbOrTx, productId: string, version: numbe
  * price/stock change of a product already on Postmart goes to its shop's batch push.
  */
 export async function takeUnenqueued(db: DbOrTx, limit: number) {
-  const res = await db.execute<{ id: number; productId: string; kind: 'full' | 'price_stock'; sellerId: string | null; shopId: string | null }>(sql`
-    SELECT o.id::int AS "id", o.product_id AS "productId", o.kind,
+  const res = await db.execute<{ id: number; productId: string; kind: 'full' | 'price_stock'; reason: string; sellerId: string | null; shopId: string | null }>(sql`
+    SELECT o.id::int AS "id", o.product_id AS "productId", o.kind, o.reason,
            l.seller_id AS "sellerId", CASE WHEN l.postmart_product_id IS NOT NULL THEN l.shop_id END AS "shopId"
     FROM ${listingOutbox} o LEFT JOIN product_listings l ON l.product_id = o.product_id
     WHERE o.processed_at IS NULL AND o.enqueued_at IS NULL

@@ -18,7 +18,7 @@ export type ListingDeps = {
   pool: pg.Pool;
   postmart: () => Promise<Postmart>;
   /** Asks for a batch price/stock push for the shop (coalesced by the queue). */
-  requestBatch: (sellerId: string, shopId: string, full?: boolean) => Promise<void>;
+  requestBatch: (sellerId: string, shopId: string, full?: boolean, windowMs?: number) => Promise<void>;
   log: Logger;
   now?: () => Date;
 };

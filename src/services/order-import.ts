@@ -1,6 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { communes } from '../../db/schema/communes.ts';
 import { orderEvents, orderLines, orders } from '../../db/schema/orders.ts';
 import { postmartShops } from '../../db/schema/postmart.ts';
 import { products } from '../../db/schema/products.ts';
@@ -10,6 +9,7 @@ import { normalizePhone } from '../lib/phone.ts';
 import type { OrderDetailT } from '../postmart/client/contract.ts';
 import { PostmartError } from '../postmart/client/errors.ts';
 import type { Postmart } from '../postmart/index.ts';
+import { isCommuneCode } from './communes.ts';
 import { acceptsUpdate, localStatusOf, nextLocalStatus, RESERVING, stockEffectOf } from './order-states.ts';
 import { needsTracking, refreshTracking } from './order-tracking.ts';
 import { consumeStock, releaseStock, reserveStock, resyncRemoteStock, type StockLine } from './order-stock.ts';
@@ -40,7 +40,8 @@ export async function importOrders(deps: OrderImportDeps, shopId: string, orderS
   for (let i = 0; i < unique.length; i += DETAIL_BATCH) {
     const { orders: details } = await pm.client.orderDetails(shopId, unique.slice(i, i + DETAIL_BATCH));
     for (const detail of details) {
-      const { outcome, row } = await deps.db.transaction((tx) => applyOrder(tx, shop.sellerId, shopId, detail, source, actorUserId));
+      const wardKnown = await isCommuneCode(deps.db, detail.recipient.ward_code);
+      const { outcome, row } = await deps.db.transaction((tx) => applyOrder(tx, shop.sellerId, shopId, detail, wardKnown, source, actorUserId));
       summary[outcome]++;
       // Carrier progress: the order's new tracking entries, read after the commit (a failure retries the job, and the order is still behind).
       if (row && needsTracking(row, outcome === 'created' || outcome === 'updated')) await refreshTracking(deps, row);
@@ -59,12 +60,13 @@ export async function applyOrder(
   sellerId: string,
   shopId: string,
   d: OrderDetailT,
+  wardKnown: boolean,
   source: OrderSource,
   actorUserId: string | null = null,
 ): Promise<{ outcome: ImportOutcome; row: OrderRow | null }> {
   const remote = localStatusOf(d.status);
   if (!remote) return { outcome: 'unknown_status', row: null };
-  const fields = await orderFields(tx, d);
+  const fields = orderFields(d, wardKnown);
   // The unique order_sn makes a concurrent import of the same order wait here, then see the row.
   const [created] = await tx
     .insert(orders)
@@ -184,9 +186,8 @@ async function recordEvent(tx: Tx, orderId: string, source: OrderSource, e: Even
   await tx.insert(orderEvents).values({ orderId, source, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note ?? null, actorUserId });
 }
 
-/** The contract's order in our columns: integer VND as sent, the phone normalized, the ward ours when we know it. */
-async function orderFields(tx: Tx, d: OrderDetailT) {
-  const [ward] = await tx.select({ code: communes.code }).from(communes).where(eq(communes.code, d.recipient.ward_code));
+/** The contract's order in our columns: integer VND as sent, the phone normalized, the ward ours when we know it (`wardKnown`). */
+function orderFields(d: OrderDetailT, wardKnown: boolean) {
   return {
     remoteStatus: d.status,
     remoteUpdateTime: d.update_time,
@@ -199,7 +200,7 @@ async function orderFields(tx: Tx, d: OrderDetailT) {
     recipientName: d.recipient.name.normalize('NFC'),
     recipientPhone: normalizePhone(d.recipient.phone) ?? d.recipient.phone,
     recipientAddressLine: d.recipient.address_line.normalize('NFC'),
-    recipientWardCode: ward?.code ?? null,
+    recipientWardCode: wardKnown ? d.recipient.ward_code : null,
     recipientWardCodeRaw: d.recipient.ward_code,
     recipientWardName: d.recipient.ward_name ?? null,
     recipientProvinceCode: d.recipient.province_code ?? null,

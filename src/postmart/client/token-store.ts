@@ -11,6 +11,13 @@ export type Refresher = (shopId: string, refreshToken: string) => Promise<TokenP
 // Refresh this long before expiry so a token never expires mid-flight.
 const EXPIRY_SKEW_MS = 60_000;
 const DEFAULT_REFRESH_TTL_S = 30 * 24 * 3600; // postmart-api.md: refresh tokens live 30 d
+/**
+ * How long a process trusts the token it last read. Every Postmart call needs one, and reading and
+ * decrypting the row each time was a tenth of an order import's database work. A token another
+ * process refreshed meanwhile still works (refresh does not revoke the old access token), and one
+ * Postmart refuses is re-read through refresh() below; a disconnection elsewhere is seen within this.
+ */
+const CACHE_MS = 5_000;
 
 const notConnected = (shopId: string, why: string) =>
   new PostmartError('SHOP_NOT_CONNECTED', `shop ${shopId} is not connected: ${why}`, { status: null, retryable: false });
@@ -23,6 +30,7 @@ const notConnected = (shopId: string, why: string) =>
  */
 export class TokenStore {
   private readonly inflight = new Map<string, Promise<string>>();
+  private readonly cache = new Map<string, { token: string; until: number }>();
 
   constructor(
     private readonly db: Db,
@@ -44,6 +52,7 @@ export class TokenStore {
       disconnectReason: null,
       updatedAt: new Date(now),
     };
+    this.cache.delete(shopId);
     await this.db.transaction(async (tx) => {
       await tx.insert(postmartShops).values({ sellerId, ...values }).onConflictDoUpdate({ target: postmartShops.sellerId, set: values });
       // A (re)connected shop: every product of the seller is examined and listed where sellable.
@@ -53,6 +62,7 @@ export class TokenStore {
 
   /** The shop must re-authorize; its listings are re-examined (they show the shop is disconnected). */
   async markDisconnected(shopId: string, reason: string): Promise<void> {
+    this.cache.delete(shopId);
     await this.db.transaction(async (tx) => {
       const rows = await tx
         .update(postmartShops)
@@ -65,10 +75,17 @@ export class TokenStore {
 
   /** A valid access token for the shop, refreshing it first when it is about to expire. */
   async accessToken(shopId: string): Promise<string> {
+    const hit = this.cache.get(shopId);
+    if (hit && hit.until > Date.now()) return hit.token;
     const [row] = await this.db.select().from(postmartShops).where(eq(postmartShops.shopId, shopId));
     if (!row || row.status !== 'connected' || !row.accessTokenEnc) throw notConnected(shopId, row?.disconnectReason ?? 'never connected');
-    if (row.accessExpiresAt && row.accessExpiresAt.getTime() > Date.now() + EXPIRY_SKEW_MS) return this.box.open(row.accessTokenEnc);
+    if (row.accessExpiresAt && row.accessExpiresAt.getTime() > Date.now() + EXPIRY_SKEW_MS) return this.remember(shopId, this.box.open(row.accessTokenEnc), row.accessExpiresAt.getTime());
     return this.refresh(shopId, this.box.open(row.accessTokenEnc));
+  }
+
+  private remember(shopId: string, token: string, expiresAt: number): string {
+    this.cache.set(shopId, { token, until: Math.min(Date.now() + CACHE_MS, expiresAt - EXPIRY_SKEW_MS) });
+    return token;
   }
 
   /**
@@ -78,6 +95,7 @@ export class TokenStore {
   refresh(shopId: string, staleToken: string): Promise<string> {
     const existing = this.inflight.get(shopId);
     if (existing) return existing;
+    this.cache.delete(shopId);
     const p = this.refreshLocked(shopId, staleToken).finally(() => this.inflight.delete(shopId));
     this.inflight.set(shopId, p);
     return p;
@@ -93,7 +111,7 @@ export class TokenStore {
       }
       const current = this.box.open(row.accessTokenEnc);
       const fresh = row.accessExpiresAt && row.accessExpiresAt.getTime() > Date.now() + EXPIRY_SKEW_MS;
-      if (current !== staleToken && fresh) return current;
+      if (current !== staleToken && fresh) return this.remember(shopId, current, row.accessExpiresAt!.getTime());
       let pair: TokenPairIn;
       try {
         pair = await this.refresher(shopId, this.box.open(row.refreshTokenEnc));
@@ -115,7 +133,7 @@ export class TokenStore {
           updatedAt: new Date(now),
         })
         .where(eq(postmartShops.shopId, shopId));
-      return pair.access_token;
+      return this.remember(shopId, pair.access_token, now + pair.expires_in * 1000);
     });
     if (token === null) {
       // The shop must re-authorize; its jobs stop on SHOP_NOT_CONNECTED until it does.
