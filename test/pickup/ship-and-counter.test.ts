@@ -24,6 +24,10 @@ beforeAll(async () => {
   seller = await world.connectSeller(); // in Lai Vung (30226)
   kit = orderKit(world, seller);
   expect((await world.app.inject({ method: 'POST', url: '/v1/pickup-points/sync', headers: bearer(world.admin) })).statusCode).toBe(200);
+  // Every office open round the clock: the ranking under test is by distance and capacity, whatever
+  // the hour the suite runs (open-now ordering has its own tests in opening-hours.test.ts).
+  const allDay = [{ open: '00:00', close: '24:00' }];
+  await world.app.db.update(pickupPoints).set({ openingHours: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay } });
   dropoff = await point('PO30226');
   collection = await point('PO30037');
   dropClerk = await makeUser(world.app, 'post_office_clerk', { pickupPointId: dropoff.id });
