@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Seller } from '../src/services/sellers.ts';
-import { bearer, buildTestApp, errorOf, makeSeller, makeUser, productBody, uniquePhone, uniqueTaxCode, type TestUser } from './helpers.ts';
+import { bearer, buildTestApp, errorOf, makeSeller, makePickupPoint, makeUser, productBody, uniquePhone, uniqueTaxCode, type TestUser } from './helpers.ts';
 
 /**
  * Who reaches what (src/services/access.ts): admin everything; provincial staff read everything
@@ -29,7 +29,7 @@ describe('role reach on sellers and products', () => {
       makeUser(app, 'admin'),
       makeUser(app, 'provincial_staff'),
       makeUser(app, 'seller_manager', { sellerId: sellerA.id }),
-      makeUser(app, 'post_office_clerk', { pickupPointId: randomUUID() }),
+      makeUser(app, 'post_office_clerk', { pickupPointId: await makePickupPoint(app) }),
     ]);
     const a = await app.inject({ method: 'POST', url: '/v1/products', headers: bearer(managerA), payload: productBody() });
     const b = await app.inject({ method: 'POST', url: '/v1/products', headers: bearer(admin), payload: productBody({ sellerId: sellerB.id, name: 'Sen Tháp Mười' }) });

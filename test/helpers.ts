@@ -3,9 +3,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../src/config.ts';
 import { buildServer } from '../src/build.ts';
+import { pickupPoints } from '../db/schema/pickup-points.ts';
 import type { Role } from '../db/schema/users.ts';
 import { createSeller, type Seller } from '../src/services/sellers.ts';
 import { createUser } from '../src/services/users.ts';
+import { newId } from '../src/lib/ids.ts';
 import type { Principal } from '../src/services/access.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-0123456789-0123456789-abcdef';
@@ -63,6 +65,13 @@ export async function makeUser(app: FastifyInstance, role: Role, scope: { seller
   const res = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { phone, password } });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
   return { id: user.id, phone, password, token: res.json().token, role, sellerId: user.sellerId };
+}
+
+/** A pickup point of our own (not from Postmart), for clerks to be scoped to. */
+export async function makePickupPoint(app: FastifyInstance, over: Partial<typeof pickupPoints.$inferInsert> = {}): Promise<string> {
+  const id = newId();
+  await app.db.insert(pickupPoints).values({ id, code: `LOCAL-${randomInt(1e9)}`, name: 'Điểm giao nhận thử', kind: 'DIEM_GIAO_DICH', wardCode: '30226', address: 'Lai Vung', lat: 10.29, lng: 105.65, source: 'local', ...over });
+  return id;
 }
 
 export const bearer = (u: { token: string }) => ({ authorization: `Bearer ${u.token}` });

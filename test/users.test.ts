@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { users } from '../db/schema/users.ts';
-import { bearer, buildTestApp, errorOf, makeSeller, makeUser, uniquePhone, type TestUser } from './helpers.ts';
+import { bearer, buildTestApp, errorOf, makeSeller, makePickupPoint, makeUser, uniquePhone, type TestUser } from './helpers.ts';
 
 /** Account management is an admin's job; a change to an account reaches its existing tokens. */
 describe('user management', () => {
@@ -21,7 +21,7 @@ describe('user management', () => {
       makeUser(app, 'admin'),
       makeUser(app, 'provincial_staff'),
       makeUser(app, 'seller_manager', { sellerId }),
-      makeUser(app, 'post_office_clerk', { pickupPointId: randomUUID() }),
+      makeUser(app, 'post_office_clerk', { pickupPointId: await makePickupPoint(app) }),
     ]);
   });
   afterAll(async () => {
@@ -59,10 +59,18 @@ describe('user management', () => {
     const m = await createUser(admin, { phone: uniquePhone(), name: 'Quản lý HTX', password: 'mat-khau-123', role: 'seller_manager', sellerId });
     expect(m.statusCode).toBe(201);
     expect(m.json().sellerId).toBe(sellerId);
-    const pickupPointId = randomUUID();
+    const pickupPointId = await makePickupPoint(app);
     const c = await createUser(admin, { phone: uniquePhone(), name: 'Nhân viên bưu cục', password: 'mat-khau-123', role: 'post_office_clerk', pickupPointId });
     expect(c.statusCode).toBe(201);
     expect(c.json().pickupPointId).toBe(pickupPointId);
+  });
+
+  it('refuses a clerk scoped to a pickup point that does not exist, naming pickupPointId, and creates nothing', async () => {
+    const phone = uniquePhone();
+    const res = await createUser(admin, { phone, name: 'Nhân viên bưu cục', password: 'mat-khau-123', role: 'post_office_clerk', pickupPointId: randomUUID() });
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_FAILED', field: 'pickupPointId' });
+    expect((await login(phone, 'mat-khau-123')).statusCode).toBe(401);
   });
 
   it('answers 409 naming phone for a phone that already has an account, in any written form', async () => {

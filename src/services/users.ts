@@ -1,4 +1,5 @@
 import { asc, eq, gt } from 'drizzle-orm';
+import { pickupPoints } from '../../db/schema/pickup-points.ts';
 import { sellers } from '../../db/schema/sellers.ts';
 import { users, type Role } from '../../db/schema/users.ts';
 import type { Db } from '../db.ts';
@@ -69,6 +70,10 @@ async function checkScope(db: Db, s: Scope): Promise<{ sellerId: string | null; 
   if (sellerId) {
     const [seller] = await db.select({ id: sellers.id }).from(sellers).where(eq(sellers.id, sellerId));
     if (!seller) throw invalid('sellerId', { vi: 'không tồn tại người bán này', en: 'no such seller' });
+  }
+  if (pickupPointId) {
+    const [point] = await db.select({ id: pickupPoints.id }).from(pickupPoints).where(eq(pickupPoints.id, pickupPointId));
+    if (!point) throw invalid('pickupPointId', { vi: 'không tồn tại điểm giao nhận này (xem GET /v1/pickup-points)', en: 'no such pickup point (see GET /v1/pickup-points)' });
   }
   return { sellerId, pickupPointId };
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderEvents, orderLines, orders } from '../../db/schema/orders.ts';
 import { newId } from '../../src/lib/ids.ts';
-import { bearer, buildTestApp, errorOf, makeSeller, makeUser, type TestUser } from '../helpers.ts';
+import { bearer, buildTestApp, errorOf, makeSeller, makePickupPoint, makeUser, type TestUser } from '../helpers.ts';
 
 // The read API is tested on orders written straight to the tables: how orders get there (webhook,
 // poller, reservation) is test/orders/order-import.test.ts's subject.
@@ -52,7 +52,7 @@ beforeAll(async () => {
   admin = await makeUser(app, 'admin');
   staff = await makeUser(app, 'provincial_staff');
   manager = await makeUser(app, 'seller_manager', { sellerId: mine });
-  clerk = await makeUser(app, 'post_office_clerk', { pickupPointId: newId() });
+  clerk = await makeUser(app, 'post_office_clerk', { pickupPointId: await makePickupPoint(app) });
 });
 afterAll(() => app?.close());
 

@@ -7,7 +7,7 @@ import { newId } from '../../src/lib/ids.ts';
 import { vnToday } from '../../src/lib/time.ts';
 import { postmartShops } from '../../db/schema/postmart.ts';
 import { webhookEvents } from '../../db/schema/webhooks.ts';
-import { bearer, makeUser, type TestUser } from '../helpers.ts';
+import { bearer, makePickupPoint, makeUser, type TestUser } from '../helpers.ts';
 import { cert, listing, order, product, reportsApp, seller } from './helpers.ts';
 
 /** The 15th of the month before `now`'s month in Vietnam, at noon Vietnam time. */
@@ -64,7 +64,7 @@ describe('overview report', () => {
 
     staff = await makeUser(app, 'provincial_staff');
     managerA = await makeUser(app, 'seller_manager', { sellerId: a.id });
-    clerk = await makeUser(app, 'post_office_clerk', { pickupPointId: randomUUID() });
+    clerk = await makeUser(app, 'post_office_clerk', { pickupPointId: await makePickupPoint(app) });
   });
   afterAll(async () => close());
 

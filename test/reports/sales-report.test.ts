@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { communes } from '../../db/schema/communes.ts';
 import { orders } from '../../db/schema/orders.ts';
-import { bearer, errorOf, makeUser, type TestUser } from '../helpers.ts';
+import { bearer, errorOf, makePickupPoint, makeUser, type TestUser } from '../helpers.ts';
 import { cert, order, product, reportsApp, seller } from './helpers.ts';
 
 type Row = { key: string; label: string; orders: number; units: number; revenueVnd: number; codRevenueVnd: number; cancelled: number };
@@ -54,7 +54,7 @@ describe('sales report', () => {
     staff = await makeUser(app, 'provincial_staff');
     managerA = await makeUser(app, 'seller_manager', { sellerId: a.id });
     managerB = await makeUser(app, 'seller_manager', { sellerId: b.id });
-    clerk = await makeUser(app, 'post_office_clerk', { pickupPointId: randomUUID() });
+    clerk = await makeUser(app, 'post_office_clerk', { pickupPointId: await makePickupPoint(app) });
   });
   afterAll(async () => close());
 
