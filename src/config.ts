@@ -33,6 +33,7 @@ const EnvSchema = Type.Object({
   ROLES: Type.String({ pattern: '^(all|api|worker|sandbox)(,(api|worker|sandbox))*$', default: 'all' }),
   JWT_SECRET: Type.String({ minLength: 32, default: DEV_JWT_SECRET }),
   JWT_TTL_SECONDS: Type.Integer({ minimum: 60, default: 12 * 3600 }),
+  LOGIN_ATTEMPTS_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics is open. */
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   ADMIN_PHONE: Type.Optional(Type.String({ minLength: 9 })),
@@ -66,6 +67,8 @@ export type Config = Readonly<{
   roles: readonly ProcessRole[];
   jwtSecret: string;
   jwtTtlSeconds: number;
+  /** Login attempts allowed per minute for one phone number from one address. */
+  loginAttemptsPerMinute: number;
   metricsToken: string | null;
   admin: { phone: string; password: string } | null;
   seedDemo: boolean;
@@ -130,6 +133,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     roles: Object.freeze(roles),
     jwtSecret: env.JWT_SECRET,
     jwtTtlSeconds: env.JWT_TTL_SECONDS,
+    loginAttemptsPerMinute: env.LOGIN_ATTEMPTS_PER_MINUTE,
     metricsToken: env.METRICS_TOKEN ?? null,
     admin: env.ADMIN_PHONE && env.ADMIN_PASSWORD ? { phone: env.ADMIN_PHONE, password: env.ADMIN_PASSWORD } : null,
     seedDemo: env.SEED_DEMO ? env.SEED_DEMO === 'true' : env.NODE_ENV !== 'production',

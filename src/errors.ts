@@ -56,6 +56,11 @@ export const ERRORS = {
     en: () => "Field 'phone': the number does not match the order's recipient; do not hand the parcel over",
   },
   RATE_LIMITED: { status: 429, vi: () => 'Quá nhiều yêu cầu, thử lại sau', en: () => 'Too many requests, try again later' },
+  TOO_MANY_LOGINS: {
+    status: 429,
+    vi: (p) => `Đăng nhập quá nhiều lần với số điện thoại này; thử lại sau ${p.seconds} giây`,
+    en: (p) => `Too many login attempts for this phone number; try again in ${p.seconds} s`,
+  },
   INTERNAL: {
     status: 500,
     vi: (p) => `Lỗi hệ thống; mã yêu cầu ${p.requestId}`,

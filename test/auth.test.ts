@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, buildTestApp, errorOf, makeUser, signJwt, type TestUser } from './helpers.ts';
+import { bearer, buildTestApp, errorOf, makeSeller, makeUser, signJwt, type TestUser } from './helpers.ts';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -131,5 +131,33 @@ describe('login and bearer tokens', () => {
       payload: { phone: '0398765432', name: 'Không được tạo', password: 'password-123', role: 'admin' },
     });
     expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('login attempts per phone number', () => {
+  let app: FastifyInstance;
+  let victim: TestUser, other: TestUser;
+  beforeAll(async () => {
+    app = await buildTestApp();
+    [victim, other] = [await makeUser(app, 'seller_manager', { sellerId: (await makeSeller(app)).id }), await makeUser(app, 'provincial_staff')];
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const attempt = (phone: string, password: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'POST', url: '/v1/auth/login', payload: { phone, password }, headers });
+
+  it('refuses further guesses at one phone number with 429 and Retry-After, in any written form of it, while other accounts log in', async () => {
+    const limit = app.config.loginAttemptsPerMinute;
+    // makeUser already logged the victim in once.
+    for (let i = 1; i < limit; i++) expect((await attempt(victim.phone, `wrong-${i}`)).statusCode).toBe(401);
+    const blocked = await attempt(`+84 ${victim.phone.slice(1)}`, victim.password, { 'accept-language': 'en' });
+    expect(blocked.statusCode).toBe(429);
+    expect(errorOf(blocked)).toMatchObject({ code: 'TOO_MANY_LOGINS', field: 'phone' });
+    expect(errorOf(blocked).message).toMatch(/^Too many login attempts for this phone number; try again in \d+ s$/);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(errorOf(await attempt(victim.phone, victim.password)).message).toMatch(/^Đăng nhập quá nhiều lần/);
+    expect((await attempt(other.phone, other.password)).statusCode).toBe(200);
   });
 });
