@@ -23,8 +23,11 @@ export type Principal = Readonly<{
  * A forbidden object answers 404 so its existence is not revealed; a forbidden action on a
  * visible object answers 403.
  */
-/** `system`: operations on the connector itself (reconcile, queues). `report`: sales and programme reports. */
-export type Resource = 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'system' | 'report';
+/**
+ * `system`: operations on the connector itself (reconcile, queues). `report`: sales and programme
+ * reports. `pickup_parcels`: a point's counter list, which shows every seller's parcels there.
+ */
+export type Resource = 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'pickup_parcels' | 'system' | 'report';
 /** `operate`: a post office counter's work (parcels of the day, handover, collection). */
 export type Action = 'list' | 'read' | 'create' | 'update' | 'operate';
 
@@ -42,12 +45,13 @@ export function canSee(p: Principal, resource: Resource, obj: Record<string, unk
       return true;
     case 'seller_manager':
       if (resource === 'user') return obj.id === p.id;
-      // Every seller chooses among all pickup points.
+      // Every seller chooses among all pickup points, but a point's parcels include other sellers'.
       if (resource === 'pickup_point') return true;
+      if (resource === 'pickup_parcels') return false;
       return ownerSellerId(resource, obj) === p.sellerId;
     case 'post_office_clerk':
       if (resource === 'user') return obj.id === p.id;
-      if (resource === 'pickup_point') return obj.id === p.pickupPointId;
+      if (resource === 'pickup_point' || resource === 'pickup_parcels') return obj.id === p.pickupPointId;
       // An order carries the points it passes through (src/services/pickup-access.ts orderForAccess).
       if (resource === 'order') return p.pickupPointId !== null && ((obj.pickupPointIds as string[] | undefined) ?? []).includes(p.pickupPointId);
       return false;
@@ -74,6 +78,7 @@ export function canDo(p: Principal, resource: Resource, action: Action): boolean
     case 'post_office_clerk':
       if (resource === 'user') return action === 'read';
       if (resource === 'pickup_point') return action === 'read' || action === 'list' || action === 'operate';
+      if (resource === 'pickup_parcels') return action === 'read';
       if (resource === 'order') return action === 'read' || action === 'operate';
       return false;
   }
@@ -81,7 +86,7 @@ export function canDo(p: Principal, resource: Resource, action: Action): boolean
 
 /** Throws 404 when the object is invisible, 403 when the action is not allowed on a visible one. */
 export function authorize(p: Principal, resource: Exclude<Resource, 'system' | 'report'>, action: Action, obj: Record<string, unknown> | null): void {
-  if (obj === null || !canSee(p, resource, obj)) throw notFound(resource);
+  if (obj === null || !canSee(p, resource, obj)) throw notFound(resource === 'pickup_parcels' ? 'pickup_point' : resource);
   if (!canDo(p, resource, action)) throw forbidden();
 }
 

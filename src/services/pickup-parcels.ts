@@ -18,7 +18,7 @@ const iso = (d: Date | null) => (d ? toVnIso(d) : null);
  */
 export async function listParcels(db: Db, p: Principal, pointId: string, date: string | undefined, now = new Date()) {
   const [point] = await db.select().from(pickupPoints).where(eq(pickupPoints.id, pointId));
-  authorize(p, 'pickup_point', 'operate', point ?? null);
+  authorize(p, 'pickup_parcels', 'read', point ?? null);
   const day = date ?? vnToday(now);
   if (!isCalendarDate(day)) throw invalid('date', { vi: 'không phải ngày hợp lệ (YYYY-MM-DD)', en: 'is not a valid date (YYYY-MM-DD)' });
 

@@ -142,8 +142,15 @@ describe("the clerk's counter", () => {
     expect((await call('GET', `/v1/orders/${shippedA.order.id}`, elsewhere)).statusCode).toBe(404);
     expect((await call('POST', `/v1/orders/${shippedA.order.id}/handover`, elsewhere, { weightGrams: 1 })).statusCode).toBe(404);
     expect((await call('GET', `/v1/orders/${shippedA.order.id}`, dropClerk)).statusCode).toBe(200);
-    // A seller manager does not work the counter.
+    // A seller manager does not work the counter, nor read it (it shows other sellers' parcels).
     expect((await call('POST', `/v1/orders/${shippedA.order.id}/handover`, seller.manager, { weightGrams: 1 })).statusCode).toBe(403);
+    expect((await call('GET', `/v1/pickup-points/${dropoff.id}/parcels`, seller.manager)).statusCode).toBe(404);
+    // Provincial staff read any counter's day and change nothing there.
+    const staff = await makeUser(world.app, 'provincial_staff');
+    const seen = await call('GET', `/v1/pickup-points/${dropoff.id}/parcels`, staff);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json().dropoffs.map((d: { orderId: string }) => d.orderId)).toContain(shippedA.order.id);
+    expect((await call('POST', `/v1/orders/${shippedA.order.id}/handover`, staff, { weightGrams: 1 })).statusCode).toBe(403);
   });
 
   it('hands the parcel to the buyer only with the recipient phone, normalized; a wrong number is refused and logged', async () => {

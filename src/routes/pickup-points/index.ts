@@ -120,7 +120,7 @@ const pickupPointRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['pickup-points'],
         summary: 'The counter’s day: drop-offs expected and parcels waiting for buyers',
         ...secured(
-          'admin, post_office_clerk (own point; others answer 404)',
+          'admin, provincial_staff (read-only), post_office_clerk (own point; others answer 404); seller managers 404 (the list shows other sellers’ parcels)',
           '`date` (YYYY-MM-DD, default today in Vietnam) selects the drop-offs booked for that day; `pickups` are the parcels waiting here now, with their hold period and return flag.',
         ),
         params: IdParams,
