@@ -1,6 +1,6 @@
 import { WEEKDAYS, type OpeningHours, type OpeningInterval, type Weekday } from '../../db/schema/pickup-points.ts';
+import { VN_OFFSET_MS } from './time.ts';
 
-const VN_OFFSET_MS = 7 * 3600_000; // Vietnam has no daylight saving time.
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 export const minutesOf = (hhmm: string): number => {

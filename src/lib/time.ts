@@ -1,5 +1,6 @@
 export const VN_TZ = 'Asia/Ho_Chi_Minh';
-const VN_OFFSET_MS = 7 * 3600_000; // Vietnam has no daylight saving time.
+export const VN_OFFSET_MS = 7 * 3600_000; // Vietnam has no daylight saving time.
+const DAY_MS = 86_400_000;
 
 /** An instant as ISO 8601 in Vietnam time, e.g. 2026-11-28T13:10:00.000+07:00 (stored in UTC, reported in VN time). */
 export function toVnIso(date: Date): string {
@@ -9,6 +10,16 @@ export function toVnIso(date: Date): string {
 /** Today's calendar date (YYYY-MM-DD) in Asia/Ho_Chi_Minh. */
 export function vnToday(now: Date = new Date()): string {
   return new Date(now.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The instant a Vietnam calendar day (YYYY-MM-DD) begins. */
+export function vnDayStart(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - VN_OFFSET_MS);
+}
+
+/** A calendar date (YYYY-MM-DD) moved by n days. */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** True for a real calendar date in YYYY-MM-DD form (rejects 2026-02-30). */

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { addDays } from '../lib/time.ts';
 
 /** Vietnamese names of the keys the reports group by. */
 export const CATEGORY_LABELS: Record<string, string> = {
@@ -40,7 +41,6 @@ export function pickupPointKeySql(postOfficeColumn: SQL): { key: SQL; label: SQL
 }
 
 const dmy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-const addDays = (iso: string, n: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** ISO week-numbering year and week of a Monday. */
 function isoWeek(monday: string): { year: number; week: number } {
@@ -76,4 +76,3 @@ export function periodStarts(kind: 'day' | 'week' | 'month', from: string, to: s
   return out;
 }
 
-export { addDays };

@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { toVnIso, vnToday } from '../lib/time.ts';
+import { addDays, toVnIso, vnToday } from '../lib/time.ts';
 import type { OverviewOutput } from '../schemas/reports.ts';
 import { reportScope, type Principal } from './access.ts';
-import { addDays } from './reports-labels.ts';
 import { pickupPointLoadToday } from './reports-pickup.ts';
 import { refreshSalesRollup } from './reports-rollup.ts';
 import { syncHealth, type QueueCounts } from './reports-sync-health.ts';

@@ -1,15 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db.ts';
+import { addDays, vnDayStart, vnToday } from '../lib/time.ts';
 import { pickupPointKeySql } from './reports-labels.ts';
-
-const DAY = 86_400;
-const VN_OFFSET = 7 * 3600;
-
-/** Unix seconds of the start of today, Asia/Ho_Chi_Minh. */
-export function vnDayStartEpoch(now: Date): number {
-  const s = Math.floor(now.getTime() / 1000);
-  return Math.floor((s + VN_OFFSET) / DAY) * DAY - VN_OFFSET;
-}
 
 /**
  * Each post office's work today (Vietnam day): orders placed today that buyers will collect there,
@@ -18,13 +10,13 @@ export function vnDayStartEpoch(now: Date): number {
  */
 export async function pickupPointLoadToday(db: DbOrTx, sellerId: string | null, now = new Date()) {
   const { key, label } = pickupPointKeySql(sql`t.code`);
-  const start = vnDayStartEpoch(now);
-  const today = new Date((start + VN_OFFSET) * 1000).toISOString().slice(0, 10);
+  const today = vnToday(now);
+  const [start, end] = [today, addDays(today, 1)].map((d) => vnDayStart(d).getTime() / 1000);
   const seller = (col: string) => (sellerId ? sql`AND ${sql.raw(col)} = ${sellerId}` : sql``);
   const res = await db.execute<{ code: string; label: string; orders: number; dropoffsBooked: number; dailyCapacity: number | null }>(sql`
     WITH ordered AS (
       SELECT coalesce(o.post_office_code, '') AS code, count(*)::int AS n FROM orders o
-      WHERE o.remote_create_time >= ${start} AND o.remote_create_time < ${start + DAY} ${seller('o.seller_id')}
+      WHERE o.remote_create_time >= ${start} AND o.remote_create_time < ${end} ${seller('o.seller_id')}
       GROUP BY 1
     ), booked AS (
       SELECT p.code, count(*)::int AS n FROM shipments s

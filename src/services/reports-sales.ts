@@ -1,10 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db.ts';
 import { invalid } from '../errors.ts';
-import { isCalendarDate, vnToday } from '../lib/time.ts';
+import { addDays, isCalendarDate, vnToday } from '../lib/time.ts';
 import type { GroupBy, SalesQueryInput, SalesReportOutput } from '../schemas/reports.ts';
 import { reportScope, type Principal } from './access.ts';
-import { addDays, CATEGORY_LABELS, CERTIFICATION_LABELS, periodOf, periodStarts, pickupPointKeySql } from './reports-labels.ts';
+import { CATEGORY_LABELS, CERTIFICATION_LABELS, periodOf, periodStarts, pickupPointKeySql } from './reports-labels.ts';
 import { refreshSalesRollup } from './reports-rollup.ts';
 
 const MAX_DAYS = 3 * 366;
