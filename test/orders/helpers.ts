@@ -4,10 +4,22 @@ import { orderEvents, orderLines, orders } from '../../db/schema/orders.ts';
 import { products } from '../../db/schema/products.ts';
 import { stockMovements } from '../../db/schema/stock-movements.ts';
 import { bearer, productBody } from '../helpers.ts';
-import { eventually, type World } from '../listings/harness.ts';
+import { eventually, startWorld, type World } from '../listings/harness.ts';
 
-type Seller = Awaited<ReturnType<World['connectSeller']>>;
+export type Seller = Awaited<ReturnType<World['connectSeller']>>;
+
+/**
+ * A world with one connected seller and its order kit. The scheduled poller trails now by an hour,
+ * so every order placed during the test arrives by webhook.
+ */
+export async function startOrderWorld(): Promise<{ world: World; seller: Seller; kit: OrderKit }> {
+  const world = await startWorld({}, { ORDER_POLL_LAG_SECONDS: '3600' });
+  const seller = await world.connectSeller();
+  return { world, seller, kit: orderKit(world, seller) };
+}
 export type RemoteOrder = { order_sn: string; status: string; cancel_reason?: string | null; total_amount: number; cod_amount: number; shipping_fee: number; voucher_amount: number; items: { seller_sku: string; qty: number; unit_price: number }[] };
+
+export type OrderKit = ReturnType<typeof orderKit>;
 
 /** What the order tests read and do, for one world and one seller. */
 export function orderKit(world: World, seller: Seller) {

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, errorOf, makeUser } from '../helpers.ts';
-import { eventually, startWorld, type World } from '../listings/harness.ts';
-import { orderKit } from './helpers.ts';
+import { eventually, type World } from '../listings/harness.ts';
+import { startOrderWorld, type OrderKit, type Seller } from './helpers.ts';
 
 let world: World;
-let seller: Awaited<ReturnType<World['connectSeller']>>;
-let kit: ReturnType<typeof orderKit>;
+let seller: Seller;
+let kit: OrderKit;
 
 beforeAll(async () => {
-  world = await startWorld({}, { ORDER_POLL_LAG_SECONDS: '3600' });
-  seller = await world.connectSeller();
-  kit = orderKit(world, seller);
+  ({ world, seller, kit } = await startOrderWorld());
 });
 afterAll(() => world?.close());
 

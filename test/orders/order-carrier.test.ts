@@ -5,18 +5,15 @@ import { webhookEvents } from '../../db/schema/webhooks.ts';
 import { importOrders } from '../../src/services/order-import.ts';
 import { refreshTracking } from '../../src/services/order-tracking.ts';
 import { bearer } from '../helpers.ts';
-import { eventually, startWorld, type World } from '../listings/harness.ts';
-import { orderKit } from './helpers.ts';
+import { eventually, type World } from '../listings/harness.ts';
+import { startOrderWorld, type OrderKit, type Seller } from './helpers.ts';
 
 let world: World;
-let seller: Awaited<ReturnType<World['connectSeller']>>;
-let kit: ReturnType<typeof orderKit>;
+let seller: Seller;
+let kit: OrderKit;
 
-// The scheduled poller trails now by an hour here, so everything arrives by webhook.
 beforeAll(async () => {
-  world = await startWorld({}, { ORDER_POLL_LAG_SECONDS: '3600' });
-  seller = await world.connectSeller();
-  kit = orderKit(world, seller);
+  ({ world, seller, kit } = await startOrderWorld());
 });
 afterAll(() => world?.close());
 

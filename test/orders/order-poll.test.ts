@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderPollState } from '../../db/schema/orders.ts';
 import { pollShopOrders } from '../../src/services/order-poll.ts';
 import { eventually, startWorld, type World } from '../listings/harness.ts';
-import { orderKit } from './helpers.ts';
+import { orderKit, type OrderKit } from './helpers.ts';
 
 let world: World;
 let seller: Awaited<ReturnType<World['connectSeller']>>;
-let kit: ReturnType<typeof orderKit>;
+let kit: OrderKit;
 
 // Postmart never re-sends a webhook it gave up on (postmart-api.md#webhooks): here none is sent at all.
 beforeAll(async () => {

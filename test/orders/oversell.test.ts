@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { TEST_JWT_SECRET } from '../helpers.ts';
 import { eventually, startWorld, type World } from '../listings/harness.ts';
-import { orderKit } from './helpers.ts';
+import { orderKit, type OrderKit } from './helpers.ts';
 
 /**
  * The issue's oversell scenario: 50 units in stock, 500 buyers who saw stale stock each order one
@@ -16,7 +16,7 @@ const ORDERS = 500;
 
 let world: World;
 let seller: Awaited<ReturnType<World['connectSeller']>>;
-let kit: ReturnType<typeof orderKit>;
+let kit: OrderKit;
 let child: ChildProcess | null = null;
 
 async function startWorkerProcess(): Promise<ChildProcess> {

@@ -6,12 +6,12 @@ import { requestShip } from '../../src/services/order-ship.ts';
 import { flagParcelsForReturn } from '../../src/services/pickup-parcels.ts';
 import { vnToday } from '../../src/lib/time.ts';
 import { bearer, errorOf, makeUser, type TestUser } from '../helpers.ts';
-import { eventually, startWorld, type World } from '../listings/harness.ts';
-import { orderKit } from '../orders/helpers.ts';
+import { eventually, type World } from '../listings/harness.ts';
+import { startOrderWorld, type OrderKit, type Seller } from '../orders/helpers.ts';
 
 let world: World;
-let seller: Awaited<ReturnType<World['connectSeller']>>;
-let kit: ReturnType<typeof orderKit>;
+let seller: Seller;
+let kit: OrderKit;
 const point = async (code: string) => (await world.app.db.select().from(pickupPoints).where(eq(pickupPoints.code, code)))[0]!;
 let dropoff: Awaited<ReturnType<typeof point>>;
 let collection: Awaited<ReturnType<typeof point>>;
@@ -20,9 +20,7 @@ let pickupClerk: TestUser;
 const RECIPIENT_PHONE = '0912345678';
 
 beforeAll(async () => {
-  world = await startWorld({}, { ORDER_POLL_LAG_SECONDS: '3600' });
-  seller = await world.connectSeller(); // in Lai Vung (30226)
-  kit = orderKit(world, seller);
+  ({ world, seller, kit } = await startOrderWorld()); // the seller is in Lai Vung (30226)
   expect((await world.app.inject({ method: 'POST', url: '/v1/pickup-points/sync', headers: bearer(world.admin) })).statusCode).toBe(200);
   // Every office open round the clock: the ranking under test is by distance and capacity, whatever
   // the hour the suite runs (open-now ordering has its own tests in opening-hours.test.ts).
