@@ -3,7 +3,6 @@
 // absorbs them by webhook. Prints orders/s absorbed, latency from placement (the sandbox's own
 // order.created row, ms) to local reservation (the local order row, written in the reserving
 // transaction), and the counts on both sides: zero lost, zero duplicated.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,7 +23,8 @@ import { WEBHOOK_PATH } from '../src/postmart/paths.ts';
 import { startSandbox } from '../src/postmart/sandbox/server.ts';
 import { createRedis } from '../src/redis.ts';
 import { insertProduct } from '../src/services/products.ts';
-import { benchNamespace, dropBenchNamespace } from './bench-api-database.ts';
+import { benchNamespace } from './bench-api-database.ts';
+import { BenchRun } from './bench-run.ts';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 2000);
 const SHOPS = Number(process.env.BENCH_SHOPS ?? 20);
@@ -38,7 +38,7 @@ const TARGETS = { rate: 50, p50: 200, p99: 1000 };
 const PLACE_RATE = Number(process.env.BENCH_PLACE_RATE ?? Math.round(TARGETS.rate * 1.1));
 
 const ns = benchNamespace();
-const running: { connector: ChildProcess | null; sandbox: Awaited<ReturnType<typeof startSandbox>> | null } = { connector: null, sandbox: null };
+const run = new BenchRun(ns);
 
 async function freePort(): Promise<number> {
   const srv = createServer().listen(0, '127.0.0.1');
@@ -59,7 +59,7 @@ async function main() {
   try {
     await seedReference(db);
     // Postmart's own per-shop limit (10/s, burst 20) and no visibility lag: the webhooks carry the load.
-    const sandbox = (running.sandbox = await startSandbox({ databaseUrl: ns.databaseUrl, port: 0, log: false, config: { review_delay_ms: 0, order_visibility_delay_ms: 0 } }));
+    const sandbox = (run.sandbox = await startSandbox({ databaseUrl: ns.databaseUrl, port: 0, log: false, config: { review_delay_ms: 0, order_visibility_delay_ms: 0 } }));
     const control = async <T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> => {
       const res = await request(`${sandbox.url}/sandbox${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
       const text = await res.body.text();
@@ -119,7 +119,7 @@ async function main() {
     await redis.quit();
     await control('PUT', `/partners/${partner_id}/webhook`, { url: `http://127.0.0.1:${port}${WEBHOOK_PATH}` });
 
-    const connector = (running.connector = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', 'src/server.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] }));
+    const connector = run.spawnServer(env, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
     const lines = createInterface({ input: connector.stdout! });
     await new Promise<void>((resolve, reject) => {
       lines.on('line', (l) => l.includes('workers started') && resolve());
@@ -231,11 +231,5 @@ async function main() {
 try {
   await main();
 } finally {
-  const { connector, sandbox } = running;
-  if (connector && connector.exitCode === null) {
-    connector.kill('SIGTERM');
-    await once(connector, 'exit');
-  }
-  await sandbox?.close();
-  await dropBenchNamespace(ns);
+  await run.close();
 }

@@ -1,8 +1,6 @@
 // npm run bench:sync: the listing sync against the sandbox at 50 requests/s.
 // (a) initial sync of 2,000 active products; (b) a price and stock change on all of them.
 // Prints wall time against the ideal (Postmart calls ÷ rate limit), 429s and the worker's peak RSS.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { and, eq, sql } from 'drizzle-orm';
@@ -20,14 +18,14 @@ import { createPostmart } from '../src/postmart/index.ts';
 import { startSandbox } from '../src/postmart/sandbox/server.ts';
 import { createRedis } from '../src/redis.ts';
 import { insertProduct } from '../src/services/products.ts';
-import { benchNamespace, dropBenchNamespace } from './bench-api-database.ts';
+import { benchNamespace } from './bench-api-database.ts';
+import { BenchRun } from './bench-run.ts';
 
 const COUNT = Number(process.env.BENCH_PRODUCTS ?? 2000);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 
 const ns = benchNamespace();
-/** What main() starts and the finally block must stop, whatever happened. */
-const running: { worker: ChildProcess | null; sandbox: Awaited<ReturnType<typeof startSandbox>> | null } = { worker: null, sandbox: null };
+const run = new BenchRun(ns);
 
 async function main() {
   await ensureDatabase(ns.databaseUrl);
@@ -36,7 +34,7 @@ async function main() {
   const { pool, db } = createDb(ns.databaseUrl, 4, 'bench-sync');
   try {
     await seedReference(db);
-    const sandbox = (running.sandbox = await startSandbox({ databaseUrl: ns.databaseUrl, port: 0, log: false, config: { rate_limit: { per_second: RATE, burst: RATE }, review_delay_ms: 3_600_000, order_visibility_delay_ms: 0 } }));
+    const sandbox = (run.sandbox = await startSandbox({ databaseUrl: ns.databaseUrl, port: 0, log: false, config: { rate_limit: { per_second: RATE, burst: RATE }, review_delay_ms: 3_600_000, order_visibility_delay_ms: 0 } }));
     const control = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
       const res = await request(`${sandbox.url}/sandbox${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
       return (await res.body.json()) as T;
@@ -113,7 +111,7 @@ async function main() {
     };
 
     // The worker runs in its own process, as deployed; its RSS is sampled from /proc.
-    const worker = (running.worker = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] }));
+    const worker = run.spawnServer(env);
     let peakRss = 0;
     const sampler = setInterval(async () => {
       const status = await readFile(`/proc/${worker.pid}/status`, 'utf8').catch(() => '');
@@ -182,11 +180,5 @@ async function main() {
 try {
   await main();
 } finally {
-  const { worker, sandbox } = running;
-  if (worker && worker.exitCode === null) {
-    worker.kill('SIGTERM');
-    await once(worker, 'exit');
-  }
-  await sandbox?.close();
-  await dropBenchNamespace(ns);
+  await run.close();
 }
