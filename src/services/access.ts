@@ -52,7 +52,7 @@ export function canSee(p: Principal, resource: Resource, obj: Record<string, unk
     case 'post_office_clerk':
       if (resource === 'user') return obj.id === p.id;
       if (resource === 'pickup_point' || resource === 'pickup_parcels') return obj.id === p.pickupPointId;
-      // An order carries the points it passes through (src/services/pickup-access.ts orderForAccess).
+      // An order carries the points it passes through (src/services/pickup-orders.ts orderForAccess).
       if (resource === 'order') return p.pickupPointId !== null && ((obj.pickupPointIds as string[] | undefined) ?? []).includes(p.pickupPointId);
       return false;
   }

@@ -7,7 +7,7 @@ import { maskPhone, normalizePhone } from '../lib/phone.ts';
 import { toVnIso } from '../lib/time.ts';
 import { authorize, type Principal } from './access.ts';
 import { shipmentView } from './order-ship.ts';
-import { orderForAccess } from './pickup-access.ts';
+import { orderForAccess } from './pickup-orders.ts';
 import { isPerishableOrder } from './pickup-finder.ts';
 
 /** A measured weight this far off the declared one is flagged for the seller. */

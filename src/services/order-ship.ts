@@ -9,7 +9,7 @@ import { toVnIso, vnToday } from '../lib/time.ts';
 import { PostmartError } from '../postmart/client/errors.ts';
 import { authorize, type Principal } from './access.ts';
 import { importOrders, type OrderImportDeps } from './order-import.ts';
-import { orderForAccess } from './pickup-access.ts';
+import { orderForAccess } from './pickup-orders.ts';
 import { bookSlot, releaseShipment } from './pickup-capacity.ts';
 import { rankDropoffPoints } from './pickup-finder.ts';
 

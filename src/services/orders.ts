@@ -8,8 +8,7 @@ import { toVnIso } from '../lib/time.ts';
 import type { OrderQueryInput } from '../schemas/orders.ts';
 import { authorize, authorizeAction, sellerScope, type Principal } from './access.ts';
 import { cursorId } from './paging.ts';
-import { orderForAccess } from './pickup-access.ts';
-import { atPickupPoint } from './pickup-orders.ts';
+import { atPickupPoint, orderForAccess } from './pickup-orders.ts';
 
 type OrderRow = typeof orders.$inferSelect;
 
