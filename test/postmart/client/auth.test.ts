@@ -4,21 +4,14 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postmartShops } from '../../../db/schema/postmart.ts';
 import type { RunningSandbox } from '../../../src/postmart/sandbox/server.ts';
-import { buildTestApp } from '../../helpers.ts';
-import { startTestSandbox } from '../sandbox/helpers.ts';
-import { connectShop, control, failure, type ConnectedShop } from './helpers.ts';
+import { connectShop, control, failure, startAppAndSandbox, type ConnectedShop } from './helpers.ts';
 
 let app: FastifyInstance;
 let sandbox: RunningSandbox;
+let close: () => Promise<void>;
 
-beforeAll(async () => {
-  app = await buildTestApp();
-  sandbox = await startTestSandbox();
-});
-afterAll(async () => {
-  await sandbox?.close();
-  await app?.close();
-});
+beforeAll(async () => ({ app, sandbox, close } = await startAppAndSandbox()));
+afterAll(() => close?.());
 
 // Each connectShop makes its own partner app, so the partner's stats are this shop's alone.
 const refreshCalls = async (partnerId: string) => {

@@ -6,21 +6,14 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postmartShops } from '../../../db/schema/postmart.ts';
 import type { RunningSandbox } from '../../../src/postmart/sandbox/server.ts';
-import { buildTestApp } from '../../helpers.ts';
-import { startTestSandbox } from '../sandbox/helpers.ts';
-import { connectShop, control, failure, productPayload } from './helpers.ts';
+import { connectShop, control, failure, productPayload, startAppAndSandbox } from './helpers.ts';
 
 let app: FastifyInstance;
 let sandbox: RunningSandbox;
+let close: () => Promise<void>;
 
-beforeAll(async () => {
-  app = await buildTestApp();
-  sandbox = await startTestSandbox();
-});
-afterAll(async () => {
-  await sandbox?.close();
-  await app?.close();
-});
+beforeAll(async () => ({ app, sandbox, close } = await startAppAndSandbox()));
+afterAll(() => close?.());
 
 
 describe('Postmart client: the rest of the error table', () => {

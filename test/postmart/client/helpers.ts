@@ -9,7 +9,22 @@ import { PostmartError } from '../../../src/postmart/client/errors.ts';
 import { RateLimiter } from '../../../src/postmart/client/rate-limiter.ts';
 import { TokenStore } from '../../../src/postmart/client/token-store.ts';
 import type { RunningSandbox } from '../../../src/postmart/sandbox/server.ts';
-import { makeSeller } from '../../helpers.ts';
+import { buildTestApp, makeSeller } from '../../helpers.ts';
+import { startTestSandbox } from '../sandbox/helpers.ts';
+
+/** The app (for its database, Redis and config) and a sandbox of the test file's own; close() stops both. */
+export async function startAppAndSandbox(): Promise<{ app: FastifyInstance; sandbox: RunningSandbox; close: () => Promise<void> }> {
+  const app = await buildTestApp();
+  const sandbox = await startTestSandbox();
+  return {
+    app,
+    sandbox,
+    close: async () => {
+      await sandbox.close();
+      await app.close();
+    },
+  };
+}
 
 /** A control-API call (bare JSON, no envelope). */
 export async function control<T = any>(sandbox: RunningSandbox, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {

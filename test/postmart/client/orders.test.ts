@@ -2,25 +2,22 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostmartError } from '../../../src/postmart/client/errors.ts';
 import type { RunningSandbox } from '../../../src/postmart/sandbox/server.ts';
-import { buildTestApp } from '../../helpers.ts';
-import { startTestSandbox } from '../sandbox/helpers.ts';
-import { connectShop, control, productPayload, type ConnectedShop } from './helpers.ts';
+import { connectShop, control, productPayload, startAppAndSandbox, type ConnectedShop } from './helpers.ts';
 
 let app: FastifyInstance;
 let sandbox: RunningSandbox;
+let close: () => Promise<void>;
 let shop: ConnectedShop;
 
 beforeAll(async () => {
-  app = await buildTestApp();
-  sandbox = await startTestSandbox();
+  ({ app, sandbox, close } = await startAppAndSandbox());
   shop = await connectShop(app, sandbox);
   const { product_id } = await shop.client.createProduct(shop.shopId, productPayload('QUYT-1', { skus: [{ seller_sku: 'QUYT-1', variant_name: '1 kg', price: 55000, stock: 1000 }] }), 'create:quyt');
   await control(sandbox, 'POST', `/products/${product_id}/review`, { result: 'APPROVE' });
 });
 afterAll(async () => {
   await shop?.close();
-  await sandbox?.close();
-  await app?.close();
+  await close?.();
 });
 
 const place = async (body: Record<string, unknown> = {}) =>

@@ -1,23 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../../src/postmart/sandbox/server.ts';
-import { buildTestApp } from '../../helpers.ts';
-import { startTestSandbox } from '../sandbox/helpers.ts';
-import { connectShop, control, failure, productPayload, type ConnectedShop } from './helpers.ts';
+import { connectShop, control, failure, productPayload, startAppAndSandbox, type ConnectedShop } from './helpers.ts';
 
 let app: FastifyInstance;
 let sandbox: RunningSandbox;
+let close: () => Promise<void>;
 let shop: ConnectedShop;
 
 beforeAll(async () => {
-  app = await buildTestApp();
-  sandbox = await startTestSandbox();
+  ({ app, sandbox, close } = await startAppAndSandbox());
   shop = await connectShop(app, sandbox);
 });
 afterAll(async () => {
   await shop?.close();
-  await sandbox?.close();
-  await app?.close();
+  await close?.();
 });
 
 
