@@ -2,9 +2,9 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { products } from '../db/schema/products.ts';
 import { PostmartError } from '../src/postmart/client/errors.ts';
-import { settleOutbox } from '../src/services/listing-outbox.ts';
-import { recordListingError, syncProduct, type ListingDeps } from '../src/services/listing-sync.ts';
-import type { ListingSyncJob } from './queues.ts';
+import { settleOutbox } from '../src/services/outbox/listing-outbox.ts';
+import { recordListingError, syncProduct, type ListingDeps } from '../src/services/listings/listing-sync.ts';
+import type { ListingSyncJob } from '../src/queues/definitions.ts';
 
 /**
  * listing-sync processor: a plain function of the job and its dependencies. Contract errors that

@@ -1,10 +1,10 @@
 import type { Job } from 'bullmq';
 import type { Db } from '../src/db.ts';
-import { recordTimeDependentChanges } from '../src/services/listing-outbox.ts';
-import { flagParcelsForReturn } from '../src/services/pickup-parcels.ts';
-import { refreshSalesRollup } from '../src/services/reports-rollup.ts';
+import { recordTimeDependentChanges } from '../src/services/outbox/listing-outbox.ts';
+import { flagParcelsForReturn } from '../src/services/fulfillment/pickup-parcels.ts';
+import { refreshSalesRollup } from '../src/services/reports/reports-rollup.ts';
 import type { OutboxRelay } from './outbox-relay.ts';
-import type { MaintenanceJob } from './queues.ts';
+import type { MaintenanceJob } from '../src/queues/definitions.ts';
 
 export type MaintenanceDeps = {
   db: Db;

@@ -1,9 +1,9 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PostmartError } from '../src/postmart/client/errors.ts';
-import { performOrderAction } from '../src/services/order-actions.ts';
-import type { OrderImportDeps } from '../src/services/order-import.ts';
-import { abandonShip } from '../src/services/order-ship.ts';
-import type { OrderActionJob } from './queues.ts';
+import { performOrderAction } from '../src/services/orders/order-actions.ts';
+import type { OrderImportDeps } from '../src/services/orders/order-import.ts';
+import { abandonShip } from '../src/services/fulfillment/order-ship.ts';
+import type { OrderActionJob } from '../src/queues/definitions.ts';
 
 /** order-actions processor: a seller's confirm / cancel / answer to a buyer's cancellation / ship, pushed to Postmart. */
 export async function processOrderAction(job: Pick<Job<OrderActionJob>, 'data' | 'attemptsMade' | 'opts'>, deps: OrderImportDeps) {

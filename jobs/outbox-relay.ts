@@ -2,10 +2,10 @@ import type { Queue } from 'bullmq';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db } from '../src/db.ts';
-import { BATCH_SIZE } from '../src/services/listing-batch.ts';
-import { markEnqueued, takeStale, takeUnenqueued } from '../src/services/listing-outbox.ts';
-import { BATCH_WINDOW_MS, listingSyncOptions, ORDER_STOCK_WINDOW_MS } from './enqueue.ts';
-import type { ListingSyncJob } from './queues.ts';
+import { BATCH_SIZE } from '../src/services/listings/listing-batch.ts';
+import { markEnqueued, takeStale, takeUnenqueued } from '../src/services/outbox/listing-outbox.ts';
+import { BATCH_WINDOW_MS, listingSyncOptions, ORDER_STOCK_WINDOW_MS } from '../src/queues/enqueue.ts';
+import type { ListingSyncJob } from '../src/queues/definitions.ts';
 
 const POLL_MS = 1000;
 const BATCH = 500;

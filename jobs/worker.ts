@@ -5,20 +5,20 @@ import { createDb } from '../src/db.ts';
 import { observeWorker } from '../src/metrics/registry.ts';
 import { createPostmart, type Postmart } from '../src/postmart/index.ts';
 import { createRedis } from '../src/redis.ts';
-import { reconcile } from '../src/services/listing-reconcile.ts';
-import type { ListingDeps } from '../src/services/listing-sync.ts';
-import { enqueueBatch } from './enqueue.ts';
+import { reconcile } from '../src/services/listings/listing-reconcile.ts';
+import type { ListingDeps } from '../src/services/listings/listing-sync.ts';
+import { enqueueBatch } from '../src/queues/enqueue.ts';
 import { processListingBatch } from './listing-batch.ts';
 import { processListingSync } from './listing-sync.ts';
 import { processMaintenance, SCHEDULES } from './maintenance.ts';
 import { processWebhookJob } from './webhooks.ts';
 import { processOrderAction } from './order-actions.ts';
-import { markWebhooksEnqueued, staleWebhooks } from '../src/services/webhooks.ts';
-import { pollAllShops } from '../src/services/order-poll.ts';
-import { syncPickupPoints } from '../src/services/pickup-sync.ts';
+import { markWebhooksEnqueued, staleWebhooks } from '../src/services/orders/webhooks.ts';
+import { pollAllShops } from '../src/services/orders/order-poll.ts';
+import { syncPickupPoints } from '../src/services/fulfillment/pickup-sync.ts';
 import { OutboxRelay, STALE_AFTER_MS } from './outbox-relay.ts';
-import { DEFAULT_JOB_OPTIONS, QUEUES, type ListingBatchJob, type ListingSyncJob, type MaintenanceJob, type OrderActionJob, type WebhookJob } from './queues.ts';
-import { checkRedisForBullmq } from './redis-check.ts';
+import { DEFAULT_JOB_OPTIONS, QUEUES, type ListingBatchJob, type ListingSyncJob, type MaintenanceJob, type OrderActionJob, type WebhookJob } from '../src/queues/definitions.ts';
+import { checkRedisForBullmq } from '../src/queues/redis-check.ts';
 
 export type Workers = { close: () => Promise<void>; relay: OutboxRelay };
 

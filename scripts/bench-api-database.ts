@@ -8,7 +8,7 @@ import { sellers } from '../db/schema/sellers.ts';
 import { seedReference } from '../db/seed/reference.ts';
 import { createDb } from '../src/db.ts';
 import { newId } from '../src/lib/ids.ts';
-import { createUser } from '../src/services/users.ts';
+import { createUser } from '../src/services/accounts/users.ts';
 
 /**
  * The benchmark's throwaway state: its own database (dtpc_bench_<run>) and Redis key prefix,

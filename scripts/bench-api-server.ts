@@ -16,8 +16,8 @@ import Fastify from 'fastify';
 import type { QueryConfig } from 'pg';
 import { buildServer } from '../src/build.ts';
 import { loadConfig } from '../src/config.ts';
-import type { Principal } from '../src/services/access.ts';
-import { listProducts } from '../src/services/products.ts';
+import type { Principal } from '../src/services/accounts/access.ts';
+import { listProducts } from '../src/services/catalog/products.ts';
 
 export type ReadyMessage = {
   bench: 'ready';

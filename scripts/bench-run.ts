@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import type { startSandbox } from '../src/postmart/sandbox/server.ts';
+import type { startSandbox } from '../sandbox/server.ts';
 import { dropBenchNamespace, type BenchNamespace } from './bench-api-database.ts';
 
 /**
@@ -13,9 +13,9 @@ export class BenchRun {
 
   constructor(readonly ns: BenchNamespace) {}
 
-  /** `src/server.ts` with this environment on top of ours; its stdout is piped for the bench to read. */
+  /** `server.ts` with this environment on top of ours; its stdout is piped for the bench to read. */
   spawnServer(env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
-    this.child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    this.child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     return this.child;
   }
 

@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/ensure-services.sh
-exec node_modules/.bin/tsx src/server.ts "$@"
+exec node_modules/.bin/tsx server.ts "$@"

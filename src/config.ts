@@ -102,6 +102,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (env.NODE_ENV === 'production' && env.TOKEN_ENCRYPTION_KEY === DEV_TOKEN_KEY) {
       problems.push('TOKEN_ENCRYPTION_KEY: must be set to a secret of at least 32 characters in production');
     }
+    // The sandbox is a development and test double (docs/postmart-sandbox.md); production must name the real Postmart.
+    if (env.NODE_ENV === 'production' && env.POSTMART_BASE_URL === undefined) {
+      problems.push('POSTMART_BASE_URL: must be set to the real Postmart partner API in production (the sandbox is for development and tests)');
+    }
+    if (env.NODE_ENV === 'production' && env.ROLES !== 'all' && env.ROLES.split(',').includes('sandbox')) {
+      problems.push('ROLES: the sandbox role is refused in production; run api and worker only');
+    }
     if ((env.POSTMART_PARTNER_ID === undefined) !== (env.POSTMART_PARTNER_KEY === undefined)) {
       problems.push('POSTMART_PARTNER_ID and POSTMART_PARTNER_KEY: set both or neither');
     }
@@ -111,7 +118,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const roles: ProcessRole[] = env.ROLES === 'all' ? [...ROLE_NAMES] : [...new Set(env.ROLES.split(',') as ProcessRole[])];
+  // In production `all` means api and worker: the sandbox never runs there.
+  const everything: ProcessRole[] = env.NODE_ENV === 'production' ? ['api', 'worker'] : [...ROLE_NAMES];
+  const roles: ProcessRole[] = env.ROLES === 'all' ? everything : [...new Set(env.ROLES.split(',') as ProcessRole[])];
   const publicUrl = env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
   return Object.freeze({
     env: env.NODE_ENV,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Seller } from '../src/services/sellers.ts';
+import type { Seller } from '../src/services/accounts/sellers.ts';
 import { bearer, buildTestApp, errorOf, makeSeller, makePickupPoint, makeUser, productBody, uniquePhone, uniqueTaxCode, type TestUser } from './helpers.ts';
 
 /**

@@ -6,6 +6,7 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   JWT_SECRET: 'a-real-production-jwt-secret-of-32-chars!',
   TOKEN_ENCRYPTION_KEY: 'a-real-production-encryption-key-32-chars',
+  POSTMART_BASE_URL: 'https://partner.postmart.vn/api/v1',
 };
 
 /** Runs loadConfig and returns the ConfigError it throws (fails the test if it does not throw one). */
@@ -102,5 +103,15 @@ describe('loadConfig', () => {
 
   it('turns demo data off by default in production', () => {
     expect(loadConfig(PRODUCTION).seedDemo).toBe(false);
+  });
+
+  it('refuses a production start without POSTMART_BASE_URL, naming it', () => {
+    expect(problemsOf({ ...PRODUCTION, POSTMART_BASE_URL: undefined })).toEqual([expect.stringMatching(/^POSTMART_BASE_URL: .*production/)]);
+  });
+
+  it('refuses the sandbox role in production and leaves it out of ROLES=all there', () => {
+    expect(problemsOf({ ...PRODUCTION, ROLES: 'api,sandbox' })).toEqual([expect.stringMatching(/^ROLES: .*sandbox/)]);
+    expect(loadConfig(PRODUCTION).roles).toEqual(['api', 'worker']);
+    expect(loadConfig({}).roles).toEqual(['api', 'worker', 'sandbox']);
   });
 });

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { ensureDatabase, runMigrations } from '../db/migrate.ts';
-import { runSandboxMigrations } from '../db/sandbox/migrate.ts';
+import { runSandboxMigrations } from '../sandbox/db/migrate.ts';
 import { seedReference } from '../db/seed/reference.ts';
 import { createDb } from '../src/db.ts';
 

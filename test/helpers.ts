@@ -5,10 +5,10 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { buildServer } from '../src/build.ts';
 import { pickupPoints } from '../db/schema/pickup-points.ts';
 import type { Role } from '../db/schema/users.ts';
-import { createSeller, type Seller } from '../src/services/sellers.ts';
-import { createUser } from '../src/services/users.ts';
+import { createSeller, type Seller } from '../src/services/accounts/sellers.ts';
+import { createUser } from '../src/services/accounts/users.ts';
 import { newId } from '../src/lib/ids.ts';
-import type { Principal } from '../src/services/access.ts';
+import type { Principal } from '../src/services/accounts/access.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-0123456789-0123456789-abcdef';
 

@@ -3,8 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
 import { UUID_PATTERN } from '../lib/ids.ts';
-import type { Principal } from '../services/access.ts';
-import { findUser, toPrincipal, type UserRow } from '../services/users.ts';
+import type { Principal } from '../services/accounts/access.ts';
+import { findUser, toPrincipal, type UserRow } from '../services/accounts/users.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

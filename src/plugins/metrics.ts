@@ -2,8 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
 import { registry, trackOverdueOrders, trackParcelsToReturn, trackQueues } from '../metrics/registry.ts';
-import { overdueBySeller } from '../services/orders.ts';
-import { countParcelsToReturn } from '../services/pickup-parcels.ts';
+import { overdueBySeller } from '../services/orders/orders.ts';
+import { countParcelsToReturn } from '../services/fulfillment/pickup-parcels.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 

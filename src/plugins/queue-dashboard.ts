@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, forbidden } from '../errors.ts';
-import type { Principal } from '../services/access.ts';
+import type { Principal } from '../services/accounts/access.ts';
 
 export const DASHBOARD_PATH = '/admin/queues';
 export const SESSION_COOKIE = 'dtpc_queues';

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
-import { checkRedisForBullmq } from '../../jobs/redis-check.ts';
-import { createQueues, type Queues } from '../queues.ts';
+import { checkRedisForBullmq } from '../queues/redis-check.ts';
+import { createQueues, type Queues } from '../queues/create-queues.ts';
 import { createRedis } from '../redis.ts';
 
 declare module 'fastify' {

@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db.ts';
 import { SecretBox } from '../lib/secret-box.ts';
 import { createRedis } from '../redis.ts';
-import { syncPickupPoints } from '../services/pickup-sync.ts';
+import { syncPickupPoints } from '../services/fulfillment/pickup-sync.ts';
 import { createPostmart } from './index.ts';
 import { OAUTH_CALLBACK_PATH, WEBHOOK_PATH } from './paths.ts';
 

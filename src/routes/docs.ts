@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Actor } from '../services/audit.ts';
+import type { Actor } from '../services/accounts/audit.ts';
 
 /** OpenAPI fields for an authenticated route: bearer security and the roles allowed, stated once per route. */
 export function secured(roles: string, description?: string) {

@@ -4,7 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productListings } from '../../db/schema/listings.ts';
 import { products } from '../../db/schema/products.ts';
-import { insertProduct } from '../../src/services/products.ts';
+import { insertProduct } from '../../src/services/catalog/products.ts';
 import { productBody } from '../helpers.ts';
 import { eventually, startWorld, type World } from '../listings/harness.ts';
 
@@ -22,7 +22,7 @@ let seller: Awaited<ReturnType<World['connectSeller']>>;
 let worker: ChildProcess | null = null;
 
 function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     env: { ...process.env, ...world.env, ROLES: 'worker', MIGRATE_ON_START: 'false', LOG_LEVEL: process.env.TEST_WORKER_LOG ?? 'silent', NODE_ENV: 'test', JWT_SECRET: 'test-secret-0123456789-0123456789-abcdef' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

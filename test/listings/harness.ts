@@ -7,14 +7,14 @@ import { pino } from 'pino';
 import { request } from 'undici';
 import { expect, inject } from 'vitest';
 import { runMigrations } from '../../db/migrate.ts';
-import { runSandboxMigrations } from '../../db/sandbox/migrate.ts';
+import { runSandboxMigrations } from '../../sandbox/db/migrate.ts';
 import { seedReference } from '../../db/seed/reference.ts';
 import { startWorkers, type Workers } from '../../jobs/worker.ts';
 import { createDb } from '../../src/db.ts';
-import type { RuntimeConfigPatch } from '../../src/postmart/sandbox/config.ts';
-import { startSandbox, type RunningSandbox } from '../../src/postmart/sandbox/server.ts';
+import type { RuntimeConfigPatch } from '../../sandbox/config.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { bearer, buildTestApp, createScratchDatabase, dropDatabase, makeSeller, makeUser, testConfig, type TestUser } from '../helpers.ts';
-import { control as sandboxControl } from '../postmart/client/helpers.ts';
+import { control as sandboxControl } from '../postmart/helpers.ts';
 
 /**
  * A whole listing-sync world for one test file: its own database (the outbox relay drains every

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { products } from '../../db/schema/products.ts';
-import { recordTimeDependentChanges } from '../../src/services/listing-outbox.ts';
+import { recordTimeDependentChanges } from '../../src/services/outbox/listing-outbox.ts';
 import { bearer, productBody } from '../helpers.ts';
 import { eventually, startWorld, type World } from './harness.ts';
 

@@ -4,7 +4,7 @@ import { Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUES } from '../../jobs/queues.ts';
+import { QUEUES } from '../../src/queues/definitions.ts';
 import { loadConfig } from '../../src/config.ts';
 import { observeWorker } from '../../src/metrics/registry.ts';
 import { createRedis } from '../../src/redis.ts';

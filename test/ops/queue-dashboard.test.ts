@@ -1,6 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUES } from '../../jobs/queues.ts';
+import { QUEUES } from '../../src/queues/definitions.ts';
 import { bearer, buildTestApp, errorOf, makeSeller, makeUser, signJwt, type TestUser } from '../helpers.ts';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);

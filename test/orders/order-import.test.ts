@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orders } from '../../db/schema/orders.ts';
 import { webhookEvents } from '../../db/schema/webhooks.ts';
-import { processWebhook } from '../../src/services/webhooks.ts';
+import { processWebhook } from '../../src/services/orders/webhooks.ts';
 import { eventually, type World } from '../listings/harness.ts';
 import { startOrderWorld, type OrderKit, type Seller } from './helpers.ts';
 

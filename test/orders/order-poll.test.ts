@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderPollState } from '../../db/schema/orders.ts';
-import { pollShopOrders } from '../../src/services/order-poll.ts';
+import { pollShopOrders } from '../../src/services/orders/order-poll.ts';
 import { eventually, startWorld, type World } from '../listings/harness.ts';
 import { orderKit, type OrderKit } from './helpers.ts';
 

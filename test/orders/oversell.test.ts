@@ -20,7 +20,7 @@ let kit: OrderKit;
 let child: ChildProcess | null = null;
 
 async function startWorkerProcess(): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     env: { ...process.env, ...world.env, REDIS_URL: inject('redisUrl'), ROLES: 'worker', MIGRATE_ON_START: 'false', LOG_LEVEL: 'info', NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

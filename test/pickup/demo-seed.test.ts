@@ -6,7 +6,7 @@ import { users } from '../../db/schema/users.ts';
 import { DEMO_PICKUP_POINT_ID, DEMO_SELLERS, seedDemo } from '../../db/seed/demo.ts';
 import { seedReference } from '../../db/seed/reference.ts';
 import { createDb } from '../../src/db.ts';
-import { findNearby, communeCentroid } from '../../src/services/pickup-finder.ts';
+import { findNearby, communeCentroid } from '../../src/services/fulfillment/pickup-finder.ts';
 import { createScratchDatabase, dropDatabase } from '../helpers.ts';
 
 let url: string;

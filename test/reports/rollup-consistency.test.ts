@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orders, type OrderStatus } from '../../db/schema/orders.ts';
 import { products } from '../../db/schema/products.ts';
-import { refreshSalesRollup } from '../../src/services/reports-rollup.ts';
+import { refreshSalesRollup } from '../../src/services/reports/reports-rollup.ts';
 import { bearer, makeUser, type TestUser } from '../helpers.ts';
 import { order, product, reportsApp, seller } from './helpers.ts';
 

@@ -3,7 +3,7 @@ import { inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookEvents } from '../../db/schema/webhooks.ts';
-import { markWebhooksEnqueued, staleWebhooks } from '../../src/services/webhooks.ts';
+import { markWebhooksEnqueued, staleWebhooks } from '../../src/services/orders/webhooks.ts';
 import { buildTestApp } from '../helpers.ts';
 
 let app: FastifyInstance;

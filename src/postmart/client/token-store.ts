@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { postmartShops } from '../../../db/schema/postmart.ts';
 import type { Db } from '../../db.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
-import { recordSellerListingChange } from '../../services/listing-outbox.ts';
+import { recordSellerListingChange } from '../../services/outbox/listing-outbox.ts';
 import { PostmartError } from './errors.ts';
 
 export type TokenPairIn = { access_token: string; refresh_token: string; expires_in: number; refresh_expires_in?: number | undefined };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { errorResponses, Timestamp, Uuid } from '../../schemas/common.ts';
-import { authorizeReconcile, latestReconcileReports } from '../../services/reconcile-requests.ts';
+import { authorizeReconcile, latestReconcileReports } from '../../services/listings/reconcile-requests.ts';
 import { secured } from '../docs.ts';
 
 const Report = Type.Object({

@@ -6,7 +6,7 @@ import { normalizePhone } from '../../lib/phone.ts';
 import { withVnTimes } from '../../lib/time.ts';
 import { errorResponses } from '../../schemas/common.ts';
 import { LoginBody, LoginReply } from '../../schemas/users.ts';
-import { findUser, login, toPublicUser } from '../../services/users.ts';
+import { findUser, login, toPublicUser } from '../../services/accounts/users.ts';
 import { secured } from '../docs.ts';
 
 const auth: FastifyPluginAsyncTypebox = async (app) => {

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { notFound } from '../../errors.ts';
 import { errorResponses, WardCode } from '../../schemas/common.ts';
 import { CommuneQuery, LegacyCommune } from '../../schemas/communes.ts';
-import { getCommune, resolveLegacyCommune, searchCommunes } from '../../services/communes.ts';
+import { getCommune, resolveLegacyCommune, searchCommunes } from '../../services/reference/communes.ts';
 
 /** Public reference data: no login needed, so address forms can use it before an account exists. */
 const communes: FastifyPluginAsyncTypebox = async (app) => {

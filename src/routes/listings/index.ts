@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
-import { getListing, requestListingDelete, resyncListing } from '../../services/listings.ts';
+import { getListing, requestListingDelete, resyncListing } from '../../services/listings/listings.ts';
 import { actorOf, secured } from '../docs.ts';
 
 const listings: FastifyPluginAsyncTypebox = async (app) => {

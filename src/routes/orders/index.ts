@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { OrderAction } from '../../../jobs/queues.ts';
+import type { OrderAction } from '../../queues/definitions.ts';
 import { errorResponses, IdParams, Page, StringEnum } from '../../schemas/common.ts';
 import { OrderDetail, OrderQuery, OrderSummary } from '../../schemas/orders.ts';
-import { checkOrderAction } from '../../services/order-actions.ts';
-import { getOrder, listOrders } from '../../services/orders.ts';
+import { checkOrderAction } from '../../services/orders/order-actions.ts';
+import { getOrder, listOrders } from '../../services/orders/orders.ts';
 import { secured } from '../docs.ts';
 
 const orders: FastifyPluginAsyncTypebox = async (app) => {

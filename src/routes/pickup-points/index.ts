@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
 import { NearbyPickupPoint, Parcels, ParcelsQuery, PickupImportReport, PickupPointCreate, PickupPointPatch, PickupPointQuery, PickupSyncResult } from '../../schemas/pickup-points.ts';
-import { authorizeAction } from '../../services/access.ts';
-import { searchPickupPoints } from '../../services/pickup-finder.ts';
-import { importPickupPoints, PICKUP_CSV_COLUMNS } from '../../services/pickup-import.ts';
-import { listParcels } from '../../services/pickup-parcels.ts';
-import { createPickupPoint, getPickupPoint, listPickupPoints, pickupPointView, updatePickupPoint } from '../../services/pickup-points.ts';
-import { syncPickupPoints } from '../../services/pickup-sync.ts';
+import { authorizeAction } from '../../services/accounts/access.ts';
+import { searchPickupPoints } from '../../services/fulfillment/pickup-finder.ts';
+import { importPickupPoints, PICKUP_CSV_COLUMNS } from '../../services/fulfillment/pickup-import.ts';
+import { listParcels } from '../../services/fulfillment/pickup-parcels.ts';
+import { createPickupPoint, getPickupPoint, listPickupPoints, pickupPointView, updatePickupPoint } from '../../services/fulfillment/pickup-points.ts';
+import { syncPickupPoints } from '../../services/fulfillment/pickup-sync.ts';
 import { actorOf, secured } from '../docs.ts';
 
 const READ_ROLES = 'admin, provincial_staff, seller_manager, post_office_clerk (own point only; others answer 404)';

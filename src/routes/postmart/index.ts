@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { OAUTH_CALLBACK_PATH } from '../../postmart/paths.ts';
 import { errorResponses, IdParams, Uuid } from '../../schemas/common.ts';
 import { OAuthCallbackQuery, PostmartConnection } from '../../schemas/postmart.ts';
-import { completeConnect, connectionStatus, startConnect } from '../../services/postmart-connections.ts';
+import { completeConnect, connectionStatus, startConnect } from '../../services/postmart/postmart-connections.ts';
 import { actorOf, secured } from '../docs.ts';
 
 

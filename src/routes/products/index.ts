@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { errorResponses, IdParams, Page, Uuid } from '../../schemas/common.ts';
 import { CSV_COLUMNS, ImportReport, ProductCreate, ProductPatch, ProductQuery, StockChange } from '../../schemas/products.ts';
 import { StockMovement } from '../../schemas/stock.ts';
-import { importProducts } from '../../services/product-import.ts';
+import { importProducts } from '../../services/catalog/product-import.ts';
 import {
   archiveProduct,
   changeStock,
@@ -12,7 +12,7 @@ import {
   listProducts,
   listStockMovements,
   updateProduct,
-} from '../../services/products.ts';
+} from '../../services/catalog/products.ts';
 import { actorOf, secured } from '../docs.ts';
 
 const READ_ROLES = 'admin, provincial_staff, seller_manager (own seller; others answer 404)';

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorResponses } from '../../schemas/common.ts';
 import { Overview, OverviewQuery, SalesQuery, SalesReport } from '../../schemas/reports.ts';
-import { overviewCsv, salesCsv } from '../../services/reports-csv.ts';
-import { overviewReport } from '../../services/reports-overview.ts';
-import { salesReport } from '../../services/reports-sales.ts';
+import { overviewCsv, salesCsv } from '../../services/reports/reports-csv.ts';
+import { overviewReport } from '../../services/reports/reports-overview.ts';
+import { salesReport } from '../../services/reports/reports-sales.ts';
 import { secured } from '../docs.ts';
 
 const ROLES = 'admin, provincial_staff (the whole province), seller_manager (the same report restricted to their seller); post_office_clerk gets 403';

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { withVnTimes } from '../../lib/time.ts';
 import { errorResponses, IdParams, Page } from '../../schemas/common.ts';
 import { SellerCreate, SellerPatch, SellerQuery } from '../../schemas/sellers.ts';
-import { createSeller, getSeller, listSellers, updateSeller } from '../../services/sellers.ts';
+import { createSeller, getSeller, listSellers, updateSeller } from '../../services/accounts/sellers.ts';
 import { actorOf, secured } from '../docs.ts';
 
 const sellers: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
 import { CollectBody, Collected, HandoverBody, PickupSuggestions, ShipAccepted, ShipBody, Shipment } from '../../schemas/pickup-points.ts';
-import { recordCollection, recordHandover } from '../../services/handover.ts';
-import { getShipment, requestShip } from '../../services/order-ship.ts';
-import { pickupSuggestions } from '../../services/pickup-finder.ts';
+import { recordCollection, recordHandover } from '../../services/fulfillment/handover.ts';
+import { getShipment, requestShip } from '../../services/fulfillment/order-ship.ts';
+import { pickupSuggestions } from '../../services/fulfillment/pickup-finder.ts';
 import { secured } from '../docs.ts';
 
 /** An order's way through the pickup points: the seller's drop-off and the clerk's counter. */

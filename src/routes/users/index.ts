@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { withVnTimes } from '../../lib/time.ts';
 import { errorResponses, IdParams, Page } from '../../schemas/common.ts';
 import { UserCreate, UserPatch, UserQuery } from '../../schemas/users.ts';
-import { createUser, listUsers, updateUser } from '../../services/users.ts';
+import { createUser, listUsers, updateUser } from '../../services/accounts/users.ts';
 import { actorOf, secured } from '../docs.ts';
 
 const users: FastifyPluginAsyncTypebox = async (app) => {

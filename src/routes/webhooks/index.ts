@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../errors.ts';
 import { WEBHOOK_PATH } from '../../postmart/paths.ts';
 import { errorResponses } from '../../schemas/common.ts';
-import { notQueued, recordWebhook, verifyWebhook } from '../../services/webhooks.ts';
+import { notQueued, recordWebhook, verifyWebhook } from '../../services/orders/webhooks.ts';
 
 /** postmart-api.md#webhooks: payloads are thin; anything near this size is not a Postmart event. */
 const MAX_BODY = 64 * 1024;

@@ -1,0 +1,65 @@
+import { eq } from 'drizzle-orm';
+import { orders } from '../../../db/schema/orders.ts';
+import type { OrderAction } from '../../queues/definitions.ts';
+import type { Db } from '../../db.ts';
+import { AppError } from '../../errors.ts';
+import { authorize, type Principal } from '../accounts/access.ts';
+import { importOrders, type OrderImportDeps } from './order-import.ts';
+import { performShip } from '../fulfillment/order-ship.ts';
+
+/** Where each seller action may start (postmart-api.md#orders: the contract's own state machine). */
+const ALLOWED_FROM: Record<OrderAction['action'], readonly string[]> = {
+  confirm: ['ready_to_ship'],
+  cancel: ['unpaid', 'ready_to_ship', 'processed', 'on_hold'],
+  'buyer-cancellation': ['in_cancel'],
+  ship: ['processed'],
+};
+
+/**
+ * Checks that the principal may act on the order and that the action fits its status; the action
+ * itself is queued (seller actions reach Postmart through a job, and the local status follows only
+ * when Postmart has accepted it).
+ */
+export async function checkOrderAction(db: Db, p: Principal, orderId: string, action: OrderAction): Promise<void> {
+  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+  authorize(p, 'order', 'update', order ?? null);
+  if (!ALLOWED_FROM[action.action].includes(order!.status)) {
+    throw new AppError(
+      'CONFLICT',
+      {
+        detail: {
+          vi: `không thể ${action.action} đơn hàng ở trạng thái ${order!.status}`,
+          en: `cannot ${action.action} an order in status ${order!.status}`,
+        },
+      },
+      'status',
+    );
+  }
+}
+
+/**
+ * The job's half: pushes the action to Postmart with an idempotency key derived from the order and
+ * the action (a retried job replays, never repeats), then re-imports the order so the local status
+ * and history follow what Postmart now says, with the user as actor.
+ */
+export async function performOrderAction(deps: OrderImportDeps, orderId: string, actorUserId: string, a: OrderAction): Promise<string> {
+  const [order] = await deps.db.select().from(orders).where(eq(orders.id, orderId));
+  if (!order) return 'order not found';
+  const pm = await deps.postmart();
+  const sn = order.orderSn;
+  switch (a.action) {
+    case 'confirm':
+      await pm.client.confirmOrder(order.shopId, sn, `confirm:${sn}`);
+      break;
+    case 'cancel':
+      await pm.client.cancelOrder(order.shopId, sn, a.reason, `cancel:${sn}:${a.reason}`);
+      break;
+    case 'buyer-cancellation':
+      await pm.client.buyerCancellation(order.shopId, sn, a.accept ? 'ACCEPT' : 'REJECT', `buyer-cancellation:${sn}`);
+      break;
+    case 'ship':
+      return performShip(deps, orderId, actorUserId, a.bookingId);
+  }
+  await importOrders(deps, order.shopId, [sn], 'user', actorUserId);
+  return `${a.action} accepted by Postmart`;
+}

@@ -1,0 +1,212 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { orderEvents, orderLines, orders } from '../../../db/schema/orders.ts';
+import { postmartShops } from '../../../db/schema/postmart.ts';
+import { products } from '../../../db/schema/products.ts';
+import type { Db, Tx } from '../../db.ts';
+import { newId } from '../../lib/ids.ts';
+import { normalizePhone } from '../../lib/phone.ts';
+import type { OrderDetailT } from '../../postmart/client/contract.ts';
+import { PostmartError } from '../../postmart/client/errors.ts';
+import type { Postmart } from '../../postmart/index.ts';
+import { isCommuneCode } from '../reference/communes.ts';
+import { acceptsUpdate, localStatusOf, nextLocalStatus, RESERVING, stockEffectOf } from './order-states.ts';
+import { needsTracking, refreshTracking } from './order-tracking.ts';
+import { consumeStock, releaseStock, reserveStock, resyncRemoteStock, type StockLine } from '../stock/order-stock.ts';
+import { releaseShipment } from '../fulfillment/pickup-capacity.ts';
+
+export type OrderImportDeps = { db: Db; postmart: () => Promise<Postmart>; log?: Logger };
+export type OrderSource = 'webhook' | 'poll' | 'user' | 'system';
+export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'stale' | 'unknown_status';
+export type ImportSummary = Record<ImportOutcome, number> & { cancelRequested: number };
+
+/** postmart-api.md#orders: GET /orders/detail takes at most 50 order numbers. */
+export const DETAIL_BATCH = 50;
+
+type OrderRow = typeof orders.$inferSelect;
+type Event = { fromStatus: string | null; toStatus: string; note?: string };
+
+/**
+ * Imports these orders of a shop from Postmart: each is fetched in full (webhook payloads are thin,
+ * postmart-api.md#webhooks) and applied in its own transaction, idempotently. An order we could not
+ * serve from stock is then cancelled on Postmart (OUT_OF_STOCK), after the commit.
+ */
+export async function importOrders(deps: OrderImportDeps, shopId: string, orderSns: string[], source: OrderSource = 'poll', actorUserId: string | null = null): Promise<ImportSummary> {
+  const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, stale: 0, unknown_status: 0, cancelRequested: 0 };
+  const [shop] = await deps.db.select({ sellerId: postmartShops.sellerId }).from(postmartShops).where(eq(postmartShops.shopId, shopId));
+  if (!shop) return summary;
+  const pm = await deps.postmart();
+  const unique = [...new Set(orderSns)];
+  for (let i = 0; i < unique.length; i += DETAIL_BATCH) {
+    const { orders: details } = await pm.client.orderDetails(shopId, unique.slice(i, i + DETAIL_BATCH));
+    for (const detail of details) {
+      const wardKnown = await isCommuneCode(deps.db, detail.recipient.ward_code);
+      const { outcome, row } = await deps.db.transaction((tx) => applyOrder(tx, shop.sellerId, shopId, detail, wardKnown, source, actorUserId));
+      summary[outcome]++;
+      // Carrier progress: the order's new tracking entries, read after the commit (a failure retries the job, and the order is still behind).
+      if (row && needsTracking(row, outcome === 'created' || outcome === 'updated')) await refreshTracking(deps, row);
+      if (row?.cancelState === 'pending') {
+        summary.cancelRequested++;
+        await requestCancel(deps, pm, row);
+      }
+    }
+  }
+  return summary;
+}
+
+/** Upserts one order on order_sn under a row lock; a stored update newer than this one wins. */
+export async function applyOrder(
+  tx: Tx,
+  sellerId: string,
+  shopId: string,
+  d: OrderDetailT,
+  wardKnown: boolean,
+  source: OrderSource,
+  actorUserId: string | null = null,
+): Promise<{ outcome: ImportOutcome; row: OrderRow | null }> {
+  const remote = localStatusOf(d.status);
+  if (!remote) return { outcome: 'unknown_status', row: null };
+  const fields = orderFields(d, wardKnown);
+  // The unique order_sn makes a concurrent import of the same order wait here, then see the row.
+  const [created] = await tx
+    .insert(orders)
+    .values({ id: newId(), sellerId, shopId, orderSn: d.order_sn, status: remote, ...fields })
+    .onConflictDoNothing({ target: orders.orderSn })
+    .returning();
+  if (created) return { outcome: 'created', row: await firstImport(tx, created, d, source, actorUserId) };
+
+  const [stored] = await tx.select().from(orders).where(eq(orders.orderSn, d.order_sn)).for('update');
+  if (!acceptsUpdate(stored!, { status: d.status, updateTime: d.update_time })) {
+    return { outcome: d.update_time < stored!.remoteUpdateTime ? 'stale' : 'unchanged', row: stored! };
+  }
+  const status = nextLocalStatus(stored!.status, remote);
+  const effect = stockEffectOf(remote);
+  const lines = effect ? await stockLinesOf(tx, stored!.id) : [];
+  let stockState = stored!.stockState;
+  if (effect === 'release' && stockState === 'reserved') {
+    await releaseStock(tx, d.order_sn, lines, remote === 'returned' ? 'returned' : 'cancelled');
+    stockState = 'released';
+  } else if (effect === 'consume' && stockState === 'reserved') {
+    await consumeStock(tx, d.order_sn, lines);
+    stockState = 'consumed';
+  }
+  if (effect === 'release') await resyncRemoteStock(tx, lines.map((l) => l.productId));
+  const [row] = await tx
+    .update(orders)
+    .set({ ...fields, status, stockState, updatedAt: new Date() })
+    .where(eq(orders.id, stored!.id))
+    .returning();
+  if (status !== stored!.status) await recordEvent(tx, row!.id, source, { fromStatus: stored!.status, toStatus: status, note: `Postmart ${d.status}` }, actorUserId);
+  if (status === 'cancelled') await releaseShipment(tx, row!, 'released', 'order cancelled: drop-off slot freed');
+  return { outcome: 'updated', row: row! };
+}
+
+/**
+ * A new order: its lines are matched to the seller's products by seller SKU. One still waiting to
+ * ship takes its stock now; an unknown SKU puts it on hold instead, and missing stock marks it for
+ * cancellation (OUT_OF_STOCK) with nothing reserved.
+ */
+async function firstImport(tx: Tx, order: OrderRow, d: OrderDetailT, source: OrderSource, actorUserId: string | null): Promise<OrderRow> {
+  const skus = [...new Set(d.items.map((it) => it.seller_sku))];
+  const known = await tx
+    .select({ id: products.id, sku: products.sku })
+    .from(products)
+    .where(and(eq(products.sellerId, order.sellerId), inArray(products.sku, skus)));
+  const idOf = new Map(known.map((p) => [p.sku, p.id]));
+  await tx.insert(orderLines).values(
+    d.items.map((it, i) => ({ orderId: order.id, lineNo: i + 1, productId: idOf.get(it.seller_sku) ?? null, sellerSku: it.seller_sku, name: it.name, qty: it.qty, unitPriceVnd: it.unit_price })),
+  );
+  await recordEvent(tx, order.id, source, { fromStatus: null, toStatus: order.status, note: `imported (Postmart ${d.status})` }, actorUserId);
+  if (!RESERVING.has(order.status)) return order;
+
+  const unknown = skus.filter((s) => !idOf.has(s));
+  const lines: StockLine[] = d.items.filter((it) => idOf.has(it.seller_sku)).map((it) => ({ productId: idOf.get(it.seller_sku)!, qty: it.qty }));
+  let patch: Partial<OrderRow>;
+  if (unknown.length > 0) {
+    patch = { status: 'on_hold', holdReason: `unknown seller SKU: ${unknown.join(', ')}` };
+    await recordEvent(tx, order.id, 'system', { fromStatus: order.status, toStatus: 'on_hold', note: patch.holdReason! });
+    await resyncRemoteStock(tx, lines.map((l) => l.productId));
+  } else if (await reserveStock(tx, order.orderSn, lines)) {
+    patch = { stockState: 'reserved' };
+  } else {
+    patch = { cancelReason: 'OUT_OF_STOCK', cancelState: 'pending' };
+    await recordEvent(tx, order.id, 'system', { fromStatus: order.status, toStatus: order.status, note: 'not enough stock: cancelling on Postmart (OUT_OF_STOCK)' });
+    await resyncRemoteStock(tx, lines.map((l) => l.productId));
+  }
+  const [row] = await tx.update(orders).set({ ...patch, updatedAt: new Date() }).where(eq(orders.id, order.id)).returning();
+  return row!;
+}
+
+/**
+ * Cancels on Postmart an order we cannot serve. The idempotency key is fixed per order, so a retry
+ * replays instead of cancelling twice. Accepted → recorded and re-imported (Postmart now says
+ * CANCELLED); refused for good → recorded as failed for a person; a retryable failure stays pending
+ * and is thrown, so the job retries (and the poller retries pending cancellations too).
+ */
+async function requestCancel(deps: OrderImportDeps, pm: Postmart, order: OrderRow): Promise<void> {
+  const reason = 'OUT_OF_STOCK' as const;
+  try {
+    await pm.client.cancelOrder(order.shopId, order.orderSn, reason, `cancel:${order.orderSn}:oos`);
+  } catch (err) {
+    if (!(err instanceof PostmartError) || err.retryable) throw err;
+    await settleCancel(deps.db, order, 'failed', `Postmart refused the cancellation: ${err.code}`);
+    deps.log?.warn({ orderSn: order.orderSn, code: err.code }, 'order cancellation refused');
+    return;
+  }
+  await settleCancel(deps.db, order, 'accepted', `cancelled on Postmart (${reason})`);
+  await importOrders(deps, order.shopId, [order.orderSn], 'system');
+}
+
+async function settleCancel(db: Db, order: OrderRow, state: 'accepted' | 'failed', note: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(orders)
+      .set({ cancelState: state, updatedAt: new Date() })
+      .where(and(eq(orders.id, order.id), eq(orders.cancelState, 'pending')))
+      .returning({ status: orders.status });
+    if (row) await recordEvent(tx, order.id, 'system', { fromStatus: row.status, toStatus: row.status, note });
+  });
+}
+
+/** Orders whose cancellation on Postmart has not gone through yet (for the poller to retry). */
+export async function retryPendingCancels(deps: OrderImportDeps, shopId: string, limit = 50): Promise<number> {
+  const pending = await deps.db.select().from(orders).where(and(eq(orders.shopId, shopId), eq(orders.cancelState, 'pending'))).limit(limit);
+  if (pending.length === 0) return 0;
+  const pm = await deps.postmart();
+  for (const o of pending) await requestCancel(deps, pm, o);
+  return pending.length;
+}
+
+async function stockLinesOf(tx: Tx, orderId: string): Promise<StockLine[]> {
+  const rows = await tx.select({ productId: orderLines.productId, qty: orderLines.qty }).from(orderLines).where(eq(orderLines.orderId, orderId));
+  return rows.filter((r): r is StockLine => r.productId !== null);
+}
+
+async function recordEvent(tx: Tx, orderId: string, source: OrderSource, e: Event, actorUserId: string | null = null): Promise<void> {
+  await tx.insert(orderEvents).values({ orderId, source, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note ?? null, actorUserId });
+}
+
+/** The contract's order in our columns: integer VND as sent, the phone normalized, the ward ours when we know it (`wardKnown`). */
+function orderFields(d: OrderDetailT, wardKnown: boolean) {
+  return {
+    remoteStatus: d.status,
+    remoteUpdateTime: d.update_time,
+    remoteCreateTime: d.create_time,
+    paymentMethod: d.payment_method,
+    codAmountVnd: d.cod_amount,
+    shippingFeeVnd: d.shipping_fee,
+    voucherAmountVnd: d.voucher_amount,
+    totalAmountVnd: d.total_amount,
+    recipientName: d.recipient.name.normalize('NFC'),
+    recipientPhone: normalizePhone(d.recipient.phone) ?? d.recipient.phone,
+    recipientAddressLine: d.recipient.address_line.normalize('NFC'),
+    recipientWardCode: wardKnown ? d.recipient.ward_code : null,
+    recipientWardCodeRaw: d.recipient.ward_code,
+    recipientWardName: d.recipient.ward_name ?? null,
+    recipientProvinceCode: d.recipient.province_code ?? null,
+    fulfillmentMode: d.fulfillment.mode,
+    postOfficeCode: d.fulfillment.post_office_code ?? null,
+    note: (d.note ?? '').normalize('NFC'),
+    shipBy: d.ship_by ? new Date(d.ship_by * 1000) : null,
+  } satisfies Partial<typeof orders.$inferInsert>;
+}

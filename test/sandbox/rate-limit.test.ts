@@ -1,0 +1,58 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSandbox } from '../../sandbox/server.ts';
+import { call, connectShop, control, startTestSandbox, type Shop } from './helpers.ts';
+
+let sb: RunningSandbox;
+
+beforeAll(async () => {
+  sb = await startTestSandbox({ rate_limit: { per_second: 2, burst: 3 } });
+});
+afterAll(async () => {
+  await sb?.close();
+});
+
+describe('rate limits (postmart-api.md#rate-limits)', () => {
+  it('a token bucket per partner+shop: burst, then 429 RATE_LIMITED with Retry-After; calls in the window are counted', async () => {
+    const shop: Shop = await connectShop(sb.url);
+    const other: Shop = await connectShop(sb.url, 'HTX bên cạnh');
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await call(sb.url, shop, 'GET', '/products'));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers.map((a) => a.headers['x-ratelimit-limit'])).toEqual(['3', '3', '3']);
+    expect(answers[2]!.headers['x-ratelimit-remaining']).toBe('0');
+    expect(Number(answers[2]!.headers['x-ratelimit-reset'])).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
+
+    const limited = await call(sb.url, shop, 'GET', '/products');
+    expect(limited.status).toBe(429);
+    expect(limited.body.error).toMatchObject({ code: 'RATE_LIMITED', retryable: true });
+    const retryAfter = Number(limited.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(limited.headers['x-ratelimit-remaining']).toBe('0');
+
+    // Another shop has its own bucket.
+    expect((await call(sb.url, other, 'GET', '/products')).status).toBe(200);
+
+    // Calling again inside the Retry-After window is abusive, whatever the answer.
+    await call(sb.url, shop, 'GET', '/products');
+    await call(sb.url, shop, 'GET', '/products');
+    const stats = await control(sb.url, 'GET', `/stats?shop_id=${shop.shopId}`);
+    expect(stats.calls_during_retry_after).toBe(2);
+    expect(stats.rate_limited).toBeGreaterThanOrEqual(1);
+    expect(stats.calls['GET /api/v1/products']['429']).toBeGreaterThanOrEqual(1);
+    expect(stats.by_shop).toEqual([expect.objectContaining({ shop_id: shop.shopId, calls_during_retry_after: 2 })]);
+
+    // A client that waits Retry-After is served again and not counted.
+    await sleep(retryAfter * 1000 + 50);
+    expect((await call(sb.url, shop, 'GET', '/products')).status).toBe(200);
+    expect((await control(sb.url, 'GET', `/stats?shop_id=${shop.shopId}`)).calls_during_retry_after).toBe(2);
+  });
+
+  it('PUT /sandbox/config changes the bucket at run time', async () => {
+    const config = await control(sb.url, 'PUT', '/config', { rate_limit: { burst: 50 } });
+    expect(config.rate_limit).toEqual({ per_second: 2, burst: 50 });
+    const shop = await connectShop(sb.url, 'HTX nhanh');
+    const res = await call(sb.url, shop, 'GET', '/products');
+    expect(res.headers['x-ratelimit-limit']).toBe('50');
+  });
+});
