@@ -18,6 +18,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['postmart'],
         summary: 'Receives Postmart webhooks',
+        operationId: 'receivePostmartWebhook',
         security: [{ postmartSignature: [] }],
         description:
           '**Roles:** Postmart (authenticated by X-PM-Signature over the raw body, timestamp within ±300 s). ' +
