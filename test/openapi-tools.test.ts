@@ -40,10 +40,16 @@ describe('OpenAPI document through the tools', () => {
     })
       // Redocly exits 1 when it finds errors; the report on stdout says which.
       .catch((err: { stdout?: string; stderr?: string }) => ({ stdout: err.stdout ?? '', stderr: err.stderr ?? '' }))
-      .then(({ stdout, stderr }) => ({ report: JSON.parse(stdout) as LintReport, stderr }));
+      .then(({ stdout, stderr }) => {
+        try {
+          return { report: JSON.parse(stdout) as LintReport, stderr };
+        } catch {
+          throw new Error(`redocly printed no JSON report:\n${stdout}\n${stderr}`);
+        }
+      });
 
     typecheck = (async () => {
-      await writeFile(join(dir, 'api.ts'), astToString(await openapiTS(JSON.parse(JSON.stringify(doc)))));
+      await writeFile(join(dir, 'api.ts'), astToString(await openapiTS(JSON.stringify(doc))));
       await copyFile(join(root, 'docs', 'examples', 'typed-client.ts'), join(dir, 'typed-client.ts'));
       const compilerOptions = {
         target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2023', 'DOM'], types: [],

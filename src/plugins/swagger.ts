@@ -29,7 +29,8 @@ export default fp(
           description:
             'Catalog, accounts and Postmart sync for Đồng Tháp produce. Errors are `{error: {code, message, field?}}` with ' +
             'messages in Vietnamese (send `Accept-Language: en` for English). Money is integer VND; instants are ISO 8601 in ' +
-            'Asia/Ho_Chi_Minh (+07:00). A forbidden object answers 404; a forbidden action on a visible object answers 403.',
+            'Asia/Ho_Chi_Minh (+07:00). A forbidden object answers 404; a forbidden action on a visible object answers 403. ' +
+            "Each operation's **Roles:** line is generated from the access rules the services enforce.",
         },
         // Paths carry their /v1 prefix, so the server is the origin users reach the API at.
         servers: [{ url: app.config.publicUrl, description: 'This connector (PUBLIC_URL)' }],
