@@ -169,6 +169,18 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('checks a route’s declared access before its handler where the role alone decides', async () => {
+    // POST /v1/pickup-points/sync has no check of its own: its declaration (pickup_point, create) is the check.
+    const sync = doc.paths['/v1/pickup-points/sync']!.post! as Operation & { 'x-access'?: unknown };
+    expect(sync['x-access']).toEqual({ resource: 'pickup_point', action: 'create' });
+    const point = await makePickupPoint(app);
+    for (const [role, scope] of [['provincial_staff', {}], ['post_office_clerk', { pickupPointId: point }]] as const) {
+      const res = await app.inject({ method: 'POST', url: '/v1/pickup-points/sync', headers: bearer(await makeUser(app, role, scope)) });
+      expect(res.statusCode, role).toBe(403);
+      expect(res.json().error.code).toBe('FORBIDDEN');
+    }
+  });
+
   it('keeps the documentation routes themselves out of the document', () => {
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/docs') || p === '/openapi.json')).toEqual([]);
   });

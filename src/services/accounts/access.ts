@@ -138,6 +138,17 @@ export function reportScope(p: Principal): string | null {
 /** Object actions are checked object by object (authorize: an invisible object answers 404). */
 const OBJECT_ACTIONS: readonly Action[] = ['read', 'update', 'operate'];
 
+/**
+ * Whether the action needs no object to decide on: lists, creations, reports, operations. Those are
+ * decided by role alone (authorizeAction); the rest need the object (authorize), so only a service
+ * that has loaded it can answer, and an invisible one answers 404.
+ */
+/** What a route declares it does (src/routes/docs.ts secured), read by its documentation and its check. */
+export type DeclaredAccess = Readonly<{ resource: Resource; action: Action }>;
+
+export const decidedByRole = (resource: Resource, action: Action): boolean =>
+  !OBJECT_ACTIONS.includes(action) || resource === 'system' || resource === 'report';
+
 export type AccessNotes = Readonly<{
   /** What a role sees differently (a masked phone): a view rule, not an access rule. */
   notes?: Partial<Record<Role, string>>;
@@ -150,7 +161,7 @@ export type AccessNotes = Readonly<{
  * "admin, seller_manager (own seller; others answer 404); provincial_staff gets 403; post_office_clerk gets 404".
  */
 export function describeAccess(resource: Resource, action: Action, { notes = {}, hiddenFrom = [] }: AccessNotes = {}): string {
-  const onObject = OBJECT_ACTIONS.includes(action) && resource !== 'system' && resource !== 'report';
+  const onObject = !decidedByRole(resource, action);
   const allowed: string[] = [];
   const refused = new Map<string, Role[]>();
   for (const role of ROLES) {
