@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import { eq } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -11,7 +10,8 @@ import type { ProductPayload } from '../../postmart/client/contract.ts';
 import { PostmartError } from '../../postmart/client/errors.ts';
 import type { Postmart } from '../../postmart/index.ts';
 import { settleOutbox } from '../outbox/listing-outbox.ts';
-import { diffPayload, notSellableReasons, toPostmartPayload } from './listing-payload.ts';
+import type { ProductRow } from '../catalog/products.ts';
+import { planSync, type ListingRow, type SyncOutcome, type SyncPlan } from './listing-plan.ts';
 
 export type ListingDeps = {
   db: Db;
@@ -23,7 +23,7 @@ export type ListingDeps = {
   now?: () => Date;
 };
 
-export type SyncOutcome = 'noop' | 'created' | 'updated' | 'unlisted' | 'relisted' | 'deleted' | 'waiting_for_shop';
+export type { SyncOutcome } from './listing-plan.ts';
 
 /** Maps Postmart's product status to our listing status (postmart-api.md#products). */
 export function listingStatusOf(remote: string): ListingStatus {
@@ -61,8 +61,6 @@ export async function withProductLock<T>(pool: pg.Pool, productId: string, fn: (
   }
 }
 
-type ListingRow = typeof productListings.$inferSelect;
-
 async function saveListing(db: Db, productId: string, sellerId: string, values: Partial<ListingRow>): Promise<void> {
   const row = { ...values, updatedAt: new Date() };
   await db
@@ -89,6 +87,7 @@ export async function recordListingError(db: Db, productId: string, sellerId: st
  * that changed since the last accepted payload), unlisted or relisted by the sellable rules, with
  * price and stock handed to the batch push. Idempotent: run twice, the second run changes nothing;
  * every write carries an Idempotency-Key derived from the product, its version and the operation.
+ * What to do is decided by planSync (pure); this loads the rows and applies the plan.
  */
 export async function syncProduct(deps: ListingDeps, productId: string, opts: { force?: boolean } = {}): Promise<SyncOutcome> {
   return withProductLock(deps.pool, productId, async () => {
@@ -97,158 +96,149 @@ export async function syncProduct(deps: ListingDeps, productId: string, opts: { 
     if (!product) return 'noop';
     const [listing] = await db.select().from(productListings).where(eq(productListings.productId, productId));
     const [shop] = await db.select().from(postmartShops).where(eq(postmartShops.sellerId, product.sellerId));
-    const today = vnToday(deps.now?.() ?? new Date());
-    const shopConnected = shop?.status === 'connected' && !!shop.shopId;
-    const reasons = notSellableReasons({ ...product, shopConnected }, today);
-    const wantListed = reasons.length === 0;
-    const payload = toPostmartPayload(product, today);
-
-    if (!shopConnected) {
-      // Without a connected shop nothing can be called; the listing shows why until the shop reconnects,
-      // which re-examines every product of the seller.
-      const wasOnPostmart = listing?.postmartProductId && (listing.status === 'listed' || listing.status === 'pending');
-      await saveListing(db, productId, product.sellerId, {
-        status: wasOnPostmart ? 'unlisted' : (listing?.status ?? 'not_listed'),
-        lastErrorCode: 'SHOP_NOT_CONNECTED',
-        lastErrorMessage: 'The seller has no connected Postmart shop; connect it with POST /v1/sellers/:id/postmart/connect',
-        lastErrorAt: new Date(),
-      });
-      await settleOutbox(db, productId, product.version);
-      return 'waiting_for_shop';
-    }
-    const shopId = shop!.shopId!;
-
-    if (listing?.deleteRequested) {
-      if (listing.postmartProductId) {
-        const pm = await deps.postmart();
-        await pm.client.deleteProduct(shopId, listing.postmartProductId, `delete:${productId}:g${listing.generation}`);
-      }
-      // A later listing of this product is a new creation, with an idempotency key of its own.
-      await saveListing(db, productId, product.sellerId, {
-        status: 'not_listed',
-        postmartProductId: null,
-        remoteVersion: null,
-        syncedVersion: product.version,
-        syncedPayload: null,
-        syncedPriceVnd: null,
-        syncedStock: null,
-        deleteRequested: false,
-        generation: listing.generation + 1,
-        lastSyncedAt: new Date(),
-        lastErrorCode: null,
-        lastErrorMessage: null,
-        lastErrorAt: null,
-        attempts: 0,
-      });
-      await settleOutbox(db, productId, product.version);
-      return 'deleted';
-    }
-
-    const upToDate =
-      !opts.force &&
-      listing &&
-      listing.syncedVersion === product.version &&
-      listing.status !== 'error' &&
-      (listing.status === 'unlisted' || listing.status === 'not_listed') !== wantListed &&
-      (listing.syncedPayload === null
-        ? !wantListed
-        : isDeepStrictEqual(withoutPriceStock(listing.syncedPayload as ProductPayload), withoutPriceStock(payload))) &&
-      (listing.syncedPayload === null || (listing.syncedPriceVnd === product.priceVnd && listing.syncedStock === product.stock));
-    if (upToDate) {
-      await settleOutbox(db, productId, product.version);
-      return 'noop';
-    }
-
-    const pm = await deps.postmart();
-    let outcome: SyncOutcome = 'updated';
-    let postmartProductId = listing?.postmartProductId ?? null;
-    let remoteVersion = listing?.remoteVersion ?? null;
-    let status: ListingStatus = listing?.status ?? 'not_listed';
-    let syncedPrice = listing?.syncedPriceVnd ?? null;
-    let syncedStock = listing?.syncedStock ?? null;
-    let rejectReason = listing?.rejectReason ?? null;
-    let synced = (listing?.syncedPayload as ProductPayload | null) ?? null;
-
-    if (!postmartProductId) {
-      if (!wantListed) {
-        await saveListing(db, productId, product.sellerId, { status: 'not_listed', shopId, syncedVersion: product.version, lastErrorCode: null, lastErrorMessage: null, lastErrorAt: null, attempts: 0 });
-        await settleOutbox(db, productId, product.version);
-        return 'noop';
-      }
-      const created = await createOrAdopt(pm, shopId, `${productId}:g${listing?.generation ?? 0}`, product.version, payload);
-      postmartProductId = created.product_id;
-      remoteVersion = created.version;
-      status = listingStatusOf(created.status);
-      syncedPrice = created.price;
-      syncedStock = created.stock;
-      synced = created.adopted ? null : payload;
-      outcome = 'created';
-    }
-
-    // Everything but price and stock goes by PATCH, and only what changed since the last accepted payload.
-    const diff = synced ? diffPayload(synced, payload) : { fields: withoutPriceStock(payload), priceChanged: true, stockChanged: true };
-    if (Object.keys(diff.fields).length > 0) {
-      // No If-Match: the catalog wins over edits made on Postmart, and Postmart bumps its version on
-      // every batch price/stock push, so a remembered version would conflict for nothing. The
-      // product lock is what keeps our own writes in order.
-      const patched = await pm.client.updateProduct(shopId, postmartProductId, diff.fields, `patch:${productId}:v${product.version}`);
-      remoteVersion = patched.version;
-      status = listingStatusOf(patched.status);
-      if (diff.fields.skus) {
-        syncedPrice = product.priceVnd;
-        syncedStock = product.stock;
-      }
-    }
-
-    if (!wantListed && (status === 'listed' || status === 'pending')) {
-      try {
-        await pm.client.unlistProduct(shopId, postmartProductId, `unlist:${productId}:v${product.version}`);
-        status = 'unlisted';
-        outcome = 'unlisted';
-      } catch (err) {
-        // A listing still under review cannot be unlisted yet; the review result re-examines it.
-        if (!(err instanceof PostmartError && err.code === 'INVALID_STATE_TRANSITION')) throw err;
-      }
-    } else if (wantListed && status === 'unlisted') {
-      try {
-        await pm.client.relistProduct(shopId, postmartProductId, `relist:${productId}:v${product.version}`);
-        status = 'listed';
-      } catch (err) {
-        // Not unlisted on Postmart after all (we could not unlist it while the shop was disconnected):
-        // take the status Postmart has.
-        if (!(err instanceof PostmartError && err.code === 'INVALID_STATE_TRANSITION')) throw err;
-        status = listingStatusOf((await pm.client.getProduct(shopId, postmartProductId)).status);
-      }
-      outcome = 'relisted';
-    }
-    if (status !== 'rejected') rejectReason = null;
-
-    await saveListing(db, productId, product.sellerId, {
-      status,
-      shopId,
-      postmartProductId,
-      remoteVersion,
-      syncedVersion: product.version,
-      syncedPayload: { ...payload, skus: [{ ...payload.skus[0]!, price: syncedPrice ?? 0, stock: syncedStock ?? 0 }] },
-      syncedPriceVnd: syncedPrice,
-      syncedStock,
-      rejectReason,
-      lastSyncedAt: new Date(),
-      lastErrorCode: null,
-      lastErrorMessage: null,
-      lastErrorAt: null,
-      attempts: 0,
-    });
-    await settleOutbox(db, productId, product.version);
-    if (syncedPrice !== product.priceVnd || syncedStock !== product.stock) await deps.requestBatch(product.sellerId, shopId);
-    return outcome;
+    const plan = planSync(product, listing, shop, vnToday(deps.now?.() ?? new Date()), opts);
+    return applySyncPlan(deps, product, listing, plan);
   });
 }
 
-function withoutPriceStock(p: ProductPayload): Partial<ProductPayload> {
-  const { skus: _skus, ...rest } = p;
-  return rest;
+/** What the executor knows of the remote listing, updated by each answer from Postmart. */
+type RemoteState = {
+  postmartProductId: string | null;
+  remoteVersion: number | null;
+  status: ListingStatus;
+  syncedPrice: number | null;
+  syncedStock: number | null;
+  adopted: boolean;
+};
+
+/** Applies the steps in order; the plan's outcome, refined by what unlisting and relisting did. */
+async function applySyncPlan(deps: ListingDeps, product: ProductRow, listing: ListingRow | undefined, plan: SyncPlan): Promise<SyncOutcome> {
+  const { db } = deps;
+  const save = (values: Partial<ListingRow>) => saveListing(db, product.id, product.sellerId, values);
+  const shopId = plan.shopId;
+  const state: RemoteState = {
+    postmartProductId: listing?.postmartProductId ?? null,
+    remoteVersion: listing?.remoteVersion ?? null,
+    status: listing?.status ?? 'not_listed',
+    syncedPrice: listing?.syncedPriceVnd ?? null,
+    syncedStock: listing?.syncedStock ?? null,
+    adopted: false,
+  };
+  let outcome = plan.outcome;
+  // Calls to Postmart need a connected shop, which the plan has whenever it plans a call.
+  const remote = async () => ({ pm: await deps.postmart(), shopId: shopId!, productId: state.postmartProductId! });
+
+  for (const step of plan.steps) {
+    switch (step.kind) {
+      case 'record_waiting_for_shop':
+        await save({
+          status: step.status,
+          lastErrorCode: 'SHOP_NOT_CONNECTED',
+          lastErrorMessage: 'The seller has no connected Postmart shop; connect it with POST /v1/sellers/:id/postmart/connect',
+          lastErrorAt: new Date(),
+        });
+        break;
+      case 'delete_remote': {
+        const pm = await deps.postmart();
+        await pm.client.deleteProduct(shopId!, step.postmartProductId, step.key);
+        break;
+      }
+      case 'record_deleted':
+        await save({
+          status: 'not_listed',
+          postmartProductId: null,
+          remoteVersion: null,
+          syncedVersion: product.version,
+          syncedPayload: null,
+          syncedPriceVnd: null,
+          syncedStock: null,
+          deleteRequested: false,
+          generation: step.generation,
+          lastSyncedAt: new Date(),
+          ...noError,
+        });
+        break;
+      case 'record_not_listed':
+        await save({ status: 'not_listed', shopId, syncedVersion: product.version, ...noError });
+        break;
+      case 'create': {
+        const created = await createOrAdopt(await deps.postmart(), shopId!, step.creationKey, step.version, step.payload);
+        Object.assign(state, { postmartProductId: created.product_id, remoteVersion: created.version, status: listingStatusOf(created.status), syncedPrice: created.price, syncedStock: created.stock, adopted: created.adopted });
+        break;
+      }
+      case 'patch': {
+        if (step.onlyIfAdopted && !state.adopted) break;
+        // No If-Match: the catalog wins over edits made on Postmart, and Postmart bumps its version on
+        // every batch price/stock push, so a remembered version would conflict for nothing. The
+        // product lock is what keeps our own writes in order.
+        const r = await remote();
+        const patched = await r.pm.client.updateProduct(r.shopId, r.productId, step.fields, step.key);
+        state.remoteVersion = patched.version;
+        state.status = listingStatusOf(patched.status);
+        if (step.fields.skus) {
+          state.syncedPrice = product.priceVnd;
+          state.syncedStock = product.stock;
+        }
+        break;
+      }
+      case 'unlist': {
+        if (state.status !== 'listed' && state.status !== 'pending') break;
+        const r = await remote();
+        try {
+          await r.pm.client.unlistProduct(r.shopId, r.productId, step.key);
+          state.status = 'unlisted';
+          outcome = 'unlisted';
+        } catch (err) {
+          // A listing still under review cannot be unlisted yet; the review result re-examines it.
+          if (!(err instanceof PostmartError && err.code === 'INVALID_STATE_TRANSITION')) throw err;
+        }
+        break;
+      }
+      case 'relist': {
+        if (state.status !== 'unlisted') break;
+        const r = await remote();
+        try {
+          await r.pm.client.relistProduct(r.shopId, r.productId, step.key);
+          state.status = 'listed';
+        } catch (err) {
+          // Not unlisted on Postmart after all (we could not unlist it while the shop was disconnected):
+          // take the status Postmart has.
+          if (!(err instanceof PostmartError && err.code === 'INVALID_STATE_TRANSITION')) throw err;
+          state.status = listingStatusOf((await r.pm.client.getProduct(r.shopId, r.productId)).status);
+        }
+        outcome = 'relisted';
+        break;
+      }
+      case 'record_synced': {
+        const { payload } = step;
+        await save({
+          status: state.status,
+          shopId,
+          postmartProductId: state.postmartProductId,
+          remoteVersion: state.remoteVersion,
+          syncedVersion: product.version,
+          syncedPayload: { ...payload, skus: [{ ...payload.skus[0]!, price: state.syncedPrice ?? 0, stock: state.syncedStock ?? 0 }] },
+          syncedPriceVnd: state.syncedPrice,
+          syncedStock: state.syncedStock,
+          rejectReason: state.status === 'rejected' ? (listing?.rejectReason ?? null) : null,
+          lastSyncedAt: new Date(),
+          ...noError,
+        });
+        break;
+      }
+      case 'settle_outbox':
+        await settleOutbox(db, product.id, product.version);
+        break;
+    }
+  }
+  // After the outbox is settled, as before the split: the batch push carries price and stock still behind.
+  if (plan.steps.some((s) => s.kind === 'record_synced') && (state.syncedPrice !== product.priceVnd || state.syncedStock !== product.stock)) {
+    await deps.requestBatch(product.sellerId, shopId!);
+  }
+  return outcome;
 }
+
+const noError = { lastErrorCode: null, lastErrorMessage: null, lastErrorAt: null, attempts: 0 } as const;
 
 /**
  * Creates the listing, or adopts the one Postmart already has for this seller SKU (a create whose
