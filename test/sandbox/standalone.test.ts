@@ -4,11 +4,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureDatabase } from '../../db/migrate.ts';
 import { readCommunes } from '../../sandbox/db/communes.ts';
-import type { RunningSandbox } from '../../sandbox/server.ts';
-import { startTestSandbox } from './helpers.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 
 // The sandbox plays Postmart: it must run in a database that holds none of the connector's tables,
-// with the reference data it carries itself (sandbox/db/communes.csv).
+// with the reference data it carries itself (sandbox/db/communes.csv). Self-contained on purpose
+// (no shared helpers): a database of its own, migrated by the sandbox itself.
 const url = new URL(inject('databaseUrl'));
 url.pathname = `${url.pathname}_sandbox_only`;
 const databaseUrl = url.toString();
@@ -28,7 +28,7 @@ describe('the sandbox on its own', () => {
 
   beforeAll(async () => {
     await ensureDatabase(databaseUrl);
-    sandbox = await startTestSandbox({}, { databaseUrl, migrate: true });
+    sandbox = await startSandbox({ databaseUrl, migrate: true, port: 0, log: false });
   });
 
   afterAll(async () => {
