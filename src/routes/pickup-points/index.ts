@@ -87,7 +87,7 @@ const pickupPointRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PickupSyncResult, ...errorResponses(401, 403, 503) },
       },
     },
-    async (req) => {
+    async () => {
       const { shopId: _shop, ...result } = await syncPickupPoints({ db: app.db, postmart: app.postmart });
       return result;
     },
