@@ -164,7 +164,7 @@ describe('listing sync: errors', () => {
     };
     expect(await refused()).toBe(1);
     // Its outbox notes are settled, so the sweeper will not drive it again and again.
-    const { listingOutbox } = await import('../../db/schema/listings.ts');
+    const { outbox: listingOutbox } = await import('../../db/schema/outbox.ts');
     const { and, isNull } = await import('drizzle-orm');
     const open = await world.app.db.select().from(listingOutbox).where(and(eq(listingOutbox.productId, product.id), isNull(listingOutbox.processedAt)));
     expect(open).toEqual([]);

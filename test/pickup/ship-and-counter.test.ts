@@ -1,7 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickupPointDays, pickupPoints, shipments } from '../../db/schema/pickup-points.ts';
-import { processOrderAction } from '../../jobs/order-actions.ts';
+import { pino } from 'pino';
+import { orderActionJob } from '../../jobs/order-actions.ts';
+import { runJob } from '../../jobs/runner.ts';
 import { requestShip } from '../../src/services/fulfillment/order-ship.ts';
 import { flagParcelsForReturn } from '../../src/services/fulfillment/pickup-parcels.ts';
 import { vnToday } from '../../src/lib/time.ts';
@@ -102,7 +104,8 @@ describe('shipping through a pickup point', () => {
     await world.control('PUT', '/config', { faults: { error_rate: 1 } });
     const job = { data: { orderId: order.id, actorUserId: principal.id, action: 'ship' as const, bookingId }, attemptsMade: 7, opts: { attempts: 8 } };
     try {
-      await expect(processOrderAction(job, { db: world.app.db, postmart: () => world.app.postmart() })).rejects.toMatchObject({ retryable: true });
+      const run = runJob(orderActionJob, { db: world.app.db, postmart: () => world.app.postmart() }, { db: world.app.db, log: pino({ level: 'silent' }) });
+      await expect(run(job)).rejects.toMatchObject({ retryable: true });
     } finally {
       await world.control('PUT', '/config', { faults: { error_rate: 0 } });
     }

@@ -14,6 +14,7 @@ import { authorize, authorizeAction, sellerScope, type Principal } from '../acco
 import { diff, recordAudit, type Actor } from '../accounts/audit.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { recordListingChange } from '../outbox/listing-outbox.ts';
+import { OUTBOX_KIND } from '../outbox/outbox.ts';
 import { listingStatuses } from '../listings/listings.ts';
 import { runProductList } from './product-list-query.ts';
 import { checkProductRules } from './product-rules.ts';
@@ -158,7 +159,7 @@ export async function applyProductPatch(tx: Tx, actor: Actor, current: ProductRo
   await recordAudit(tx, actor, action, { type: 'product', id: current.id }, diff(current, row!));
   // Price alone travels by the batch endpoints; anything else needs the product's own sync.
   const onlyPrice = Object.keys(changes).every((k) => k === 'priceVnd');
-  await recordListingChange(tx, current.id, row!.version, action, onlyPrice ? 'price_stock' : 'full');
+  await recordListingChange(tx, current.id, row!.version, action, onlyPrice ? OUTBOX_KIND.listingPriceStock : OUTBOX_KIND.listingFull);
   return row!;
 }
 
@@ -225,7 +226,7 @@ export async function setStockLocked(
     actorUserId: actor.userId,
   });
   await recordAudit(tx, actor, 'product.stock', { type: 'product', id: current.id }, { stock: { from: current.stock, to: target } });
-  await recordListingChange(tx, current.id, row!.version, 'stock', 'price_stock');
+  await recordListingChange(tx, current.id, row!.version, 'stock', OUTBOX_KIND.listingPriceStock);
   return row!;
 }
 
