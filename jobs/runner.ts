@@ -17,7 +17,7 @@ export type Classified = { retryable: boolean; reason: string };
  * anything else (a database hiccup, Redis, a missing credential) retried.
  */
 export function classify(err: unknown): Classified {
-  if (err instanceof PostmartError) return { retryable: err.retryable, reason: `${err.code}: ${err.message}` };
+  if (err instanceof PostmartError) return { retryable: err.retryable, reason: err.message }; // the message starts with the code
   if (err instanceof UnrecoverableError) return { retryable: false, reason: err.message };
   return { retryable: true, reason: err instanceof Error ? err.message : String(err) };
 }
