@@ -75,9 +75,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // The workers and the app close their Redis connections gracefully only against a live server.
-  await redis?.start();
-  await world?.close();
-  await redis?.kill();
+  try {
+    await redis?.start();
+    await world?.close();
+  } finally {
+    await redis?.kill();
+  }
 });
 
 const call = (method: 'POST', url: string, payload?: unknown) =>
