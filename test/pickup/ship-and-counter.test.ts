@@ -97,13 +97,15 @@ describe('shipping through a pickup point', () => {
   it('frees the slot when the ship job gives up after its last retry, and the seller can ship again', async () => {
     const { order } = await processedOrder();
     const before = await bookedAt(dropoff.id);
-    // Booked the way the route books it, then the job's last attempt runs while Postmart answers only 5xx.
+    // Booked the way the route books it, then the job's last attempt runs while Postmart answers only
+    // 5xx. Faults first: the booking's outbox note also starts the workers' own job for it, whose
+    // early attempts must fail too; once the booking is abandoned that job finds nothing to ship.
     const principal = { id: seller.manager.id, role: 'seller_manager' as const, name: 'manager', sellerId: seller.sellerId, pickupPointId: null };
-    const { bookingId } = await requestShip(world.app.db, principal, order.id, dropoff.id);
-    expect(await bookedAt(dropoff.id)).toBe(before + 1);
     await world.control('PUT', '/config', { faults: { error_rate: 1 } });
-    const job = { data: { orderId: order.id, actorUserId: principal.id, action: 'ship' as const, bookingId }, attemptsMade: 7, opts: { attempts: 8 } };
     try {
+      const { bookingId } = await requestShip(world.app.db, principal, order.id, dropoff.id);
+      expect(await bookedAt(dropoff.id)).toBe(before + 1);
+      const job = { data: { orderId: order.id, actorUserId: principal.id, action: 'ship' as const, bookingId }, attemptsMade: 7, opts: { attempts: 8 } };
       const run = runJob(orderActionJob, { db: world.app.db, postmart: () => world.app.postmart() }, { db: world.app.db, log: pino({ level: 'silent' }) });
       await expect(run(job)).rejects.toMatchObject({ retryable: true });
     } finally {
