@@ -154,7 +154,7 @@ async function main() {
       const r = (await db.execute(sql`SELECT
         (SELECT count(*) FROM postmart_sandbox.webhook_deliveries WHERE status = 'pending') AS undelivered,
         (SELECT count(*) FROM webhook_events WHERE processed_at IS NULL) AS unprocessed,
-        (SELECT count(*) FROM orders) AS imported, (SELECT count(*) FROM listing_outbox WHERE processed_at IS NULL) AS outbox`)).rows[0];
+        (SELECT count(*) FROM orders) AS imported, (SELECT count(*) FROM outbox WHERE processed_at IS NULL) AS outbox`)).rows[0];
       process.stdout.write(`+${((Date.now() - t0) / 1000).toFixed(1)} s ${JSON.stringify(r)}\n`);
     }
     let gen: { running: boolean; created: number; refused: number };

@@ -18,6 +18,7 @@ import { createPostmart } from '../src/postmart/index.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { createRedis } from '../src/redis.ts';
 import { insertProduct } from '../src/services/catalog/products.ts';
+import { notifyOutbox, OUTBOX_KIND } from '../src/services/outbox/outbox.ts';
 import { benchNamespace } from './bench-api-database.ts';
 import { BenchRun } from './bench-run.ts';
 
@@ -102,7 +103,7 @@ async function main() {
       );
     // Poll the cheap signal (any unsettled outbox note, a partial index) and confirm with the full
     // comparison, so the bench's own polling does not steal the CPU it is measuring.
-    const unsettled = async () => (await db.execute(sql`SELECT EXISTS (SELECT 1 FROM listing_outbox WHERE processed_at IS NULL) AS x`)).rows[0]!.x === true;
+    const unsettled = async () => (await db.execute(sql`SELECT EXISTS (SELECT 1 FROM outbox WHERE processed_at IS NULL) AS x`)).rows[0]!.x === true;
     const waitInStep = async () => {
       for (;;) {
         if (!(await unsettled()) && (await inStep()) === COUNT) return;
@@ -150,8 +151,8 @@ async function main() {
         await tx.execute(sql`UPDATE products SET price_vnd = price_vnd + 1000, stock = stock - 1, version = version + 1 WHERE seller_id = ${sellerId}`);
         await tx.execute(sql`INSERT INTO stock_movements (product_id, kind, delta, stock_after, reason) SELECT id, 'adjust', -1, stock, 'bench' FROM products WHERE seller_id = ${sellerId}`);
         // What the catalog services write for a price/stock-only change (see applyProductPatch, setStockLocked).
-        await tx.execute(sql`INSERT INTO listing_outbox (product_id, product_version, reason, kind) SELECT id, version, 'bench', 'price_stock' FROM products WHERE seller_id = ${sellerId}`);
-        await tx.execute(sql`SELECT pg_notify('listing_outbox', '')`);
+        await tx.execute(sql`INSERT INTO outbox (product_id, product_version, reason, kind) SELECT id, version, 'bench', ${OUTBOX_KIND.listingPriceStock} FROM products WHERE seller_id = ${sellerId}`);
+        await notifyOutbox(tx);
       });
     });
     clearInterval(sampler);

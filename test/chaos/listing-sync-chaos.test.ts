@@ -68,7 +68,7 @@ describe('listing sync chaos', () => {
       if (k === 2) {
         // Sellers keep editing during the chaos: the last version must win.
         await db.execute(sql`UPDATE products SET price_vnd = price_vnd + 1, version = version + 1 WHERE seller_id = ${seller.sellerId} AND sku LIKE 'CHAOS-1%'`);
-        await db.execute(sql`INSERT INTO listing_outbox (product_id, product_version, reason) SELECT id, version, 'chaos-edit' FROM products WHERE seller_id = ${seller.sellerId} AND sku LIKE 'CHAOS-1%'`);
+        await db.execute(sql`INSERT INTO outbox (kind, product_id, product_version, reason) SELECT 'listing.full', id, version, 'chaos-edit' FROM products WHERE seller_id = ${seller.sellerId} AND sku LIKE 'CHAOS-1%'`);
       }
     }
     worker = startWorker();

@@ -164,9 +164,9 @@ describe('listing sync: errors', () => {
     };
     expect(await refused()).toBe(1);
     // Its outbox notes are settled, so the sweeper will not drive it again and again.
-    const { listingOutbox } = await import('../../db/schema/listings.ts');
+    const { outbox } = await import('../../db/schema/outbox.ts');
     const { and, isNull } = await import('drizzle-orm');
-    const open = await world.app.db.select().from(listingOutbox).where(and(eq(listingOutbox.productId, product.id), isNull(listingOutbox.processedAt)));
+    const open = await world.app.db.select().from(outbox).where(and(eq(outbox.productId, product.id), isNull(outbox.processedAt)));
     expect(open).toEqual([]);
     // Fixing the product syncs it.
     await patch(product.id, { weightGrams: 20_000 });

@@ -10,10 +10,11 @@ export type Seller = Awaited<ReturnType<World['connectSeller']>>;
 
 /**
  * A world with one connected seller and its order kit. The scheduled poller trails now by an hour,
- * so every order placed during the test arrives by webhook.
+ * so every order placed during the test arrives by webhook. `env` overrides the app's and workers'
+ * environment (e.g. a Redis of the test's own).
  */
-export async function startOrderWorld(): Promise<{ world: World; seller: Seller; kit: OrderKit }> {
-  const world = await startWorld({}, { ORDER_POLL_LAG_SECONDS: '3600' });
+export async function startOrderWorld(env: Record<string, string> = {}): Promise<{ world: World; seller: Seller; kit: OrderKit }> {
+  const world = await startWorld({}, { ORDER_POLL_LAG_SECONDS: '3600', ...env });
   const seller = await world.connectSeller();
   return { world, seller, kit: orderKit(world, seller) };
 }

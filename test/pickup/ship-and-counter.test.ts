@@ -1,7 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickupPointDays, pickupPoints, shipments } from '../../db/schema/pickup-points.ts';
-import { processOrderAction } from '../../jobs/order-actions.ts';
+import { pino } from 'pino';
+import { orderActionJob } from '../../jobs/order-actions.ts';
+import { runJob } from '../../jobs/runner.ts';
 import { requestShip } from '../../src/services/fulfillment/order-ship.ts';
 import { flagParcelsForReturn } from '../../src/services/fulfillment/pickup-parcels.ts';
 import { vnToday } from '../../src/lib/time.ts';
@@ -95,14 +97,17 @@ describe('shipping through a pickup point', () => {
   it('frees the slot when the ship job gives up after its last retry, and the seller can ship again', async () => {
     const { order } = await processedOrder();
     const before = await bookedAt(dropoff.id);
-    // Booked the way the route books it, then the job's last attempt runs while Postmart answers only 5xx.
+    // Booked the way the route books it, then the job's last attempt runs while Postmart answers only
+    // 5xx. Faults first: the booking's outbox note also starts the workers' own job for it, whose
+    // early attempts must fail too; once the booking is abandoned that job finds nothing to ship.
     const principal = { id: seller.manager.id, role: 'seller_manager' as const, name: 'manager', sellerId: seller.sellerId, pickupPointId: null };
-    const { bookingId } = await requestShip(world.app.db, principal, order.id, dropoff.id);
-    expect(await bookedAt(dropoff.id)).toBe(before + 1);
     await world.control('PUT', '/config', { faults: { error_rate: 1 } });
-    const job = { data: { orderId: order.id, actorUserId: principal.id, action: 'ship' as const, bookingId }, attemptsMade: 7, opts: { attempts: 8 } };
     try {
-      await expect(processOrderAction(job, { db: world.app.db, postmart: () => world.app.postmart() })).rejects.toMatchObject({ retryable: true });
+      const { bookingId } = await requestShip(world.app.db, principal, order.id, dropoff.id);
+      expect(await bookedAt(dropoff.id)).toBe(before + 1);
+      const job = { data: { orderId: order.id, actorUserId: principal.id, action: 'ship' as const, bookingId }, attemptsMade: 7, opts: { attempts: 8 } };
+      const run = runJob(orderActionJob, { db: world.app.db, postmart: () => world.app.postmart() }, { db: world.app.db, log: pino({ level: 'silent' }) });
+      await expect(run(job)).rejects.toMatchObject({ retryable: true });
     } finally {
       await world.control('PUT', '/config', { faults: { error_rate: 0 } });
     }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { errorResponses, Timestamp, Uuid } from '../../schemas/common.ts';
-import { authorizeReconcile, latestReconcileReports } from '../../services/listings/reconcile-requests.ts';
+import { latestReconcileReports, requestReconcile } from '../../services/listings/reconcile-requests.ts';
 import { secured } from '../docs.ts';
 
 const Report = Type.Object({
@@ -28,16 +28,14 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['admin'],
         summary: 'Compare Postmart listings with the catalog now and repair drift (the catalog wins)',
         operationId: 'startReconcile',
-        ...secured('system', 'update', 'Queues a reconcile of one seller, or of every connected shop when `sellerId` is omitted. Results appear in GET /v1/admin/reconcile.'),
+        ...secured('system', 'update', 'Queues a reconcile of one seller, or of every connected shop when `sellerId` is omitted: the request is recorded at once and run by a background job (`jobId`), also when the job queue is briefly unavailable. Results appear in GET /v1/admin/reconcile.'),
         body: Type.Optional(Type.Object({ sellerId: Type.Optional(Uuid()) }, { additionalProperties: false })),
         response: { 202: Type.Object({ jobId: Type.String() }), ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (req, reply) => {
       const sellerId = req.body?.sellerId;
-      await authorizeReconcile(app.db, req.principal, sellerId);
-      const job = await app.queues.maintenance.add('reconcile', { task: 'reconcile', ...(sellerId ? { sellerId } : {}) });
-      return reply.status(202).send({ jobId: String(job.id) });
+      return reply.status(202).send(await requestReconcile(app.db, req.principal, sellerId));
     },
   );
 

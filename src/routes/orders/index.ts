@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { OrderAction } from '../../queues/definitions.ts';
 import { errorResponses, IdParams, Page, StringEnum } from '../../schemas/common.ts';
 import { OrderDetail, OrderQuery, OrderSummary } from '../../schemas/orders.ts';
-import { checkOrderAction } from '../../services/orders/order-actions.ts';
+import { requestOrderAction } from '../../services/orders/order-actions.ts';
 import { getOrder, listOrders } from '../../services/orders/orders.ts';
 import { secured } from '../docs.ts';
 
@@ -44,7 +43,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => getOrder(app.db, req.principal, req.params.id),
   );
 
-  const Queued = Type.Object({ queued: Type.Literal(true), jobId: Type.String() });
+  const Queued = Type.Object({ queued: Type.Literal(true), jobId: Type.String({ description: 'The background job that pushes the action to Postmart (`ob-<n>`)' }) });
   const actionDoc = (operationId: string, summary: string, extra: string) => ({
     tags: ['orders'],
     summary,
@@ -52,22 +51,18 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     ...secured(
       'order',
       'update',
-      `${extra} Pushed to Postmart by a job (202); the order's status changes when Postmart accepts it. A status that does not allow the action answers 409.`,
+      `${extra} Recorded at once and pushed to Postmart by a background job (202; \`jobId\` names that job, which starts even if the job queue was briefly unavailable); the order's status changes when Postmart accepts it. A status that does not allow the action answers 409.`,
     ),
     params: IdParams,
   });
-  const queue = async (req: { principal: { id: string } }, orderId: string, action: OrderAction) => {
-    const job = await app.queues.orderActions.add(action.action, { orderId, actorUserId: req.principal.id, ...action });
-    return { queued: true as const, jobId: String(job.id) };
-  };
 
   app.post(
     '/v1/orders/:id/confirm',
     { schema: { ...actionDoc('confirmOrder', 'Accept the order and start preparing it', 'READY_TO_SHIP → PROCESSED.'), response: { 202: Queued, ...errorResponses(400, 401, 403, 404, 409) } } },
     async (req, reply) => {
       const action = { action: 'confirm' as const };
-      await checkOrderAction(app.db, req.principal, req.params.id, action);
-      return reply.status(202).send(await queue(req, req.params.id, action));
+      const { jobId } = await requestOrderAction(app.db, req.principal, req.params.id, action);
+      return reply.status(202).send({ queued: true as const, jobId });
     },
   );
 
@@ -82,8 +77,8 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const action = { action: 'cancel' as const, reason: req.body.reason };
-      await checkOrderAction(app.db, req.principal, req.params.id, action);
-      return reply.status(202).send(await queue(req, req.params.id, action));
+      const { jobId } = await requestOrderAction(app.db, req.principal, req.params.id, action);
+      return reply.status(202).send({ queued: true as const, jobId });
     },
   );
 
@@ -98,8 +93,8 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const action = { action: 'buyer-cancellation' as const, accept: req.body.accept };
-      await checkOrderAction(app.db, req.principal, req.params.id, action);
-      return reply.status(202).send(await queue(req, req.params.id, action));
+      const { jobId } = await requestOrderAction(app.db, req.principal, req.params.id, action);
+      return reply.status(202).send({ queued: true as const, jobId });
     },
   );
 };

@@ -42,7 +42,7 @@ const shipmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'order',
           'update',
           'Books one of today’s drop-off slots at the point at once (a full point answers 409 `PICKUP_POINT_FULL` naming the next suggestion), ' +
-            'then a job asks Postmart to ship (202); the package number and the order’s status follow when Postmart accepts. Only from `processed`. ' +
+            'then a job asks Postmart to ship (202; `jobId` names that job, which starts even if the job queue was briefly unavailable); the package number and the order’s status follow when Postmart accepts. Only from `processed`. ' +
             'A cancelled order, or a ship Postmart refuses, frees the slot.',
         ),
         params: IdParams,
@@ -51,9 +51,8 @@ const shipmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const { shipment, bookingId } = await requestShip(app.db, req.principal, req.params.id, req.body.pickupPointId);
-      const job = await app.queues.orderActions.add('ship', { orderId: req.params.id, actorUserId: req.principal.id, action: 'ship', bookingId });
-      return reply.status(202).send({ queued: true as const, jobId: String(job.id), shipment });
+      const { shipment, jobId } = await requestShip(app.db, req.principal, req.params.id, req.body.pickupPointId);
+      return reply.status(202).send({ queued: true as const, jobId, shipment });
     },
   );
 

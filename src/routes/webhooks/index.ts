@@ -45,6 +45,8 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       const fresh = await recordWebhook(app.db, verdict.event);
       if (fresh) {
         // Stored first: if Redis is away the event waits for the sweeper instead of being lost.
+        // Not through the outbox: webhook_events is this path's own outbox (the stored event, its
+        // enqueued_at, the same sweeper), and a direct add saves the relay's hop on the busiest path.
         await app.queues.webhooks.add('event', { eventId: verdict.event.event_id }, { jobId: `wh-${verdict.event.event_id}` }).catch(async (err: unknown) => {
           req.log.warn({ err: (err as Error).message, eventId: verdict.event.event_id }, 'webhook stored but not queued; the sweeper will pick it up');
           await notQueued(app.db, verdict.event.event_id);

@@ -3,7 +3,55 @@ import { productListings } from '../../../db/schema/listings.ts';
 import { products } from '../../../db/schema/products.ts';
 import { stockMovements } from '../../../db/schema/stock-movements.ts';
 import type { Tx } from '../../db.ts';
+import { AppError } from '../../errors.ts';
+import { recordAudit, type Actor } from '../accounts/audit.ts';
+import { outbox } from '../../../db/schema/outbox.ts';
 import { recordListingChange } from '../outbox/listing-outbox.ts';
+import { OUTBOX_CHANNEL, OUTBOX_KIND } from '../outbox/outbox.ts';
+
+/**
+ * The stock ledger: every change of a product's stock goes through this module, which moves the
+ * stock, writes its stock_movements row (so sum(delta) always equals stock) and notes the change
+ * for Postmart in the outbox, all in the caller's transaction. Sellers set or adjust stock; orders
+ * reserve, release and consume it.
+ */
+
+type ProductRow = typeof products.$inferSelect;
+
+/** A new product's opening stock (typed in, or from a CSV import): its first ledger row. */
+export async function recordOpeningStock(tx: Tx, productId: string, stock: number, kind: 'initial' | 'import', actorUserId: string | null): Promise<void> {
+  await tx.insert(stockMovements).values({ productId, kind, delta: stock, stockAfter: stock, reason: kind === 'import' ? 'CSV import' : 'Opening stock', actorUserId });
+}
+
+/** Sets or adjusts stock under a row lock and writes the ledger row in the same transaction. */
+export async function setStockLocked(
+  tx: Tx,
+  actor: Actor,
+  current: ProductRow,
+  change: { set?: number | undefined; delta?: number | undefined; reason: string },
+  kind: 'set' | 'adjust' | 'import',
+): Promise<ProductRow> {
+  const target = change.set !== undefined ? change.set : current.stock + (change.delta ?? 0);
+  const delta = target - current.stock;
+  if (target < 0) throw new AppError('INSUFFICIENT_STOCK', { stock: current.stock, delta: -(change.delta ?? 0) }, 'delta');
+  if (delta === 0) return current;
+  const [row] = await tx
+    .update(products)
+    .set({ stock: target, version: sql`${products.version} + 1`, updatedAt: new Date() })
+    .where(eq(products.id, current.id))
+    .returning();
+  await tx.insert(stockMovements).values({
+    productId: current.id,
+    kind,
+    delta,
+    stockAfter: target,
+    reason: change.reason.trim(),
+    actorUserId: actor.userId,
+  });
+  await recordAudit(tx, actor, 'product.stock', { type: 'product', id: current.id }, { stock: { from: current.stock, to: target } });
+  await recordListingChange(tx, current.id, row!.version, 'stock', OUTBOX_KIND.listingPriceStock);
+  return row!;
+}
 
 export type StockLine = { productId: string; qty: number };
 
@@ -44,9 +92,9 @@ export async function reserveStock(tx: Tx, orderSn: string, lines: StockLine[]):
       INSERT INTO ${stockMovements} (product_id, kind, delta, stock_after, reason)
       SELECT id, 'reserve', -qty, stock, ${`order ${orderSn}`} FROM taken),
     noted AS (
-      INSERT INTO listing_outbox (product_id, product_version, reason, kind)
-      SELECT id, version, 'order-reserve', 'price_stock' FROM taken RETURNING 1),
-    woken AS (SELECT pg_notify('listing_outbox', '') FROM (SELECT 1 FROM noted LIMIT 1) x)
+      INSERT INTO ${outbox} (product_id, product_version, reason, kind)
+      SELECT id, version, 'order-reserve', ${OUTBOX_KIND.listingOrderStock} FROM taken RETURNING 1),
+    woken AS (SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (SELECT 1 FROM noted LIMIT 1) x)
     SELECT (SELECT count(*) FROM taken)::int AS reserved, (SELECT count(*) FROM woken)::int AS woken`);
   if (Number(res.rows[0]!.reserved) !== want.length) throw new Error(`reservation of order ${orderSn} did not take every product`);
   return true;
@@ -61,7 +109,7 @@ export async function releaseStock(tx: Tx, orderSn: string, lines: StockLine[], 
       .where(eq(products.id, productId))
       .returning({ stock: products.stock, version: products.version });
     await tx.insert(stockMovements).values({ productId, kind: 'release', delta: qty, stockAfter: row!.stock, reason: `order ${orderSn} ${why}`, actorUserId: null });
-    await recordListingChange(tx, productId, row!.version, 'order-release', 'price_stock');
+    await recordListingChange(tx, productId, row!.version, 'order-release', OUTBOX_KIND.listingOrderStock);
   }
 }
 
@@ -85,5 +133,5 @@ export async function resyncRemoteStock(tx: Tx, productIds: string[]): Promise<v
   if (ids.length === 0) return;
   await tx.update(productListings).set({ syncedStock: null, updatedAt: new Date() }).where(inArray(productListings.productId, ids));
   const rows = await tx.select({ id: products.id, version: products.version }).from(products).where(inArray(products.id, ids));
-  for (const r of rows) await recordListingChange(tx, r.id, r.version, 'order-remote-stock', 'price_stock');
+  for (const r of rows) await recordListingChange(tx, r.id, r.version, 'order-remote-stock', OUTBOX_KIND.listingOrderStock);
 }
