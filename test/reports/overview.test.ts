@@ -7,8 +7,9 @@ import { newId } from '../../src/lib/ids.ts';
 import { vnToday } from '../../src/lib/time.ts';
 import { postmartShops } from '../../db/schema/postmart.ts';
 import { webhookEvents } from '../../db/schema/webhooks.ts';
-import { bearer, makePickupPoint, makeUser, type TestUser } from '../helpers.ts';
-import { cert, listing, order, product, reportsApp, seller } from './helpers.ts';
+import { bearer } from '../support/http.ts';
+import { makePickupPoint, makeUser, type TestUser } from '../support/fixtures.ts';
+import { cert, listing, order, product, reportsApp, seller } from '../support/reports.ts';
 
 /** The 15th of the month before `now`'s month in Vietnam, at noon Vietnam time. */
 function lastMonthNoon(now: Date): string {
