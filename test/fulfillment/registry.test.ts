@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,14 +32,30 @@ const byCode = async (code: string) => {
   } while (cursor);
   return all.find((p) => p.code === code);
 };
+/**
+ * One of the sandbox's post offices copied under a code no other test uses, so a test can make an
+ * office vanish from Postmart's list without changing the list the other tests see.
+ */
+const remoteCopyOf = async (code: string) => {
+  const copy = `PX${randomInt(1e9)}`;
+  await world.app.db.execute(sql`
+    INSERT INTO postmart_sandbox.post_offices (code, name, kind, address, ward_code, province_code, lat, lng, opening_hours, accepts_dropoff, buyer_pickup)
+    SELECT ${copy}, name, kind, address, ward_code, province_code, lat, lng, opening_hours, accepts_dropoff, buyer_pickup FROM postmart_sandbox.post_offices WHERE code = ${code}`);
+  return copy;
+};
+const removeRemote = (code: string) => world.app.db.execute(sql`DELETE FROM postmart_sandbox.post_offices WHERE code = ${code}`);
+const count = async (query: ReturnType<typeof sql>) => (await world.app.db.execute<{ n: number }>(query)).rows[0]!.n;
 
 describe("the registry follows Postmart's post-office list", () => {
   it('adds every office, deactivates one that vanished, and keeps a local capacity through the sync', async () => {
-    const remote = await world.app.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM postmart_sandbox.post_offices`);
+    const vanishing = await remoteCopyOf('PO30112');
+    // Offices of the list that this file's other tests have already synced are updated, not added.
+    const known = await count(sql`SELECT count(*)::int AS n FROM pickup_points p JOIN postmart_sandbox.post_offices o ON o.code = p.code WHERE p.source = 'postmart'`);
     const first = await sync();
     expect(first.listed).toBeGreaterThan(100);
-    expect(first.added).toBe(first.listed);
-    expect(first.listed).toBe(remote.rows[0]!.n);
+    expect(first.listed).toBe(await count(sql`SELECT count(*)::int AS n FROM postmart_sandbox.post_offices`));
+    expect(first).toMatchObject({ added: first.listed - known, updated: known });
+    expect(await count(sql`SELECT count(*)::int AS n FROM postmart_sandbox.post_offices o LEFT JOIN pickup_points p ON p.code = o.code AND p.active WHERE p.id IS NULL`)).toBe(0);
 
     const laiVung = await byCode('PO30226');
     expect(laiVung).toMatchObject({ source: 'postmart', active: true, kind: 'BUU_DIEN_VAN_HOA_XA', wardCode: '30226' });
@@ -48,11 +65,11 @@ describe("the registry follows Postmart's post-office list", () => {
     // Postmart's own fields are the sync's to change.
     expect(errorOf(await call('PATCH', `/v1/pickup-points/${laiVung.id}`, world.admin, { name: 'Tên khác' })).field).toBe('name');
 
-    await world.app.db.execute(sql`DELETE FROM postmart_sandbox.post_offices WHERE code = 'PO30112'`);
+    await removeRemote(vanishing);
     const second = await sync();
     expect(second).toMatchObject({ added: 0, deactivated: 1, updated: first.listed - 1 });
-    expect(await byCode('PO30112')).toMatchObject({ active: false });
-    expect((await byCode('PO30112')).vanishedAt).not.toBeNull();
+    expect(await byCode(vanishing)).toMatchObject({ active: false });
+    expect((await byCode(vanishing)).vanishedAt).not.toBeNull();
     expect(await byCode('PO30226')).toMatchObject({ dailyCapacity: 7, coldStorage: true, holdDays: 5, active: true });
     expect((await sync()).deactivated).toBe(0);
   });
@@ -73,6 +90,7 @@ describe("the registry follows Postmart's post-office list", () => {
   });
 
   it('lets provincial staff and seller managers read, and refuses them changes', async () => {
+    await sync();
     const staff = await makeUser(world.app, 'provincial_staff');
     const point = await byCode('PO30226');
     expect((await call('GET', `/v1/pickup-points/${point.id}`, staff)).statusCode).toBe(200);
@@ -99,14 +117,17 @@ function haversineKm(a: { lat: number; lng: number }, b: { lat: number; lng: num
 
 describe('finding points by great-circle distance', () => {
   it('orders the commune offices around Lai Vung as hand-computed from the commune centroids', async () => {
+    await sync();
+    const laiVung = await byCode('PO30226');
+    expect((await call('PATCH', `/v1/pickup-points/${laiVung.id}`, world.admin, { dailyCapacity: 7 })).statusCode).toBe(200);
     const origin = centroids.get('30226')!;
     const res = await call('GET', '/v1/pickup-points?wardCode=30226&radiusKm=15&limit=100', seller.manager);
     expect(res.statusCode).toBe(200);
-    // Commune offices sit at their commune's centroid (code PO<commune>); others (town centres, local points) are left aside.
+    // Commune offices sit at their commune's centroid (code PO<commune>); others (town centres, local points, other tests' copies) are left aside.
     const items = (res.json().items as { code: string; distanceKm: number; remainingToday: number; openNow: boolean }[]).filter((p) => /^PO\d{5}$/.test(p.code));
     const expected = [...centroids]
       .map(([code, c]) => ({ code: `PO${code}`, km: haversineKm(origin, c) }))
-      .filter((e) => e.km <= 15 && e.code !== 'PO30112')
+      .filter((e) => e.km <= 15)
       .sort((a, b) => a.km - b.km);
     expect(items.map((p) => p.code)).toEqual(expected.map((e) => e.code));
     for (const [i, p] of items.entries()) expect(p.distanceKm).toBeCloseTo(expected[i]!.km, 2);
@@ -118,14 +139,22 @@ describe('finding points by great-circle distance', () => {
   });
 
   it('leaves out inactive points and refuses a malformed origin', async () => {
+    const gone = await remoteCopyOf('PO30112');
+    await sync();
     const origin = centroids.get('30112')!;
-    const res = await call('GET', `/v1/pickup-points?near=${origin.lat},${origin.lng}&radiusKm=1`, seller.manager);
-    expect(res.json().items.map((p: { code: string }) => p.code)).not.toContain('PO30112');
+    const around = async () => (await call('GET', `/v1/pickup-points?near=${origin.lat},${origin.lng}&radiusKm=1`, seller.manager)).json().items.map((p: { code: string }) => p.code);
+    // Found while Postmart lists it, so its absence below is the deactivation, not the radius.
+    expect(await around()).toContain(gone);
+    await removeRemote(gone);
+    await sync();
+    expect(await around()).not.toContain(gone);
+    expect(await around()).toContain('PO30112');
     expect((await call('GET', '/v1/pickup-points?near=abc', seller.manager)).statusCode).toBe(400);
     expect((await call('GET', '/v1/pickup-points?wardCode=99999', seller.manager)).statusCode).toBe(400);
   });
 
   it('shows a clerk only their own point; another point is 404', async () => {
+    await sync();
     const own = await byCode('PO30226');
     const other = await byCode('PO30037');
     const clerk = await makeUser(world.app, 'post_office_clerk', { pickupPointId: own.id });
