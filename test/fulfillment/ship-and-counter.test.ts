@@ -51,27 +51,32 @@ const shipmentOf = async (orderId: string) => (await world.app.db.select().from(
 const bookedAt = async (pointId: string) =>
   (await world.app.db.select().from(pickupPointDays).where(and(eq(pickupPointDays.pickupPointId, pointId), eq(pickupPointDays.day, vnToday()))))[0]?.booked ?? 0;
 const ship = (orderId: string, pickupPointId: string, who: TestUser = seller.manager) => call('POST', `/v1/orders/${orderId}/ship`, who, { pickupPointId });
-
-let shippedA: Awaited<ReturnType<typeof processedOrder>>;
+/** A processed order shipped through the Lai Vung office and accepted by Postmart: what the counter tests start from. */
+async function shippedOrder() {
+  const o = await processedOrder();
+  expect((await ship(o.order.id, dropoff.id)).statusCode).toBe(202);
+  await eventually(() => shipmentOf(o.order.id), (x) => x?.state === 'accepted');
+  return o;
+}
 
 describe('shipping through a pickup point', () => {
   it("suggests the seller's own commune office first and ships through it: one slot booked, Postmart's package number stored", async () => {
-    shippedA = await processedOrder();
-    const suggestions = (await call('GET', `/v1/orders/${shippedA.order.id}/pickup-suggestions`, seller.manager)).json();
+    const shipped = await processedOrder();
+    const suggestions = (await call('GET', `/v1/orders/${shipped.order.id}/pickup-suggestions`, seller.manager)).json();
     expect(suggestions).toMatchObject({ perishable: false, origin: { wardCode: '30226' } });
     expect(suggestions.items[0].code).toBe(dropoff.code);
     const before = await bookedAt(dropoff.id);
-    const res = await ship(shippedA.order.id, dropoff.id);
+    const res = await ship(shipped.order.id, dropoff.id);
     expect(res.statusCode).toBe(202);
     expect(res.json().shipment).toMatchObject({ state: 'requested', pickupPointCode: dropoff.code, declaredWeightGrams: 2000 });
     expect(await bookedAt(dropoff.id)).toBe(before + 1);
-    const s = await eventually(() => shipmentOf(shippedA.order.id), (x) => x?.state === 'accepted');
+    const s = await eventually(() => shipmentOf(shipped.order.id), (x) => x?.state === 'accepted');
     expect(s!.packageNumber).toBeTruthy();
-    expect((await call('GET', `/v1/orders/${shippedA.order.id}/shipment`, seller.manager)).json()).toMatchObject({ packageNumber: s!.packageNumber });
+    expect((await call('GET', `/v1/orders/${shipped.order.id}/shipment`, seller.manager)).json()).toMatchObject({ packageNumber: s!.packageNumber });
     // Shipping twice is refused; the order list filters by point.
-    expect((await ship(shippedA.order.id, dropoff.id)).statusCode).toBe(409);
+    expect((await ship(shipped.order.id, dropoff.id)).statusCode).toBe(409);
     const listed = (await call('GET', `/v1/orders?pickupPointId=${dropoff.id}`, world.admin)).json().items.map((o: { id: string }) => o.id);
-    expect(listed).toContain(shippedA.order.id);
+    expect(listed).toContain(shipped.order.id);
   });
 
   it('books the last slot exactly once under concurrent requests, names the next suggestion, and a cancellation frees the slot', async () => {
@@ -117,14 +122,13 @@ describe('shipping through a pickup point', () => {
 
 describe("the clerk's counter", () => {
   it('receives the parcel with its weight, flags one more than 10% off for the seller, and records the clerk as actor', async () => {
-    const light = await processedOrder();
-    expect((await ship(light.order.id, dropoff.id)).statusCode).toBe(202);
-    await eventually(() => shipmentOf(light.order.id), (x) => x?.state === 'accepted');
+    const shipped = await shippedOrder();
+    const light = await shippedOrder();
 
     const parcels = (await call('GET', `/v1/pickup-points/${dropoff.id}/parcels`, dropClerk)).json();
-    expect(parcels.dropoffs.map((d: { orderId: string }) => d.orderId)).toEqual(expect.arrayContaining([shippedA.order.id, light.order.id]));
+    expect(parcels.dropoffs.map((d: { orderId: string }) => d.orderId)).toEqual(expect.arrayContaining([shipped.order.id, light.order.id]));
 
-    const ok = await call('POST', `/v1/orders/${shippedA.order.id}/handover`, dropClerk, { weightGrams: 2150 });
+    const ok = await call('POST', `/v1/orders/${shipped.order.id}/handover`, dropClerk, { weightGrams: 2150 });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ measuredWeightGrams: 2150, declaredWeightGrams: 2000, weightFlagged: false });
     const off = await call('POST', `/v1/orders/${light.order.id}/handover`, dropClerk, { weightGrams: 2300 });
@@ -137,38 +141,40 @@ describe("the clerk's counter", () => {
   });
 
   it("keeps clerks to their own point: another point's parcels and orders answer 404", async () => {
+    const shipped = await shippedOrder();
     const elsewhere = await makeUser(world.app, 'post_office_clerk', { pickupPointId: (await point('PO30112')).id });
     expect((await call('GET', `/v1/pickup-points/${dropoff.id}/parcels`, elsewhere)).statusCode).toBe(404);
-    expect((await call('GET', `/v1/orders/${shippedA.order.id}`, elsewhere)).statusCode).toBe(404);
-    expect((await call('POST', `/v1/orders/${shippedA.order.id}/handover`, elsewhere, { weightGrams: 1 })).statusCode).toBe(404);
-    expect((await call('GET', `/v1/orders/${shippedA.order.id}`, dropClerk)).statusCode).toBe(200);
+    expect((await call('GET', `/v1/orders/${shipped.order.id}`, elsewhere)).statusCode).toBe(404);
+    expect((await call('POST', `/v1/orders/${shipped.order.id}/handover`, elsewhere, { weightGrams: 1 })).statusCode).toBe(404);
+    expect((await call('GET', `/v1/orders/${shipped.order.id}`, dropClerk)).statusCode).toBe(200);
     // A seller manager does not work the counter, nor read it (it shows other sellers' parcels).
-    expect((await call('POST', `/v1/orders/${shippedA.order.id}/handover`, seller.manager, { weightGrams: 1 })).statusCode).toBe(403);
+    expect((await call('POST', `/v1/orders/${shipped.order.id}/handover`, seller.manager, { weightGrams: 1 })).statusCode).toBe(403);
     expect((await call('GET', `/v1/pickup-points/${dropoff.id}/parcels`, seller.manager)).statusCode).toBe(404);
     // Provincial staff read any counter's day and change nothing there.
     const staff = await makeUser(world.app, 'provincial_staff');
     const seen = await call('GET', `/v1/pickup-points/${dropoff.id}/parcels`, staff);
     expect(seen.statusCode).toBe(200);
-    expect(seen.json().dropoffs.map((d: { orderId: string }) => d.orderId)).toContain(shippedA.order.id);
-    expect((await call('POST', `/v1/orders/${shippedA.order.id}/handover`, staff, { weightGrams: 1 })).statusCode).toBe(403);
+    expect(seen.json().dropoffs.map((d: { orderId: string }) => d.orderId)).toContain(shipped.order.id);
+    expect((await call('POST', `/v1/orders/${shipped.order.id}/handover`, staff, { weightGrams: 1 })).statusCode).toBe(403);
   });
 
   it('hands the parcel to the buyer only with the recipient phone, normalized; a wrong number is refused and logged', async () => {
-    for (const type of ['CARRIER_RECEIVED', 'ARRIVED_AT_PICKUP_POINT']) await world.control('POST', `/orders/${shippedA.sn}/events`, { type });
-    await eventually(() => kit.orderBySn(shippedA.sn), (o) => o?.status === 'ready_for_pickup');
+    const shipped = await shippedOrder();
+    for (const type of ['CARRIER_RECEIVED', 'ARRIVED_AT_PICKUP_POINT']) await world.control('POST', `/orders/${shipped.sn}/events`, { type });
+    await eventually(() => kit.orderBySn(shipped.sn), (o) => o?.status === 'ready_for_pickup');
     const waiting = (await call('GET', `/v1/pickup-points/${collection.id}/parcels`, pickupClerk)).json().pickups;
-    expect(waiting.find((p: { orderId: string }) => p.orderId === shippedA.order.id)).toMatchObject({ recipientPhone: '0912***678', flaggedForReturn: false, collectedAt: null });
+    expect(waiting.find((p: { orderId: string }) => p.orderId === shipped.order.id)).toMatchObject({ recipientPhone: '0912***678', flaggedForReturn: false, collectedAt: null });
 
-    const wrong = await call('POST', `/v1/orders/${shippedA.order.id}/collect`, pickupClerk, { phone: '0912 345 679' });
+    const wrong = await call('POST', `/v1/orders/${shipped.order.id}/collect`, pickupClerk, { phone: '0912 345 679' });
     expect(wrong.statusCode).toBe(422);
     expect(errorOf(wrong)).toMatchObject({ code: 'RECIPIENT_PHONE_MISMATCH', field: 'phone' });
-    expect((await kit.eventsOf(shippedA.order.id)).at(-1)).toMatchObject({ actorUserId: pickupClerk.id, note: expect.stringMatching(/collection refused/) });
-    expect((await call('POST', `/v1/orders/${shippedA.order.id}/collect`, dropClerk, { phone: RECIPIENT_PHONE })).statusCode).toBe(409);
+    expect((await kit.eventsOf(shipped.order.id)).at(-1)).toMatchObject({ actorUserId: pickupClerk.id, note: expect.stringMatching(/collection refused/) });
+    expect((await call('POST', `/v1/orders/${shipped.order.id}/collect`, dropClerk, { phone: RECIPIENT_PHONE })).statusCode).toBe(409);
 
-    const right = await call('POST', `/v1/orders/${shippedA.order.id}/collect`, pickupClerk, { phone: '+84 912.345.678' });
+    const right = await call('POST', `/v1/orders/${shipped.order.id}/collect`, pickupClerk, { phone: '+84 912.345.678' });
     expect(right.statusCode).toBe(200);
-    expect((await kit.eventsOf(shippedA.order.id)).at(-1)).toMatchObject({ actorUserId: pickupClerk.id, note: expect.stringMatching(/collected by the buyer/) });
-    expect((await call('POST', `/v1/orders/${shippedA.order.id}/collect`, pickupClerk, { phone: RECIPIENT_PHONE })).statusCode).toBe(409);
+    expect((await kit.eventsOf(shipped.order.id)).at(-1)).toMatchObject({ actorUserId: pickupClerk.id, note: expect.stringMatching(/collected by the buyer/) });
+    expect((await call('POST', `/v1/orders/${shipped.order.id}/collect`, pickupClerk, { phone: RECIPIENT_PHONE })).statusCode).toBe(409);
   });
 
   it('flags parcels not collected within the hold period for return, perishables sooner, and counts them in metrics', async () => {
