@@ -20,8 +20,11 @@ export function ensureChromium(): void {
 // Headless and quiet: no sandbox (root in a container), no GPU, no calls home while the test runs.
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** A browser on a fresh profile directory, removed by close(). */
-export async function openBrowser(viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+/**
+ * A browser on a fresh profile directory, removed by close(). `now` fixes the pages' Date (timers
+ * keep running), for pages that compute "today" themselves against a server given the same instant.
+ */
+export async function openBrowser(viewport = { width: 1280, height: 900 }, opts: { now?: Date } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'dtpc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -32,6 +35,7 @@ export async function openBrowser(viewport = { width: 1280, height: 900 }): Prom
     locale: 'vi-VN',
     timezoneId: 'Asia/Ho_Chi_Minh',
   });
+  if (opts.now) await context.clock.setFixedTime(opts.now);
   return {
     context,
     close: async () => {

@@ -13,9 +13,10 @@ import { makeSeller } from './fixtures.ts';
 
 /**
  * An app on a database of its own: province-wide reports must see only the orders the test built,
- * not those of order tests running beside it on the run's shared database.
+ * not those of order tests running beside it on the run's shared database. A file that seeds data
+ * "today" passes `now`, the instant it seeded at, as the server's clock (see FIXED_NOW).
  */
-export async function reportsApp(overrides: Record<string, string> = {}): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+export async function reportsApp(overrides: Record<string, string> = {}, opts: { now?: () => Date } = {}): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
   const run = randomBytes(3).toString('hex');
   const url = await createScratchDatabase(`rp_${run}`);
   await runMigrations(url);
@@ -23,7 +24,7 @@ export async function reportsApp(overrides: Record<string, string> = {}): Promis
   await seedReference(ref.db);
   await ref.pool.end();
   // A small pool: these files run beside the rest of the suite (and other runs) under max_connections.
-  const app = await buildTestApp({ DATABASE_URL: url, DATABASE_POOL_SIZE: '3', QUEUE_PREFIX: inject('queuePrefix').replace(/\}$/, `-rp${run}}`), ...overrides });
+  const app = await buildTestApp({ DATABASE_URL: url, DATABASE_POOL_SIZE: '3', QUEUE_PREFIX: inject('queuePrefix').replace(/\}$/, `-rp${run}}`), ...overrides }, opts);
   return {
     app,
     close: async () => {
@@ -32,6 +33,14 @@ export async function reportsApp(overrides: Record<string, string> = {}): Promis
     },
   };
 }
+
+/**
+ * "Now" for files whose data is "today" or "this month": a fixed instant, mid-day and mid-month in
+ * Vietnam, given to both the seed and the server, so the run never straddles Vietnam midnight or a
+ * month change between seeding and asking. In the past, so the database's own now() (webhook grace)
+ * still sees data seeded at it as old enough.
+ */
+export const FIXED_NOW = new Date('2026-03-11T12:00:00+07:00');
 
 export const seller = (app: FastifyInstance, name: string, wardCode: string) => makeSeller(app, { name, wardCode });
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser, type TestUser } from '../support/fixtures.ts';
-import { listing, order, product, reportsApp, seller } from '../support/reports.ts';
+import { FIXED_NOW, listing, order, product, reportsApp, seller } from '../support/reports.ts';
 import { ensureChromium, openBrowser } from '../support/chromium.ts';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
@@ -13,7 +13,9 @@ const plain = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 /**
  * The dashboard in a real browser (Debian's Chromium, headless, driven by playwright-core) against
  * the app listening on a database of its own. Seeded: seller A sells 2 × 60,000 today and has an
- * order to prepare, seller B sells 1 × 80,000 today, and A sold 3 × 50,000 in June 2025.
+ * order to prepare, seller B sells 1 × 80,000 today, and A sold 3 × 50,000 in June 2025. "Today" is
+ * FIXED_NOW for the seed, the server and the page's own clock (the default range is computed in the
+ * browser), so the run cannot straddle Vietnam midnight.
  */
 describe('monitoring dashboard in a browser', () => {
   let app: FastifyInstance;
@@ -23,14 +25,14 @@ describe('monitoring dashboard in a browser', () => {
 
   beforeAll(async () => {
     ensureChromium();
-    ({ app, close } = await reportsApp());
+    ({ app, close } = await reportsApp({}, { now: () => FIXED_NOW }));
     const db = app.db;
     const a = await seller(app, 'HTX Xoài Mỹ Xương', '30226');
     const b = await seller(app, 'HTX Sen Tháp Mười', '30112');
     const mango = await product(db, a.id, { name: 'Xoài cát Hòa Lộc', category: 'fruit', priceVnd: 60_000 });
     const dried = await product(db, a.id, { name: 'Xoài sấy dẻo', category: 'processed', priceVnd: 50_000 });
     const tea = await product(db, b.id, { name: 'Trà tim sen', category: 'herbal', priceVnd: 80_000 });
-    const now = new Date();
+    const now = FIXED_NOW;
     await order(db, { sellerId: a.id, placedAt: now, status: 'delivered', postOfficeCode: 'BC870000', lines: [{ productId: mango.id, qty: 2, unitPriceVnd: 60_000 }] });
     await order(db, { sellerId: a.id, placedAt: now, status: 'ready_to_ship', postOfficeCode: 'BC870000', lines: [{ productId: mango.id, qty: 1, unitPriceVnd: 60_000 }] });
     await order(db, { sellerId: b.id, placedAt: now, status: 'completed', payment: 'VNPAY', lines: [{ productId: tea.id, qty: 1, unitPriceVnd: 80_000 }] });
@@ -60,7 +62,7 @@ describe('monitoring dashboard in a browser', () => {
     page.locator(`[data-kpi=${key}] .value`, { hasText: new RegExp(`^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s')}$`) }).waitFor();
 
   it('shows provincial staff the province: KPI cards, a date range, a CSV download and a listing’s error reason', async () => {
-    const { context, close: closeBrowser } = await openBrowser();
+    const { context, close: closeBrowser } = await openBrowser(undefined, { now: FIXED_NOW });
     try {
       const page = await context.newPage();
       await logIn(page, staff);
@@ -94,7 +96,7 @@ describe('monitoring dashboard in a browser', () => {
   }, 120_000);
 
   it('shows a seller manager, on a phone-sized screen, only their cooperative and their orders to prepare', async () => {
-    const { context, close: closeBrowser } = await openBrowser({ width: 390, height: 844 });
+    const { context, close: closeBrowser } = await openBrowser({ width: 390, height: 844 }, { now: FIXED_NOW });
     try {
       const page = await context.newPage();
       await logIn(page, managerA);
