@@ -8,7 +8,7 @@ import { vnToday } from '../../src/lib/time.ts';
 import { bearer, errorOf } from '../support/http.ts';
 import { makeUser, type TestUser } from '../support/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
-import { type World } from '../support/world.ts';
+import type { World } from '../support/world.ts';
 import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
 
 let world: World;

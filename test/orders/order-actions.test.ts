@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, errorOf } from '../support/http.ts';
 import { makeUser } from '../support/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
-import { type World } from '../support/world.ts';
+import type { World } from '../support/world.ts';
 import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
 
 let world: World;

@@ -6,7 +6,7 @@ import { importOrders } from '../../src/services/orders/order-import.ts';
 import { refreshTracking } from '../../src/services/orders/order-tracking.ts';
 import { bearer } from '../support/http.ts';
 import { eventually } from '../support/eventually.ts';
-import { type World } from '../support/world.ts';
+import type { World } from '../support/world.ts';
 import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
 
 let world: World;

@@ -4,7 +4,7 @@ import { orders } from '../../db/schema/orders.ts';
 import { webhookEvents } from '../../db/schema/webhooks.ts';
 import { processWebhook } from '../../src/services/orders/webhooks.ts';
 import { eventually } from '../support/eventually.ts';
-import { type World } from '../support/world.ts';
+import type { World } from '../support/world.ts';
 import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
 
 let world: World;
