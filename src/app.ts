@@ -18,6 +18,7 @@ import dashboardRoutes from './routes/dashboard/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import mediaRoutes from './routes/media/index.ts';
 import productImageRoutes from './routes/product-images/index.ts';
+import labelRoutes from './routes/labels/index.ts';
 import listingRoutes from './routes/listings/index.ts';
 import orderRoutes from './routes/orders/index.ts';
 import pickupPointRoutes from './routes/pickup-points/index.ts';
@@ -75,6 +76,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(postmartRoutes);
   await fastify.register(listingRoutes);
   await fastify.register(orderRoutes);
+  await fastify.register(labelRoutes);
   await fastify.register(pickupPointRoutes);
   await fastify.register(shipmentRoutes);
   await fastify.register(reportRoutes);
