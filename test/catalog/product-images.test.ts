@@ -7,6 +7,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../db/schema/audit-log.ts';
 import { listingOutbox } from '../../db/schema/listings.ts';
+import { loadProduct } from '../../src/services/catalog/products.ts';
+import { toPostmartPayload } from '../../src/services/listings/listing-payload.ts';
 import { bearer, buildTestApp, errorOf, makeSeller, makeUser, productBody, type TestUser } from '../helpers.ts';
 import { gif, jpeg, multipart, png, webp, type Part } from './image-fixtures.ts';
 
@@ -170,7 +172,10 @@ describe('product photos', () => {
     expect(errorOf(tooMany).message).toMatch(/tối đa 10 ảnh \(hiện có 8\)/);
     const fill = await upload(p.id, photos.slice(8, 10).map((data) => ({ type: 'image/jpeg', data })));
     expect(fill.json().items).toHaveLength(10);
-    expect((await getProduct(p.id)).images).toHaveLength(10);
+    const tenUrls = (await getProduct(p.id)).images as string[];
+    expect(tenUrls).toHaveLength(10);
+    // Postmart shows nine: the listing sends the first nine, cover first.
+    expect(toPostmartPayload((await loadProduct(app.db, p.id))!, '2026-01-01').images).toEqual(tenUrls.slice(0, 9));
     expect((await upload(p.id, [{ type: 'image/jpeg', data: photos[10]! }])).statusCode).toBe(409);
   });
 
