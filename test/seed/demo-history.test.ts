@@ -63,6 +63,11 @@ describe('demo history at start-up', () => {
       expect(row.statuses).toEqual(expect.arrayContaining(['cancelled', 'returned']));
       expect(row.statuses.some((s) => ['delivered', 'completed', 'picked_up'].includes(s))).toBe(true);
     }
+    // Nothing happens in the future: the last update and every event are in the past.
+    const future = await dev.db.execute(sql`
+      SELECT 1 FROM orders WHERE remote_update_time > extract(epoch FROM now()) OR updated_at > now()
+      UNION ALL SELECT 1 FROM order_events WHERE at > now()`);
+    expect(future.rows).toEqual([]);
     // Amounts hold together: total = lines + shipping − voucher, COD collects the total or nothing.
     const bad = await dev.db.execute(sql`
       SELECT o.id FROM orders o JOIN order_lines l ON l.order_id = o.id GROUP BY o.id
