@@ -108,6 +108,17 @@ describe('product photos', () => {
     expect(data[0]! + data[1]!).toBeGreaterThan(200);
   });
 
+  it('accepts a large photo of several megabytes, well above the JSON body limit', async () => {
+    const p = await newProduct();
+    const noise = Buffer.alloc(2400 * 2400 * 3);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+    const big = await sharp(noise, { raw: { width: 2400, height: 2400, channels: 3 } }).jpeg({ quality: 100 }).toBuffer();
+    expect(big.length).toBeGreaterThan(4 * 1024 * 1024);
+    const res = await upload(p.id, [{ type: 'image/jpeg', data: big }]);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().items[0]).toMatchObject({ width: 1280, height: 1280 });
+  });
+
   it('refuses other types and bytes that do not match the claimed type, with a Vietnamese 400 naming the field', async () => {
     const p = await newProduct();
     const cases: [Part, RegExp][] = [
