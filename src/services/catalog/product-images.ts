@@ -57,6 +57,12 @@ export async function listProductImages(deps: MediaDeps, p: Principal, productId
   return (await rowsOf(deps.db, productId)).map((r) => viewOf(deps.publicUrl, r));
 }
 
+/** URLs in `products.images` that are not uploads (set through the product API before uploads existed). */
+function foreignUrls(publicUrl: string, current: ProductRow, rows: ImageRow[]): string[] {
+  const ours = new Set(rows.map((r) => mediaUrl(publicUrl, largeKey(r.hash))));
+  return current.images.filter((u) => !ours.has(u));
+}
+
 /**
  * `products.images` after a change of the uploaded set: the uploads in their order, then any URL
  * the product had from elsewhere (given through the API before uploads existed), so nothing a seller
@@ -94,6 +100,11 @@ async function changeImages(
 export async function addProductImages(deps: MediaDeps, p: Principal, actor: Actor, productId: string, files: UploadedFile[]): Promise<ProductImageView[]> {
   await authorizeImageChange(deps.db, p, productId);
   if (files.length === 0) throw invalid('file', { vi: 'chưa chọn ảnh nào', en: 'no photo was sent' });
+  // Checked again under the lock below; this early look spares processing and storing photos that cannot fit.
+  const current = (await loadProduct(deps.db, productId))!;
+  const rows = await rowsOf(deps.db, productId);
+  const have = rows.length + foreignUrls(deps.publicUrl, current, rows).length;
+  if (have >= MAX_IMAGES) throw new AppError('TOO_MANY_IMAGES', { max: MAX_IMAGES, current: have }, files[0]!.field);
   const processed: ProcessedImage[] = [];
   for (const f of files) processed.push(await processImage(f.field, f.mimetype, f.data));
   // Stored before the rows that point at them; a failed transaction leaves only unreferenced
@@ -105,8 +116,7 @@ export async function addProductImages(deps: MediaDeps, p: Principal, actor: Act
   return changeImages(deps, actor, productId, 'product.images.add', async (tx, current, rows) => {
     const known = new Set(rows.map((r) => r.hash));
     const fresh = processed.filter((img, i) => !known.has(img.hash) && processed.findIndex((o) => o.hash === img.hash) === i);
-    const ours = new Set(rows.map((r) => mediaUrl(deps.publicUrl, largeKey(r.hash))));
-    const have = rows.length + current.images.filter((u) => !ours.has(u)).length;
+    const have = rows.length + foreignUrls(deps.publicUrl, current, rows).length;
     if (have + fresh.length > MAX_IMAGES) throw new AppError('TOO_MANY_IMAGES', { max: MAX_IMAGES, current: have }, files[0]!.field);
     let position = rows.reduce((m, r) => Math.max(m, r.position), -1);
     // The same photo twice is kept once: it would only show twice on Postmart.
@@ -137,7 +147,8 @@ export async function deleteProductImage(deps: MediaDeps, p: Principal, actor: A
 }
 
 /**
- * Deletes the files once no product uses them. Postmart may still show the old listing until the
+ * Deletes the files once no product uses them. (An upload of the very same photo to another product
+ * at this instant could lose its files; content hashes make that a re-upload away, and rare.) Postmart may still show the old listing until the
  * sync that follows this change, so a brief 404 there is the price of not keeping photos forever.
  */
 async function dropUnreferenced(deps: MediaDeps, hash: string): Promise<void> {

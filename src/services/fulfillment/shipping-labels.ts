@@ -8,6 +8,7 @@ import { AppError, notFound } from '../../errors.ts';
 import { maskPhone } from '../../lib/phone.ts';
 import { authorize, type Principal } from '../accounts/access.ts';
 import { renderLabels, type LabelData } from './label-pdf.ts';
+import { declaredWeight } from './order-ship.ts';
 import { orderForAccess } from './pickup-orders.ts';
 
 /** One batch prints at most this many labels (a morning's parcels for a cooperative). */
@@ -65,6 +66,9 @@ async function labelData(db: Db, p: Principal, orderIds: string[], fieldOf: (i: 
   const seesPhone = p.role === 'admin' || p.role === 'seller_manager';
   const withProvince = (address: string, ward: string | null | undefined) => [address, ward, 'Đồng Tháp'].filter(Boolean).join(', ');
 
+  // Without a shipment of ours (a label for a parcel shipped elsewhere), the weight is the declared one.
+  const declared = new Map(await Promise.all(visible.filter((o) => !shipmentByOrder.has(o.id)).map(async (o) => [o.id, await declaredWeight(db, o.id)] as const)));
+
   return visible.map((o, i) => {
     const shipment = shipmentByOrder.get(o.id);
     const packageNumber = shipment?.packageNumber ?? o.trackingNumber;
@@ -83,7 +87,7 @@ async function labelData(db: Db, p: Principal, orderIds: string[], fieldOf: (i: 
       },
       dropOff: point ? { code: point.code, name: point.name, address: withProvince(point.address, wardNames.get(point.wardCode)) } : null,
       buyerPickup: o.fulfillmentMode === 'PICKUP_AT_POST_OFFICE' && o.postOfficeCode ? { code: o.postOfficeCode, name: pickupByCode.get(o.postOfficeCode) ?? null } : null,
-      weightGrams: shipment ? (shipment.measuredWeightGrams ?? shipment.declaredWeightGrams) : 0,
+      weightGrams: shipment ? (shipment.measuredWeightGrams ?? shipment.declaredWeightGrams) : (declared.get(o.id) ?? 0),
       codAmountVnd: o.codAmountVnd,
       note: o.note,
     };
