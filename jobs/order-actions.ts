@@ -9,7 +9,7 @@ import type { OrderActionJob } from '../src/queues/definitions.ts';
 export async function processOrderAction(job: Pick<Job<OrderActionJob>, 'data' | 'attemptsMade' | 'opts'>, deps: OrderImportDeps) {
   const { orderId, actorUserId, ...action } = job.data;
   try {
-    return await performOrderAction(deps, orderId, actorUserId, action as never);
+    return await performOrderAction(deps, orderId, actorUserId, action);
   } catch (err) {
     // Refused by Postmart (e.g. the buyer cancelled meanwhile): retrying cannot help; the order's
     // status is whatever Postmart says, which the next import shows.

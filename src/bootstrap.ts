@@ -4,7 +4,7 @@ import { DEMO_ACCOUNTS, ensureAccount, seedDemo } from '../db/seed/demo.ts';
 import { seedDemoHistory } from '../db/seed/demo-history.ts';
 import { seedDemoPhotos } from '../db/seed/demo-photos.ts';
 import { seedReference } from '../db/seed/reference.ts';
-import { createMediaStorage } from './services/media/storage.ts';
+import { createMediaStorage } from './services/media/create-storage.ts';
 import type { Config } from './config.ts';
 import { createDb } from './db.ts';
 

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
-import { createMediaStorage, type MediaStorage } from '../services/media/storage.ts';
+import { createMediaStorage } from '../services/media/create-storage.ts';
+import type { MediaStorage } from '../services/media/storage.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -27,7 +27,8 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Compare Postmart listings with the catalog now and repair drift (the catalog wins)',
-        ...secured('admin', 'Queues a reconcile of one seller, or of every connected shop when `sellerId` is omitted. Results appear in GET /v1/admin/reconcile.'),
+        operationId: 'startReconcile',
+        ...secured('system', 'update', 'Queues a reconcile of one seller, or of every connected shop when `sellerId` is omitted. Results appear in GET /v1/admin/reconcile.'),
         body: Type.Optional(Type.Object({ sellerId: Type.Optional(Uuid()) }, { additionalProperties: false })),
         response: { 202: Type.Object({ jobId: Type.String() }), ...errorResponses(400, 401, 403, 404) },
       },
@@ -46,7 +47,8 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'The latest reconcile reports',
-        ...secured('admin, provincial_staff'),
+        operationId: 'listReconcileReports',
+        ...secured('system', 'read'),
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }, { additionalProperties: false }),
         response: { 200: Type.Object({ items: Type.Array(Report) }), ...errorResponses(400, 401, 403) },
       },

@@ -4,7 +4,8 @@ import { errorResponses, IdParams, Uuid } from '../../schemas/common.ts';
 import { batchLabels, MAX_LABELS, orderLabel } from '../../services/fulfillment/shipping-labels.ts';
 import { secured } from '../docs.ts';
 
-const ROLES = 'admin, provincial_staff, seller_manager (own orders; others answer 404), post_office_clerk (orders through their point)';
+// A clerk prints the label of a parcel at their counter; the phone is masked for those who may not see it.
+const NOTES = { notes: { provincial_staff: 'recipient phone masked', post_office_clerk: 'recipient phone masked' } };
 const PDF = { 200: Type.Unsafe({ type: 'string', format: 'binary', description: 'application/pdf, one A6 label a page' }) };
 const LabelBatch = Type.Object(
   { orderIds: Type.Array(Uuid(), { minItems: 1, maxItems: MAX_LABELS, uniqueItems: true, description: 'Labels are printed in this order' }) },
@@ -23,8 +24,9 @@ const labels: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['orders'],
+        operationId: 'getOrderLabel',
         summary: "The order's shipping label (PDF, A6)",
-        ...secured(ROLES, CONTENT),
+        ...secured('order', 'read', CONTENT, NOTES),
         params: IdParams,
         produces: ['application/pdf'],
         response: { ...PDF, ...errorResponses(400, 401, 404, 409) },
@@ -45,8 +47,9 @@ const labels: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['orders'],
+        operationId: 'printLabels',
         summary: 'Shipping labels of several orders in one PDF',
-        ...secured(ROLES, `${CONTENT} An order that cannot be printed is named by \`field\` (\`orderIds[i]\`) and nothing is printed.`),
+        ...secured('order', 'read', `${CONTENT} An order that cannot be printed is named by \`field\` (\`orderIds[i]\`) and nothing is printed.`, NOTES),
         body: LabelBatch,
         produces: ['application/pdf'],
         response: { ...PDF, ...errorResponses(400, 401, 404, 409) },

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { notFound } from '../../errors.ts';
 import { errorResponses } from '../../schemas/common.ts';
 import { MediaParams } from '../../schemas/product-images.ts';
+import { publicRoute } from '../docs.ts';
 
 /**
  * Public photo URLs (`/media/<sha256>.jpg`, thumbnail `<sha256>_320.jpg`): Postmart and buyers'
@@ -14,7 +15,9 @@ const media: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['products'],
+        operationId: 'getMedia',
         summary: 'A product photo (public, immutable)',
+        ...publicRoute('Postmart and buyers load these URLs; a name is the SHA-256 of its bytes.'),
         params: MediaParams,
         produces: ['image/jpeg'],
         response: { 200: Type.Unsafe({ type: 'string', format: 'binary' }), ...errorResponses(400, 404) },

@@ -16,8 +16,10 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['orders'],
         summary: 'Orders imported from Postmart, newest first',
+        operationId: 'listOrders',
         ...secured(
-          'admin, provincial_staff, seller_manager (own seller)',
+          'order',
+          'list',
           'Filters: `status`, `sellerId`, `pickupPointId`, `from`/`to` (placement time), `overdue=true` (still to ship past `shipBy`). Amounts are integer VND.',
         ),
         querystring: OrderQuery,
@@ -33,7 +35,8 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['orders'],
         summary: 'One order with its lines, recipient, tracking and status history',
-        ...secured('admin, provincial_staff (recipient phone masked), seller_manager (own seller), post_office_clerk (orders at their point, phone masked); others answer 404'),
+        operationId: 'getOrder',
+        ...secured('order', 'read', undefined, { notes: { provincial_staff: 'recipient phone masked', post_office_clerk: 'phone masked' } }),
         params: IdParams,
         response: { 200: OrderDetail, ...errorResponses(400, 401, 404) },
       },
@@ -42,11 +45,13 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   const Queued = Type.Object({ queued: Type.Literal(true), jobId: Type.String() });
-  const actionDoc = (summary: string, extra: string) => ({
+  const actionDoc = (operationId: string, summary: string, extra: string) => ({
     tags: ['orders'],
     summary,
+    operationId,
     ...secured(
-      'admin, seller_manager (own seller; others answer 404); provincial_staff gets 403',
+      'order',
+      'update',
       `${extra} Pushed to Postmart by a job (202); the order's status changes when Postmart accepts it. A status that does not allow the action answers 409.`,
     ),
     params: IdParams,
@@ -58,7 +63,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/v1/orders/:id/confirm',
-    { schema: { ...actionDoc('Accept the order and start preparing it', 'READY_TO_SHIP → PROCESSED.'), response: { 202: Queued, ...errorResponses(400, 401, 403, 404, 409) } } },
+    { schema: { ...actionDoc('confirmOrder', 'Accept the order and start preparing it', 'READY_TO_SHIP → PROCESSED.'), response: { 202: Queued, ...errorResponses(400, 401, 403, 404, 409) } } },
     async (req, reply) => {
       const action = { action: 'confirm' as const };
       await checkOrderAction(app.db, req.principal, req.params.id, action);
@@ -70,7 +75,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/orders/:id/cancel',
     {
       schema: {
-        ...actionDoc('Cancel the order', 'Possible before the parcel is shipped.'),
+        ...actionDoc('cancelOrder', 'Cancel the order', 'Possible before the parcel is shipped.'),
         body: Type.Object({ reason: StringEnum(['OUT_OF_STOCK', 'CUSTOMER_REQUEST', 'UNDELIVERABLE_AREA', 'PRICE_ERROR'] as const) }, { additionalProperties: false }),
         response: { 202: Queued, ...errorResponses(400, 401, 403, 404, 409) },
       },
@@ -86,7 +91,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/orders/:id/buyer-cancellation',
     {
       schema: {
-        ...actionDoc("Accept or reject the buyer's cancellation request", 'Only while the order is IN_CANCEL.'),
+        ...actionDoc('answerBuyerCancellation', "Accept or reject the buyer's cancellation request", 'Only while the order is IN_CANCEL.'),
         body: Type.Object({ accept: Type.Boolean() }, { additionalProperties: false }),
         response: { 202: Queued, ...errorResponses(400, 401, 403, 404, 409) },
       },

@@ -17,8 +17,6 @@ import {
 import { MAX_IMAGE_BYTES } from '../../services/media/image-processing.ts';
 import { actorOf, secured } from '../docs.ts';
 
-const WRITE_ROLES = 'admin, seller_manager (own seller; others answer 404); provincial_staff gets 403';
-const READ_ROLES = 'admin, provincial_staff, seller_manager (own seller; others answer 404)';
 
 /** Reads every file part into memory (each at most 15 MB, at most 10), turning the plugin's limits into our errors. */
 async function readFiles(req: FastifyRequest): Promise<UploadedFile[]> {
@@ -53,8 +51,9 @@ const productImages: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['products'],
+        operationId: 'listProductImages',
         summary: "The product's photos, cover first",
-        ...secured(READ_ROLES),
+        ...secured('product', 'read'),
         params: IdParams,
         response: { 200: ProductImageList, ...errorResponses(400, 401, 404) },
       },
@@ -67,9 +66,11 @@ const productImages: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['products'],
+        operationId: 'uploadProductImages',
         summary: 'Upload photos (multipart/form-data)',
         ...secured(
-          WRITE_ROLES,
+          'product',
+          'update',
           `One or more file parts (any field name, e.g. \`file\`), each a JPEG, PNG or WebP of at most 15 MB; at most ${MAX_IMAGES} photos per product. ` +
             'The bytes must match the declared type. Photos are turned upright, stripped of all metadata (EXIF, GPS), resized to 1280 px ' +
             "and 320 px JPEGs and appended to the product's `images`; the same photo twice is kept once. Answers the whole list.",
@@ -92,8 +93,9 @@ const productImages: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['products'],
+        operationId: 'deleteProductImage',
         summary: 'Remove a photo',
-        ...secured(WRITE_ROLES, 'Answers the remaining photos, in order.'),
+        ...secured('product', 'update', 'Answers the remaining photos, in order.'),
         params: ProductImageParams,
         response: { 200: ProductImageList, ...errorResponses(400, 401, 403, 404) },
       },
@@ -106,8 +108,9 @@ const productImages: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['products'],
+        operationId: 'reorderProductImages',
         summary: 'Reorder the photos (the first is the cover)',
-        ...secured(WRITE_ROLES, '`imageIds` lists every photo of the product exactly once.'),
+        ...secured('product', 'update', '`imageIds` lists every photo of the product exactly once.'),
         params: IdParams,
         body: ImageOrder,
         response: { 200: ProductImageList, ...errorResponses(400, 401, 403, 404) },

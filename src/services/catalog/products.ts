@@ -14,7 +14,7 @@ import { authorize, authorizeAction, sellerScope, type Principal } from '../acco
 import { diff, recordAudit, type Actor } from '../accounts/audit.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { recordListingChange } from '../outbox/listing-outbox.ts';
-import { listingStatuses } from '../listings/listings.ts';
+import { listingStatuses } from '../listings/listing-statuses.ts';
 import { runProductList } from './product-list-query.ts';
 import { checkProductRules } from './product-rules.ts';
 import { getSeller } from '../accounts/sellers.ts';
@@ -143,7 +143,7 @@ export function changedFields(current: ProductRow, patch: ProductPatchInput): Pa
     const value = typeof v === 'string' && (k === 'name' || k === 'sku') ? v.trim() : v;
     if (JSON.stringify((current as Record<string, unknown>)[k] ?? null) !== JSON.stringify(value ?? null)) out[k] = value;
   }
-  return out as Partial<ProductRow>;
+  return out;
 }
 
 /** Applies a patch inside the caller's transaction (row locked); bumps the version only when something changed. */

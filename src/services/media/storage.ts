@@ -1,6 +1,4 @@
 import type { MediaConfig } from '../../config.ts';
-import { LocalMediaStorage } from './local-storage.ts';
-import { S3MediaStorage } from './s3-storage.ts';
 
 /**
  * Where photo bytes live. Keys are content-addressed file names (`<sha256>.jpg`), so a key's bytes
@@ -21,8 +19,4 @@ export const MEDIA_KEY = /^[0-9a-f]{64}(_320)?\.jpg$/;
 
 export function assertMediaKey(key: string): void {
   if (!MEDIA_KEY.test(key)) throw new Error(`invalid media key ${JSON.stringify(key)}`);
-}
-
-export function createMediaStorage(config: MediaConfig): MediaStorage {
-  return config.driver === 's3' ? new S3MediaStorage(config) : new LocalMediaStorage(config.dir);
 }
