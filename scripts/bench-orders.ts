@@ -25,6 +25,7 @@ import { createRedis } from '../src/redis.ts';
 import { insertProduct } from '../src/services/catalog/products.ts';
 import { benchNamespace } from './bench-api-database.ts';
 import { BenchRun } from './bench-run.ts';
+import { ImageServer } from '../test/support/image-server.ts';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 2000);
 const SHOPS = Number(process.env.BENCH_SHOPS ?? 20);
@@ -56,6 +57,8 @@ async function main() {
   await runMigrations(ns.databaseUrl);
   await runSandboxMigrations(ns.databaseUrl);
   const { pool, db } = createDb(ns.databaseUrl, 4, 'bench-orders');
+  // The sandbox's review downloads every listing photo: serve a real one.
+  const photos = await new ImageServer().start();
   try {
     await seedReference(db);
     // Postmart's own per-shop limit (10/s, burst 20) and no visibility lag: the webhooks carry the load.
@@ -108,7 +111,7 @@ async function main() {
             stock: 10_000,
             weightGrams: 1000,
             originWardCode: '30112',
-            images: ['https://example.org/xoai.jpg'],
+            images: [photos.photoUrl('xoai')],
             status: 'active',
           }, 'initial');
         }
@@ -226,6 +229,7 @@ async function main() {
     );
   } finally {
     await pool.end();
+    await photos.close();
   }
 }
 

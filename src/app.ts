@@ -5,6 +5,7 @@ import { deepNfc, findNulPath } from './lib/text.ts';
 import auth from './plugins/auth.ts';
 import errors from './plugins/errors.ts';
 import infra from './plugins/infra.ts';
+import media from './plugins/media.ts';
 import metrics from './plugins/metrics.ts';
 import postmart from './plugins/postmart.ts';
 import queueDashboard from './plugins/queue-dashboard.ts';
@@ -15,6 +16,9 @@ import authRoutes from './routes/auth/index.ts';
 import communeRoutes from './routes/communes/index.ts';
 import dashboardRoutes from './routes/dashboard/index.ts';
 import healthRoutes from './routes/health/index.ts';
+import mediaRoutes from './routes/media/index.ts';
+import productImageRoutes from './routes/product-images/index.ts';
+import labelRoutes from './routes/labels/index.ts';
 import listingRoutes from './routes/listings/index.ts';
 import orderRoutes from './routes/orders/index.ts';
 import pickupPointRoutes from './routes/pickup-points/index.ts';
@@ -29,6 +33,7 @@ import { ErrorBody } from './schemas/common.ts';
 import { Commune } from './schemas/communes.ts';
 import { Listing } from './schemas/listings.ts';
 import { PickupPoint } from './schemas/pickup-points.ts';
+import { ProductImage } from './schemas/product-images.ts';
 import { Product } from './schemas/products.ts';
 import { Seller } from './schemas/sellers.ts';
 import { User } from './schemas/users.ts';
@@ -53,8 +58,9 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(queueDashboard);
   await fastify.register(metrics);
   await fastify.register(postmart);
+  await fastify.register(media);
 
-  for (const schema of [ErrorBody, User, Seller, Product, Commune, Listing, PickupPoint]) fastify.addSchema(schema);
+  for (const schema of [ErrorBody, User, Seller, Product, Commune, Listing, PickupPoint, ProductImage]) fastify.addSchema(schema);
 
   // Text is stored NFC whatever form the client's keyboard produced (macOS and some Android IMEs send NFD).
   // NUL cannot be stored in PostgreSQL text, so it is refused here rather than failing in the database.
@@ -72,10 +78,13 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(userRoutes);
   await fastify.register(sellerRoutes);
   await fastify.register(productRoutes);
+  await fastify.register(productImageRoutes);
+  await fastify.register(mediaRoutes);
   await fastify.register(communeRoutes);
   await fastify.register(postmartRoutes);
   await fastify.register(listingRoutes);
   await fastify.register(orderRoutes);
+  await fastify.register(labelRoutes);
   await fastify.register(pickupPointRoutes);
   await fastify.register(shipmentRoutes);
   await fastify.register(reportRoutes);

@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import { ensureDatabase, runMigrations } from '../db/migrate.ts';
 import { DEMO_ACCOUNTS, ensureAccount, seedDemo } from '../db/seed/demo.ts';
+import { seedDemoHistory } from '../db/seed/demo-history.ts';
+import { seedDemoPhotos } from '../db/seed/demo-photos.ts';
 import { seedReference } from '../db/seed/reference.ts';
+import { createMediaStorage } from './services/media/create-storage.ts';
 import type { Config } from './config.ts';
 import { createDb } from './db.ts';
 
@@ -24,6 +27,15 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<void
     if (config.seedDemo && config.env !== 'production') {
       const demo = await seedDemo(db);
       if (demo.sellers || demo.products || demo.accounts) log.info(demo, 'loaded demo data');
+      const media = createMediaStorage(config.media);
+      try {
+        const photos = await seedDemoPhotos({ db, media, publicUrl: config.publicUrl });
+        if (photos) log.info({ photos }, 'gave the demo products their photos');
+      } finally {
+        await media.close();
+      }
+      const history = await seedDemoHistory(db, config.env);
+      if (history.orders) log.info(history, 'loaded six months of demo order history');
     }
   } finally {
     await pool.end();

@@ -30,6 +30,16 @@ const EnvSchema = Type.Object({
   ORDER_POLL_LAG_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 60 }),
   /** Encrypts Postmart tokens and keys at rest. */
   TOKEN_ENCRYPTION_KEY: Type.String({ minLength: 32, default: DEV_TOKEN_KEY }),
+  /** Where uploaded photos are kept: `local` (a folder, MEDIA_DIR) or `s3` (any S3-compatible store). */
+  MEDIA_DRIVER: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local' }),
+  MEDIA_DIR: Type.String({ minLength: 1, default: './var/media' }),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  S3_REGION: Type.String({ minLength: 1, default: 'us-east-1' }),
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 3 })),
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /** Path-style addressing (`endpoint/bucket/key`), which MinIO and most self-hosted stores need. */
+  S3_FORCE_PATH_STYLE: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
   ROLES: Type.String({ pattern: '^(all|api|worker|sandbox)(,(api|worker|sandbox))*$', default: 'all' }),
   JWT_SECRET: Type.String({ minLength: 32, default: DEV_JWT_SECRET }),
   JWT_TTL_SECONDS: Type.Integer({ minimum: 60, default: 12 * 3600 }),
@@ -74,7 +84,13 @@ export type Config = Readonly<{
   seedDemo: boolean;
   migrateOnStart: boolean;
   logLevel: string;
+  media: MediaConfig;
 }>;
+
+export type MediaConfig = Readonly<
+  | { driver: 'local'; dir: string }
+  | { driver: 's3'; endpoint: string | null; region: string; bucket: string; accessKeyId: string | null; secretAccessKey: string | null; forcePathStyle: boolean }
+>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -112,6 +128,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if ((env.POSTMART_PARTNER_ID === undefined) !== (env.POSTMART_PARTNER_KEY === undefined)) {
       problems.push('POSTMART_PARTNER_ID and POSTMART_PARTNER_KEY: set both or neither');
     }
+    if (env.MEDIA_DRIVER === 's3' && env.S3_BUCKET === undefined) problems.push('S3_BUCKET: must be set when MEDIA_DRIVER=s3');
+    if ((env.S3_ACCESS_KEY_ID === undefined) !== (env.S3_SECRET_ACCESS_KEY === undefined)) {
+      problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
+    }
     if ((env.ADMIN_PHONE === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
       problems.push('ADMIN_PHONE and ADMIN_PASSWORD: set both or neither');
     }
@@ -148,5 +168,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     seedDemo: env.SEED_DEMO ? env.SEED_DEMO === 'true' : env.NODE_ENV !== 'production',
     migrateOnStart: env.MIGRATE_ON_START === 'true',
     logLevel: env.LOG_LEVEL,
+    media: Object.freeze(
+      env.MEDIA_DRIVER === 's3'
+        ? {
+            driver: 's3' as const,
+            endpoint: env.S3_ENDPOINT ?? null,
+            region: env.S3_REGION,
+            bucket: env.S3_BUCKET!,
+            accessKeyId: env.S3_ACCESS_KEY_ID ?? null,
+            secretAccessKey: env.S3_SECRET_ACCESS_KEY ?? null,
+            forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+          }
+        : { driver: 'local' as const, dir: env.MEDIA_DIR },
+    ),
   });
 }

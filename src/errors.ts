@@ -14,6 +14,21 @@ export const ERRORS = {
     vi: (p) => `Không hỗ trợ kiểu nội dung ${p.type}`,
     en: (p) => `Unsupported content type ${p.type}`,
   },
+  IMAGE_NOT_ACCEPTED: {
+    status: 400,
+    vi: (p) => `Trường «${f(p)}»: ${p.detail}`,
+    en: (p) => `Field '${f(p)}': ${p.detail}`,
+  },
+  IMAGE_TOO_LARGE: {
+    status: 413,
+    vi: (p) => `Trường «${f(p)}»: ảnh lớn hơn ${p.maxMb} MB; chụp lại với độ phân giải thấp hơn hoặc chọn ảnh khác`,
+    en: (p) => `Field '${f(p)}': the photo is larger than ${p.maxMb} MB; take it at a lower resolution or choose another`,
+  },
+  TOO_MANY_IMAGES: {
+    status: 409,
+    vi: (p) => `Trường «${f(p)}»: mỗi sản phẩm có tối đa ${p.max} ảnh (hiện có ${p.current}); xóa bớt ảnh rồi thử lại`,
+    en: (p) => `Field '${f(p)}': a product has at most ${p.max} photos (it has ${p.current}); delete some and retry`,
+  },
   PAYLOAD_TOO_LARGE: { status: 413, vi: () => 'Nội dung yêu cầu quá lớn', en: () => 'Request body is too large' },
   UNAUTHENTICATED: {
     status: 401,
@@ -84,6 +99,7 @@ export const THINGS = {
   commune: { vi: 'xã/phường', en: 'Commune' },
   pickup_point: { vi: 'điểm giao nhận', en: 'Pickup point' },
   shipment: { vi: 'lô gửi hàng', en: 'Shipment' },
+  image: { vi: 'ảnh', en: 'Image' },
 } as const;
 export type Thing = keyof typeof THINGS;
 

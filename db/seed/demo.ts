@@ -64,8 +64,8 @@ export const DEMO_PRODUCTS: (ProductCreateInput & { sellerId: string })[] = [
   { sellerId: hoa, sku: 'HOA-HONG-SA-DEC', name: 'Hoa hồng Sa Đéc bó 10 cành', category: 'flower', unit: 'bo', priceVnd: 120000, stock: 40, weightGrams: 800, originWardCode: '29905', shelfLifeDays: 5, status: 'archived' },
 ];
 
-// Postmart requires at least one image per listing; demo images are placeholders on a reserved domain.
-for (const p of DEMO_PRODUCTS) p.images ??= [`https://example.org/dong-thap-demo/${p.sku.toLowerCase()}.jpg`];
+// Postmart requires at least one image per listing: db/seed/demo-photos.ts gives each demo product a
+// real photo, served by this API, which Postmart's review can download.
 
 export type SeedAccount = { phone: string; password: string; role: Role; created: boolean };
 

@@ -6,6 +6,7 @@ import { invalidParam, PmError } from '../errors.ts';
 import { newSecret } from '../ids.ts';
 import { sha256Hex } from '../signing.ts';
 import { enqueueEvent } from '../webhooks/events.ts';
+import { createShop } from './control.ts';
 
 type Deps = Pick<SandboxDeps, 'db' | 'config' | 'settings' | 'random' | 'wakeWebhooks'>;
 
@@ -14,17 +15,20 @@ export type TokenPair = { access_token: string; refresh_token: string; expires_i
 /**
  * GET /auth/authorize?partner_id&redirect&state: the sandbox approves at once and answers with
  * the redirect URL carrying a single-use `code` (10 min), `shop_id` and `state`
- * (postmart-api.md#the-sandbox). The shop is `shop_id` when given (sandbox extension), else the
- * partner's newest shop.
+ * (postmart-api.md#the-sandbox). The shop is `shop_id` when given (sandbox extension); else the
+ * partner's newest shop that no one has connected yet (no live refresh token), and when every shop
+ * is connected, a new shop: on real Postmart a seller signs in to their own shop, so a new seller
+ * pressing "connect" must never land on a shop another seller already linked.
  */
 export async function authorize(deps: Deps, q: { partner_id: string; redirect: string; state?: string | undefined; shop_id?: string | undefined }): Promise<string> {
   const [partner] = await deps.db.select({ id: partners.id }).from(partners).where(eq(partners.id, q.partner_id));
   if (!partner) throw invalidParam('partner_id', `unknown partner ${q.partner_id}`);
-  const where = q.shop_id ? and(eq(shops.partnerId, partner.id), eq(shops.id, q.shop_id)) : eq(shops.partnerId, partner.id);
-  const [shop] = await deps.db.select({ id: shops.id }).from(shops).where(where).orderBy(desc(shops.createdAt)).limit(1);
-  if (!shop) {
-    if (q.shop_id) throw new PmError('SHOP_NOT_AUTHORIZED', `shop ${q.shop_id} does not belong to partner ${partner.id}`);
-    throw invalidParam('partner_id', 'the partner has no shop yet: create one with POST /sandbox/shops');
+  let shop: { id: string } | undefined;
+  if (q.shop_id) {
+    [shop] = await deps.db.select({ id: shops.id }).from(shops).where(and(eq(shops.partnerId, partner.id), eq(shops.id, q.shop_id)));
+    if (!shop) throw new PmError('SHOP_NOT_AUTHORIZED', `shop ${q.shop_id} does not belong to partner ${partner.id}`);
+  } else {
+    shop = await unconnectedShop(deps, partner.id);
   }
   const code = newSecret('pmc');
   await deps.db.insert(authCodes).values({
@@ -38,6 +42,25 @@ export async function authorize(deps: Deps, q: { partner_id: string; redirect: s
   url.searchParams.set('shop_id', shop.id);
   if (q.state !== undefined) url.searchParams.set('state', q.state);
   return url.toString();
+}
+
+/** The partner's newest shop without a live connection, or a new shop when all are connected. */
+async function unconnectedShop(deps: Deps, partnerId: string): Promise<{ id: string }> {
+  const [free] = await deps.db
+    .select({ id: shops.id })
+    .from(shops)
+    .where(
+      and(
+        eq(shops.partnerId, partnerId),
+        sql`NOT EXISTS (SELECT 1 FROM ${tokens} t WHERE t.shop_id = ${shops.id} AND t.partner_id = ${partnerId} AND t.kind = 'refresh'
+              AND t.revoked_at IS NULL AND t.expires_at > now())`,
+      ),
+    )
+    .orderBy(desc(shops.createdAt))
+    .limit(1);
+  if (free) return free;
+  const [{ n }] = (await deps.db.select({ n: sql<number>`count(*)::int` }).from(shops).where(eq(shops.partnerId, partnerId))) as [{ n: number }];
+  return createShop(deps.db, partnerId, `Gian hàng ${n + 1}`).then((r) => ({ id: r.shop_id }));
 }
 
 async function issuePair(tx: SandboxTx, deps: Deps, partnerId: string, shopId: string): Promise<TokenPair> {

@@ -1,9 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { products } from '../db/schema.ts';
 import { nowSeconds, type SandboxDeps } from '../context.ts';
 import type { SandboxTx } from '../db.ts';
 import { invalidTransition, notFound } from '../errors.ts';
 import { enqueueEvent } from '../webhooks/events.ts';
+import { firstImageProblem } from './image-check.ts';
 import { withSkus } from './products.ts';
 
 type Deps = Pick<SandboxDeps, 'db' | 'config' | 'settings' | 'random' | 'wakeWebhooks'>;
@@ -35,21 +36,38 @@ async function decide(tx: SandboxTx, deps: Deps, p: ProductRow, result: ReviewRe
   return updated!;
 }
 
-/** The automatic reviewer: approves products whose review_delay_ms has passed. Returns true if it may have more. */
+/**
+ * The automatic reviewer: decides products whose review_delay_ms has passed. It downloads each
+ * photo first (sandbox/services/image-check.ts) and refuses a product whose photo is unreachable or
+ * not an image, with the reason; otherwise it approves. The downloads happen outside the
+ * transaction; a product edited meanwhile (other photos, a new update_time) waits for its next round.
+ * Returns true if it may have more.
+ */
 export async function approveDueProducts(deps: Deps, limit = 50): Promise<boolean> {
+  const due = await deps.db
+    .select()
+    .from(products)
+    .where(sql`${products.status} = 'PENDING_REVIEW' AND ${products.reviewDueAt} <= ${new Date().toISOString()}`)
+    .orderBy(products.reviewDueAt)
+    .limit(limit);
+  const cache = new Map<string, Promise<string | null>>();
+  const verdicts = await Promise.all(due.map(async (p) => ({ p, problem: await firstImageProblem(p.images, cache) })));
   const n = await deps.db.transaction(async (tx) => {
-    const due = await tx
-      .select()
-      .from(products)
-      .where(sql`${products.status} = 'PENDING_REVIEW' AND ${products.reviewDueAt} <= ${new Date().toISOString()}`)
-      .orderBy(products.reviewDueAt)
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    for (const p of due) await decide(tx, deps, p, 'APPROVE', null);
-    return due.length;
+    let decided = 0;
+    for (const { p, problem } of verdicts) {
+      const [current] = await tx
+        .select()
+        .from(products)
+        .where(and(eq(products.id, p.id), eq(products.status, 'PENDING_REVIEW'), eq(products.updateTime, p.updateTime)))
+        .for('update', { skipLocked: true });
+      if (!current) continue;
+      await decide(tx, deps, current, problem ? 'REJECT' : 'APPROVE', problem);
+      decided++;
+    }
+    return decided;
   });
   if (n > 0) deps.wakeWebhooks();
-  return n === limit;
+  return due.length === limit;
 }
 
 /** When the next automatic review is due, so the reviewer can sleep until then. */

@@ -96,6 +96,22 @@ describe('loadConfig', () => {
     expect(loadConfig(PRODUCTION).env).toBe('production');
   });
 
+  it('keeps photos on local disk by default and needs a bucket, and both keys or neither, for S3', () => {
+    expect(loadConfig({}).media).toEqual({ driver: 'local', dir: './var/media' });
+    expect(problemsOf({ MEDIA_DRIVER: 's3' })[0]).toMatch(/^S3_BUCKET: /);
+    expect(problemsOf({ MEDIA_DRIVER: 's3', S3_BUCKET: 'photos', S3_ACCESS_KEY_ID: 'k' })[0]).toMatch(/S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY/);
+    expect(problemsOf({ MEDIA_DRIVER: 'ftp' })[0]).toMatch(/^MEDIA_DRIVER/);
+    expect(loadConfig({ MEDIA_DRIVER: 's3', S3_BUCKET: 'photos', S3_ENDPOINT: 'http://127.0.0.1:9000' }).media).toEqual({
+      driver: 's3',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'us-east-1',
+      bucket: 'photos',
+      accessKeyId: null,
+      secretAccessKey: null,
+      forcePathStyle: true,
+    });
+  });
+
   it('refuses ADMIN_PHONE without ADMIN_PASSWORD and the reverse', () => {
     expect(problemsOf({ ADMIN_PHONE: '0912345678' })[0]).toMatch(/ADMIN_PHONE and ADMIN_PASSWORD/);
     expect(problemsOf({ ADMIN_PASSWORD: 'long-enough-password' })[0]).toMatch(/ADMIN_PHONE and ADMIN_PASSWORD/);

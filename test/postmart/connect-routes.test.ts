@@ -54,6 +54,25 @@ describe("connecting a seller's Postmart shop", () => {
     expect(errorOf(replay).field).toBe('state');
   });
 
+  it('lets every new seller connect with the same button: each reaches a shop of their own, none is refused as taken', async () => {
+    const shops = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const seller = await makeSeller(app);
+      const manager = await makeUser(app, 'seller_manager', { sellerId: seller.id });
+      const start = await app.inject({ method: 'POST', url: `/v1/sellers/${seller.id}/postmart/connect`, headers: bearer(manager) });
+      expect(start.statusCode).toBe(200);
+      const redirect = await request(start.json().authorizeUrl, { method: 'GET' });
+      await redirect.body.dump();
+      expect(redirect.statusCode).toBe(302);
+      const callback = new URL(String(redirect.headers.location));
+      const done = await app.inject({ url: `${callback.pathname}${callback.search}` });
+      expect(done.statusCode, done.body).toBe(200);
+      expect(done.json()).toMatchObject({ sellerId: seller.id, status: 'connected' });
+      shops.add(done.json().shopId);
+    }
+    expect(shops.size).toBe(3);
+  });
+
   it("keeps other sellers' connections out of a seller manager's reach and provincial staff read-only", async () => {
     const mine = await makeSeller(app);
     const other = await makeSeller(app);

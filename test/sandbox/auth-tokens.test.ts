@@ -43,6 +43,35 @@ describe('OAuth and tokens (postmart-api.md#authentication-and-signing)', () => 
     expect(again.body.error.details[0].field).toBe('code');
   });
 
+  it('authorize without shop_id picks the newest shop not yet connected, and creates one when all are', async () => {
+    const partner = await control(sb.url, 'POST', '/partners', { name: 'Đối tác B' });
+    const { shop_id: older } = await control(sb.url, 'POST', '/shops', { partner_id: partner.partner_id, name: 'HTX cũ' });
+    const { shop_id: newer } = await control(sb.url, 'POST', '/shops', { partner_id: partner.partner_id, name: 'HTX mới' });
+    const connect = async () => {
+      const res = await request(`${sb.url}/api/v1/auth/authorize?${canonicalQuery({ partner_id: partner.partner_id, redirect: 'https://connector.example/cb' })}`);
+      await res.body.dump();
+      expect(res.statusCode).toBe(302);
+      const back = new URL(String(res.headers.location));
+      const shopId = back.searchParams.get('shop_id')!;
+      // Following the URL alone links nothing: only the code exchange connects the shop.
+      return { shopId, exchange: () => plain(sb.url, 'POST', '/api/v1/auth/token', { code: back.searchParams.get('code'), shop_id: shopId }, { 'Idempotency-Key': randomUUID() }) };
+    };
+    const first = await connect();
+    expect(first.shopId).toBe(newer);
+    expect((await connect()).shopId).toBe(newer);
+    expect((await first.exchange()).status).toBe(200);
+    const second = await connect();
+    expect(second.shopId).toBe(older);
+    expect((await second.exchange()).status).toBe(200);
+    const third = await connect();
+    expect([older, newer]).not.toContain(third.shopId);
+    const tokens = await third.exchange();
+    expect(tokens.status).toBe(200);
+    // The new shop is a real one: it answers signed calls made with its tokens.
+    const shop = { partnerId: partner.partner_id, partnerKey: partner.partner_key, shopId: third.shopId, accessToken: tokens.body.data.access_token, refreshToken: tokens.body.data.refresh_token };
+    expect((await call(sb.url, shop, 'GET', '/products')).status).toBe(200);
+  });
+
   it('/auth POSTs need an Idempotency-Key like every POST', async () => {
     const res = await plain(sb.url, 'POST', '/api/v1/auth/token', { code: 'x', shop_id: 'y' });
     expect(res.status).toBe(400);

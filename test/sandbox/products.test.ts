@@ -1,20 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../sandbox/server.ts';
+import { ImageServer } from '../support/image-server.ts';
 import { activeProduct, call, connectShop, control, nowS, productBody, startTestSandbox, uniqueSku, WebhookReceiver, type Shop } from '../support/sandbox.ts';
 
 let sb: RunningSandbox;
 let shop: Shop;
 let receiver: WebhookReceiver;
+let photos: ImageServer;
 
 beforeAll(async () => {
   sb = await startTestSandbox();
   receiver = await new WebhookReceiver().start();
+  photos = await new ImageServer().start();
   shop = await connectShop(sb.url);
   await control(sb.url, 'PUT', `/partners/${shop.partnerId}/webhook`, { url: receiver.url });
 });
 afterAll(async () => {
   await sb?.close();
   await receiver?.close();
+  await photos?.close();
 });
 
 describe('products (postmart-api.md#products)', () => {
@@ -138,14 +142,38 @@ describe('products (postmart-api.md#products)', () => {
     expect(fixed.body.data.status).toBe('PENDING_REVIEW');
   });
 
-  it('approves automatically after review_delay_ms', async () => {
+  it('approves automatically after review_delay_ms once it has downloaded every photo', async () => {
     await control(sb.url, 'PUT', '/config', { review_delay_ms: 100 });
     try {
-      const created = await call(sb.url, shop, 'POST', '/products', { body: productBody([{ seller_sku: uniqueSku() }]) });
+      const images = [photos.photoUrl('xoai-1'), photos.photoUrl('xoai-2')];
+      const created = await call(sb.url, shop, 'POST', '/products', { body: productBody([{ seller_sku: uniqueSku() }], { images }) });
       const id = created.body.data.product_id;
       const event = await receiver.next((r) => r.json.type === 'product.review_result' && r.json.data.product_id === id, 5_000);
       expect(event.json.data.status).toBe('ACTIVE');
       expect((await call(sb.url, shop, 'GET', `/products/${id}`)).body.data.status).toBe('ACTIVE');
+    } finally {
+      await control(sb.url, 'PUT', '/config', { review_delay_ms: 60_000 });
+    }
+  });
+
+  it('refuses automatically, with the reason, a product whose photo is unreachable or not an image', async () => {
+    await control(sb.url, 'PUT', '/config', { review_delay_ms: 100 });
+    try {
+      const cases: [string[], RegExp][] = [
+        [[photos.photoUrl('ok'), `${photos.url}/missing.png`], /^Không tải được ảnh http:\/\/127\.0\.0\.1:\d+\/missing\.png: HTTP 404$/],
+        [[`${photos.url}/page.html`], /^Tệp .*\/page\.html không phải là ảnh \(text\/html; charset=utf-8\)$/],
+        // Served as image/jpeg but HTML inside: the bytes decide.
+        [[`${photos.url}/html.jpg`], /không phải là ảnh/],
+        [['http://127.0.0.1:9/nobody-listens.jpg'], /^Không tải được ảnh http:\/\/127\.0\.0\.1:9\/nobody-listens\.jpg: không kết nối được$/],
+      ];
+      for (const [images, reason] of cases) {
+        const created = await call(sb.url, shop, 'POST', '/products', { body: productBody([{ seller_sku: uniqueSku() }], { images }) });
+        const id = created.body.data.product_id;
+        const event = await receiver.next((r) => r.json.type === 'product.review_result' && r.json.data.product_id === id, 10_000);
+        expect(event.json.data.status, images.join()).toBe('REJECTED');
+        expect(event.json.data.reject_reason).toMatch(reason);
+        expect((await call(sb.url, shop, 'GET', `/products/${id}`)).body.data).toMatchObject({ status: 'REJECTED', reject_reason: expect.stringMatching(reason) });
+      }
     } finally {
       await control(sb.url, 'PUT', '/config', { review_delay_ms: 60_000 });
     }

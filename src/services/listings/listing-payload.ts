@@ -4,6 +4,12 @@ import type { ProductRow } from '../catalog/products.ts';
 import type { ListingStatus } from '../../../db/schema/listings.ts';
 import type { ProductPayload } from '../../postmart/client/contract.ts';
 
+/**
+ * Postmart shows at most nine photos a listing (the sandbox refuses a tenth); a product may keep
+ * ten, and the first nine, cover first, are sent.
+ */
+export const MAX_LISTING_IMAGES = 9;
+
 /** Đồng Tháp's province code after the 2025 reform (db/seed/README.md). */
 export const PROVINCE_CODE = '82';
 
@@ -42,7 +48,7 @@ export function toPostmartPayload(p: ProductRow, today: string): ProductPayload 
     name: p.name,
     description: p.description,
     category_id: p.category,
-    images: p.images,
+    images: p.images.slice(0, MAX_LISTING_IMAGES),
     unit: p.unit,
     weight_grams: p.weightGrams,
     origin: { province_code: PROVINCE_CODE, ward_code: p.originWardCode },
