@@ -2,8 +2,9 @@ import { html, raw, type Child, type Html } from './html.ts';
 
 /**
  * The page shell shared by the web apps: one column sized for a 390 px phone, a top bar with the
- * app's name, a bottom navigation with big targets, the CSRF token for htmx requests, and the
- * service worker. Each app passes its own name, navigation and asset URLs.
+ * app's name, navigation tabs with big targets, the CSRF token for htmx requests, and the
+ * service worker. The tabs sit under the top bar, never over the content (a bar pinned to the
+ * bottom of the screen covers the last row's inputs). Each app passes its own name, navigation and asset URLs.
  */
 export type Shell = {
   appName: string;
@@ -56,15 +57,15 @@ export function page(shell: Shell, opts: PageOptions): Html {
       </form>`
     : ''}
 </header>
-<main id="main" tabindex="-1">
-${opts.flash ? html`<p class="flash ${opts.flash.kind}" role="${opts.flash.kind === 'error' ? 'alert' : 'status'}">${opts.flash.text}</p>` : ''}
-${opts.body}
-</main>
 ${signedIn
     ? html`<nav class="tabs" aria-label="Điều hướng chính">
   ${shell.nav.map((n) => html`<a href="${n.href}"${n.key === opts.active ? raw(' aria-current="page"') : ''}>${n.label}</a>`)}
 </nav>`
     : ''}
+<main id="main" tabindex="-1">
+${opts.flash ? html`<p class="flash ${opts.flash.kind}" role="${opts.flash.kind === 'error' ? 'alert' : 'status'}">${opts.flash.text}</p>` : ''}
+${opts.body}
+</main>
 </body>
 </html>`;
 }

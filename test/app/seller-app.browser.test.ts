@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickupPoints } from '../../db/schema/pickup-points.ts';
 import { ensureChromium, openBrowser } from '../dashboard/chromium.ts';
-import { bearer } from '../helpers.ts';
+import { bearer, makeSeller, makeUser } from '../helpers.ts';
 import { eventually, type World } from '../listings/harness.ts';
 import { startOrderWorld, type OrderKit, type Seller } from '../orders/helpers.ts';
 
@@ -18,11 +18,11 @@ const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-cor
 /** axe-core in the page (through the debugger protocol, so the page's CSP does not apply): serious and critical violations. */
 async function accessibilityProblems(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
-  });
+  // A string, evaluated in the page (the test's TypeScript has no DOM types).
+  const result = await page.evaluate<{ id: string; impact: string; targets: string[] }[]>(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } })
+      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })))`,
+  );
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
 }
 
@@ -107,6 +107,7 @@ describe('sellers app in a phone browser', () => {
     expect(await page.getAttribute('input[name=sku]', 'aria-invalid')).toBe('true');
     expect(plain(await page.textContent('#f-sku-err'))).toMatch(/^Trường «sku»/);
     expect(await page.inputValue('input[name=name]')).toBe('Xoài cát Hòa Lộc loại 1'); // nothing typed is lost
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shot(page, 'product-form-error');
 
     await page.fill('input[name=sku]', sku);
@@ -178,10 +179,26 @@ describe('sellers app in a phone browser', () => {
     await page.locator('#label-link').waitFor();
     const shipment = (await world.app.inject({ url: `/v1/orders/${order.id}/shipment`, headers: bearer(seller.manager) })).json();
     expect(shipment).toMatchObject({ state: 'accepted', pickupPointCode: 'PO30226' });
+    expect(plain(await page.textContent('#dropoff-point'))).toBe(nearest.name);
     expect(plain(await page.textContent('#package-number'))).toBe(shipment.packageNumber);
     expect(await page.getAttribute('#label-link', 'href')).toBe(`/app/orders/${order.id}/label.pdf`);
     expect(await accessibilityProblems(page)).toEqual([]);
     await shot(page, 'order-shipped');
+  });
+
+  it('serves its static files under content hashes with a year of cache, compressed, and a service worker that precaches them', async () => {
+    const home = await page.request.get(`${base}/app/login`);
+    const css = /href="(\/app\/static\/app\.[0-9a-f]{12}\.css)"/.exec(await home.text())![1]!;
+    const res = await world.app.inject({ url: css, headers: { 'accept-encoding': 'br, gzip' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(res.headers['content-encoding']).toBe('br');
+    const sw = await world.app.inject({ url: '/app/sw.js' });
+    expect(sw.headers['cache-control']).toBe('no-cache');
+    expect(sw.body).toContain(css);
+    const manifest = (await world.app.inject({ url: '/app/manifest.webmanifest' })).json();
+    expect(manifest).toMatchObject({ lang: 'vi', start_url: '/app/', display: 'standalone' });
+    expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(['192x192', '512x512']);
   });
 
   it('refuses a form posted without the session’s CSRF token', async () => {
@@ -189,5 +206,21 @@ describe('sellers app in a phone browser', () => {
     expect(res.status()).toBe(403);
     const saved = (await world.app.inject({ url: `/v1/products/${productId}`, headers: bearer(seller.manager) })).json();
     expect(saved.priceVnd).toBe(48_000);
+  });
+  it('connects a new seller’s Postmart shop with one button', async () => {
+    const other = await makeSeller(world.app);
+    await world.control('POST', '/shops', { partner_id: world.partnerId, name: other.name });
+    const manager = await makeUser(world.app, 'seller_manager', { sellerId: other.id });
+    await Promise.all([page.waitForURL(/\/app\/login\?msg=signed_out$/), page.click('header button:has-text("Đăng xuất")')]);
+    await page.fill('input[name=phone]', manager.phone);
+    await page.fill('input[name=password]', manager.password);
+    await Promise.all([page.waitForURL(`${base}/app/`), page.click('form button[type=submit]')]);
+    await page.click('#connect button:has-text("Kết nối gian hàng Postmart")');
+    // Postmart's approval page sends the seller back to the app, which stores the shop's tokens.
+    await page.waitForURL(`${base}/app/?msg=connected`);
+    expect(plain(await page.textContent('.flash'))).toBe('Đã kết nối gian hàng Postmart.');
+    expect(await page.isVisible('#connect')).toBe(false);
+    const status = (await world.app.inject({ url: `/v1/sellers/${other.id}/postmart`, headers: bearer(manager) })).json();
+    expect(status).toMatchObject({ status: 'connected' });
   });
 });

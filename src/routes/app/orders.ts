@@ -28,13 +28,14 @@ const orderPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
   const load = async (req: Parameters<typeof apiFor>[1], id: string) => {
     const api = apiFor(app, req);
     const [order, shipment] = await Promise.all([api.get<OrderView>(`/v1/orders/${id}`), api.get<ShipmentView>(`/v1/orders/${id}/shipment`)]);
-    return { order, shipment: shipment.ok ? shipment.data : null };
+    const point = shipment.ok ? await api.get<{ name: string }>(`/v1/pickup-points/${shipment.data.pickupPointId}`) : null;
+    return { order, shipment: shipment.ok ? shipment.data : null, pointName: point?.ok ? point.data.name : null };
   };
 
   app.get<Id & { Querystring: { since?: string } }>(`${BASE}/orders/:id`, async (req, reply) => {
-    const { order, shipment } = await load(req, req.params.id);
+    const { order, shipment, pointName } = await load(req, req.params.id);
     if (!order.ok) return ctx.render(req, reply, { title: 'Không tìm thấy', status: order.status, flash: { kind: 'error', text: order.error.message }, body: html`<p><a href="${BASE}/orders">‹ Đơn hàng</a></p>` });
-    return ctx.render(req, reply, { title: `Đơn ${order.data.orderSn}`, active: 'orders', body: orderDetailBody(order.data, shipment, req.web!.csrf, req.query.since ?? null) });
+    return ctx.render(req, reply, { title: `Đơn ${order.data.orderSn}`, active: 'orders', body: orderDetailBody(order.data, shipment, req.web!.csrf, req.query.since ?? null, pointName) });
   });
 
   // Polled by the detail page after an action: once Postmart has moved the order on, the page reloads whole.
@@ -51,9 +52,9 @@ const orderPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
       const before = await load(req, req.params.id);
       const res = await apiFor(app, req).send('POST', `/v1/orders/${req.params.id}/${path}`, { json: body(formOf(req)) });
       if (res.ok) return reply.redirect(`${BASE}/orders/${req.params.id}?msg=${msg}${before.order.ok ? `&since=${stateKey(before.order.data, before.shipment)}` : ''}`, 303);
-      const { order, shipment } = await load(req, req.params.id);
+      const { order, shipment, pointName } = await load(req, req.params.id);
       if (!order.ok) return reply.redirect(`${BASE}/orders`, 303);
-      return ctx.render(req, reply, { title: `Đơn ${order.data.orderSn}`, active: 'orders', status: res.status, flash: { kind: 'error', text: res.error.message }, body: orderDetailBody(order.data, shipment, req.web!.csrf, null) });
+      return ctx.render(req, reply, { title: `Đơn ${order.data.orderSn}`, active: 'orders', status: res.status, flash: { kind: 'error', text: res.error.message }, body: orderDetailBody(order.data, shipment, req.web!.csrf, null, pointName) });
     });
   action('confirm', 'confirm', () => ({}));
   action('cancel', 'cancel', (f) => ({ reason: f.reason ?? '' }));

@@ -62,7 +62,9 @@ function actions(o: OrderView, shipment: ShipmentView | null, csrf: string): Htm
   if (o.status === 'processed' && (!shipment || shipment.state === 'failed' || shipment.state === 'released')) {
     parts.push(html`<a class="btn primary block" href="${BASE}/orders/${o.id}/ship">Gửi hàng tại bưu cục</a>`);
   }
-  if (o.status === 'ready_to_ship' || o.status === 'processed') {
+  // Once a drop-off is booked the parcel is on its way to the counter; cancelling is then the post office's business.
+  const booked = shipment?.state === 'requested' || shipment?.state === 'accepted';
+  if (o.status === 'ready_to_ship' || (o.status === 'processed' && !booked)) {
     parts.push(html`<details class="cancel"><summary class="btn block">Hủy đơn…</summary>
       <form method="post" action="${BASE}/orders/${o.id}/cancel" class="stack">
         ${csrfField(csrf)}
@@ -81,12 +83,13 @@ function actions(o: OrderView, shipment: ShipmentView | null, csrf: string): Htm
   return parts.length ? card('Việc cần làm', parts, { id: 'actions' }) : html``;
 }
 
-function shipmentCard(o: OrderView, s: ShipmentView | null): Html {
+function shipmentCard(o: OrderView, s: ShipmentView | null, pointName: string | null): Html {
   if (!s) return html``;
   return card(
     'Gửi hàng',
     html`<dl class="facts">
-      <dt>Bưu cục nhận</dt><dd>${s.pickupPointCode}</dd>
+      <dt>Bưu cục nhận</dt><dd id="dropoff-point">${pointName ?? s.pickupPointCode}</dd>
+      <dt>Ngày gửi</dt><dd>${vnDate(s.day)}</dd>
       <dt>Tình trạng</dt><dd id="shipment-state">${labelOf(SHIPMENT_STATE_LABELS, s.state)}</dd>
       <dt>Mã bưu gửi</dt><dd id="package-number">${s.packageNumber ?? 'Đang chờ'}</dd>
       <dt>Khối lượng khai</dt><dd>${weight(s.declaredWeightGrams)}</dd>
@@ -113,13 +116,15 @@ function statusBlock(o: OrderView, s: ShipmentView | null, since: string | null)
 }
 export const orderStatusFragment = statusBlock;
 
-export function orderDetailBody(o: OrderView, shipment: ShipmentView | null, csrf: string, since: string | null): Html {
+const SOURCE_LABELS: Record<string, string> = { webhook: 'Postmart', poll: 'Postmart', user: 'Người bán', system: 'Hệ thống' };
+
+export function orderDetailBody(o: OrderView, shipment: ShipmentView | null, csrf: string, since: string | null, pointName: string | null = null): Html {
   return html`<p class="back"><a href="${BASE}/orders">‹ Đơn hàng</a></p>
 <h1>Đơn ${o.orderSn}</h1>
 ${statusBlock(o, shipment, since)}
 ${o.overdue ? html`<p class="flash error">Đã quá hạn gửi hàng${o.shipBy ? html` (${vnDateTime(o.shipBy)})` : ''}.</p>` : ''}
 ${actions(o, shipment, csrf)}
-${shipmentCard(o, shipment)}
+${shipmentCard(o, shipment, pointName)}
 ${card(
   'Hàng đặt',
   html`<table class="lines"><caption class="sr-only">Các dòng hàng</caption>
@@ -156,7 +161,8 @@ ${o.tracking.length
 ${card(
   'Lịch sử đơn',
   html`<ol class="timeline">${o.events.map(
-    (e) => html`<li><time datetime="${e.at}">${vnDateTime(e.at)}</time> ${e.fromStatus ? html`${labelOf(ORDER_STATUS_LABELS, e.fromStatus)} → ` : ''}${labelOf(ORDER_STATUS_LABELS, e.toStatus)}${e.note ? html` · ${e.note}` : ''}</li>`,
+    // The events' notes are the connector's own log lines (English); the seller reads statuses and who acted.
+    (e) => html`<li><time datetime="${e.at}">${vnDateTime(e.at)} · ${labelOf(SOURCE_LABELS, e.source)}</time> ${e.fromStatus && e.fromStatus !== e.toStatus ? html`${labelOf(ORDER_STATUS_LABELS, e.fromStatus)} → ` : ''}${labelOf(ORDER_STATUS_LABELS, e.toStatus)}</li>`,
   )}</ol>`,
   { id: 'history' },
 )}`;
