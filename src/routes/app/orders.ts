@@ -42,7 +42,8 @@ const orderPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
   app.get<Id & { Querystring: { since?: string } }>(`${BASE}/orders/:id/status`, async (req, reply) => {
     const { order, shipment } = await load(req, req.params.id);
     if (!order.ok) return reply.status(286).send(''); // htmx: stop polling
-    if (stateKey(order.data, shipment) !== req.query.since) return reply.header('hx-refresh', 'true').send('');
+    // Moved on: load the order afresh, without the message about the action it was waiting for.
+    if (stateKey(order.data, shipment) !== req.query.since) return reply.header('hx-redirect', `${BASE}/orders/${req.params.id}`).send('');
     return ctx.fragment(reply, orderStatusFragment(order.data, shipment, req.query.since ?? null));
   });
 

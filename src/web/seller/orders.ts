@@ -162,7 +162,7 @@ ${card(
   'Lịch sử đơn',
   html`<ol class="timeline">${o.events.map(
     // The events' notes are the connector's own log lines (English); the seller reads statuses and who acted.
-    (e) => html`<li><time datetime="${e.at}">${vnDateTime(e.at)} · ${labelOf(SOURCE_LABELS, e.source)}</time> ${e.fromStatus && e.fromStatus !== e.toStatus ? html`${labelOf(ORDER_STATUS_LABELS, e.fromStatus)} → ` : ''}${labelOf(ORDER_STATUS_LABELS, e.toStatus)}</li>`,
+    (e) => html`<li><time datetime="${e.at}">${vnDateTime(e.at)} · ${labelOf(SOURCE_LABELS, e.source)}</time> ${e.fromStatus === e.toStatus ? html`Cập nhật, vẫn «${labelOf(ORDER_STATUS_LABELS, e.toStatus)}»` : html`${e.fromStatus ? html`${labelOf(ORDER_STATUS_LABELS, e.fromStatus)} → ` : ''}${labelOf(ORDER_STATUS_LABELS, e.toStatus)}`}</li>`,
   )}</ol>`,
   { id: 'history' },
 )}`;
