@@ -146,6 +146,23 @@ describe('sellers app in a phone browser', () => {
     await shot(page, 'product-list');
   });
 
+  it('imports a CSV file chosen in the browser and shows the rejected lines as a table', async () => {
+    await page.goto(`${base}/app/import`);
+    const csv = [
+      'sku,name,category,unit,priceVnd,stock,weightGrams,originWardCode,status',
+      `${sku}-HOP,Quýt hồng Lai Vung hộp 2 kg,fruit,hop,115000,40,2100,30226,draft`,
+      `${sku}-BAD,Quýt hồng loại 2,fruit,hop,-5,40,2100,30226,draft`,
+    ].join('\n');
+    await page.setInputFiles('#csv-file', { name: 'san-pham.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.click('form button:has-text("Nhập")');
+    await page.waitForSelector('#import-result');
+    expect(plain(await page.textContent('#import-summary'))).toBe('2 dòng: 1 thêm mới, 0 cập nhật, 0 không đổi, 1 bị từ chối.');
+    const cells = await page.locator('#import-report tbody tr td').allTextContents();
+    expect(cells.slice(0, 3)).toEqual(['3', `${sku}-BAD`, 'priceVnd']);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await shot(page, 'import');
+  });
+
   it("confirms a buyer's order and ships it through the preselected post office", async () => {
     // Photos come from the images endpoint (built separately); until then the image URL is set through the API.
     expect((await world.app.inject({ method: 'PATCH', url: `/v1/products/${productId}`, headers: bearer(seller.manager), payload: { images: ['https://example.org/xoai.jpg'] } })).statusCode).toBe(200);
