@@ -22,6 +22,10 @@ const htmxJs = join(dirname(createRequire(import.meta.url).resolve('htmx.org')),
  * parsing, compression and error pages stay inside /app and never touch the JSON API.
  */
 export default async function sellerApp(app: FastifyInstance): Promise<void> {
+  // Pages, not API: kept out of the OpenAPI document.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true };
+  });
   const postmartOrigin = new URL(app.config.postmartBaseUrl).origin;
   await app.register(webSession, { base: BASE, cookieName: 'dtpc_app', roles: ['seller_manager'], formTargets: [postmartOrigin] });
 
