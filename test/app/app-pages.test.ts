@@ -138,6 +138,18 @@ describe('pages', () => {
     expect(text(refused.body)).toMatch(/Xung đột dữ liệu ở trường «status»/);
   });
 
+  it('offers the processed orders for a batch of labels, and says so when none is ticked', async () => {
+    const q = (await app.db.select().from(products).where(eq(products.sellerId, sellerId)))[0]!;
+    const processed = await order(app.db, { sellerId, placedAt: new Date(), status: 'processed', postOfficeCode: 'PO30226', lines: [{ productId: q.id, qty: 1, unitPriceVnd: 55_000 }] });
+    const { cookie } = await signIn(manager);
+    const list = await get('/app/orders', cookie);
+    expect(list.body).toContain(`<input type="checkbox" name="orderIds" value="${processed}" form="label-batch">`);
+    expect(list.body).not.toContain(`value="${dayTwoOrder}" form="label-batch"`); // delivered: nothing to print
+    const none = await app.inject({ method: 'POST', url: '/app/labels', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfOf(list.body) }) });
+    expect(none.statusCode).toBe(400);
+    expect(text(none.body)).toContain('Chưa chọn đơn nào để in nhãn.');
+  });
+
   it('answers another seller’s product with the API’s not-found, in Vietnamese', async () => {
     const other = await seller(app, 'HTX khác', '30112');
     const theirs = await product(app.db, other.id, { name: 'Sen', category: 'herbal', priceVnd: 1000 });

@@ -17,7 +17,7 @@ export type Api = {
   get: <T>(url: string, query?: Record<string, string | number | boolean | undefined>) => Promise<ApiResult<T>>;
   send: <T>(method: Method, url: string, payload?: Payload) => Promise<ApiResult<T>>;
   /** For binary answers (a label PDF): status, headers and bytes as the API sent them. */
-  raw: (method: Method, url: string) => Promise<ApiRaw>;
+  raw: (method: Method, url: string, payload?: Payload) => Promise<ApiRaw>;
 };
 
 export function queryString(query: Record<string, string | number | boolean | undefined> = {}): string {
@@ -47,7 +47,12 @@ export function apiFor(app: FastifyInstance, req: FastifyRequest, token: string 
     return app.inject({ method, url, headers, remoteAddress: req.ip, ...(body === undefined ? {} : { payload: body }) });
   };
   const result = async <T>(res: Awaited<ReturnType<typeof call>>): Promise<ApiResult<T>> => {
-    const parsed = res.body ? (JSON.parse(res.body) as unknown) : null;
+    let parsed: unknown = null;
+    try {
+      parsed = res.body ? JSON.parse(res.body) : null;
+    } catch {
+      // not JSON (a proxy's error page): reported below by status
+    }
     if (res.statusCode < 400) return { ok: true, status: res.statusCode, data: parsed as T };
     const error = (parsed as { error?: ApiError } | null)?.error ?? { code: 'UNKNOWN', message: `Lỗi ${res.statusCode}` };
     return { ok: false, status: res.statusCode, error };
@@ -55,8 +60,8 @@ export function apiFor(app: FastifyInstance, req: FastifyRequest, token: string 
   return {
     get: async (url, query) => result(await call('GET', url + queryString(query))),
     send: async (method, url, payload) => result(await call(method, url, payload)),
-    raw: async (method, url) => {
-      const res = await call(method, url);
+    raw: async (method, url, payload) => {
+      const res = await call(method, url, payload);
       return { status: res.statusCode, headers: res.headers, body: res.rawPayload };
     },
   };

@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { apiFor } from '../../plugins/web/api.ts';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { apiFor, type ApiRaw } from '../../plugins/web/api.ts';
 import { addDays, isCalendarDate } from '../../lib/time.ts';
 import { html } from '../../web/html.ts';
 import { orderDetailBody, orderListBody, orderStatusFragment, shipBody, stateKey, type OrderFilters } from '../../web/seller/orders.ts';
@@ -22,7 +22,7 @@ const orderPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
       limit: 20,
     });
     const page = res.ok ? res.data : { items: [], nextCursor: null };
-    return ctx.render(req, reply, { title: 'Đơn hàng', active: 'orders', body: orderListBody(page.items, page.nextCursor, f, res.ok ? undefined : res.error) });
+    return ctx.render(req, reply, { title: 'Đơn hàng', active: 'orders', body: orderListBody(page.items, page.nextCursor, f, req.web!.csrf, res.ok ? undefined : res.error) });
   });
 
   const load = async (req: Parameters<typeof apiFor>[1], id: string) => {
@@ -78,11 +78,23 @@ const orderPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
     return shipPage(req, reply, req.params.id, res.error, res.status);
   });
 
+  // Several labels in one PDF (POST /v1/labels {orderIds}), one A6 page each, for the orders ticked in the list.
+  app.post(`${BASE}/labels`, async (req, reply) => {
+    const raw = (req.body as Record<string, unknown> | null)?.orderIds;
+    const orderIds = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((v): v is string => typeof v === 'string');
+    if (orderIds.length === 0) return ctx.render(req, reply, { title: 'Nhãn gửi hàng', active: 'orders', status: 400, flash: { kind: 'error', text: 'Chưa chọn đơn nào để in nhãn.' }, body: html`<p><a class="btn" href="${BASE}/orders">‹ Đơn hàng</a></p>` });
+    return sendPdf(req, reply, await apiFor(app, req).raw('POST', '/v1/labels', { json: { orderIds } }), 'nhan-gui-hang.pdf', `${BASE}/orders`);
+  });
+
   // The label PDF comes from the API (GET /v1/orders/:id/label.pdf), passed through with the session.
-  app.get<Id>(`${BASE}/orders/:id/label.pdf`, async (req, reply) => {
-    const res = await apiFor(app, req).raw('GET', `/v1/orders/${req.params.id}/label.pdf`);
+  app.get<Id>(`${BASE}/orders/:id/label.pdf`, async (req, reply) =>
+    sendPdf(req, reply, await apiFor(app, req).raw('GET', `/v1/orders/${req.params.id}/label.pdf`), `nhan-gui-hang-${req.params.id}.pdf`, `${BASE}/orders/${req.params.id}`),
+  );
+
+  /** A PDF from the API as a download, or its error (in Vietnamese) on a page with the way back. */
+  function sendPdf(req: FastifyRequest, reply: FastifyReply, res: ApiRaw, filename: string, back: string) {
     if (res.status === 200) {
-      return reply.type('application/pdf').header('content-disposition', `attachment; filename="nhan-gui-hang-${req.params.id}.pdf"`).header('cache-control', 'private, no-store').send(res.body);
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'private, no-store').send(res.body);
     }
     let message = 'Chưa tải được nhãn gửi hàng.';
     try {
@@ -90,7 +102,7 @@ const orderPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
     } catch {
       // not the API's error body; keep the general message
     }
-    return ctx.render(req, reply, { title: 'Nhãn gửi hàng', active: 'orders', status: res.status, flash: { kind: 'error', text: message }, body: html`<p><a class="btn" href="${BASE}/orders/${req.params.id}">‹ Về đơn hàng</a></p>` });
-  });
+    return ctx.render(req, reply, { title: 'Nhãn gửi hàng', active: 'orders', status: res.status, flash: { kind: 'error', text: message }, body: html`<p><a class="btn" href="${back}">‹ Quay lại</a></p>` });
+  }
 };
 export default orderPages;

@@ -25,7 +25,10 @@ const TONE: Record<string, 'ok' | 'warn' | 'bad' | 'muted'> = {
 };
 export const statusBadge = (s: string) => badge(labelOf(ORDER_STATUS_LABELS, s), TONE[s] ?? 'muted');
 
-export function orderListBody(items: OrderRow[], nextCursor: string | null, f: OrderFilters, error?: FieldError): Html {
+/** Orders whose parcel has (or is getting) a package number, so a label can be printed. */
+const LABEL_STATUSES = new Set(['processed', 'shipped']);
+
+export function orderListBody(items: OrderRow[], nextCursor: string | null, f: OrderFilters, csrf: string, error?: FieldError): Html {
   const query = (extra: Record<string, string>) => new URLSearchParams(Object.entries({ ...f, ...extra }).filter(([, v]) => v) as [string, string][]).toString();
   return html`<h1>Đơn hàng</h1>
 <form class="filters" method="get" action="${BASE}/orders" hx-get="${BASE}/orders" hx-target="#order-list" hx-select="#order-list" hx-swap="outerHTML" hx-push-url="true" hx-trigger="change, submit">
@@ -46,12 +49,16 @@ ${error ? html`<p class="flash error" role="alert">${error.message}</p>` : ''}
       <span class="title">${o.orderSn} ${statusBadge(o.status)}</span>
       <span class="meta">${vnDateTime(o.placedAt)} · ${vnd(o.totalAmountVnd)}${o.codAmountVnd > 0 ? html` · thu hộ ${vnd(o.codAmountVnd)}` : ''}</span>
       ${o.overdue ? badge('Quá hạn gửi', 'bad') : ''}
-    </a></li>`,
+    </a>${LABEL_STATUSES.has(o.status) ? html`<label class="pick"><input type="checkbox" name="orderIds" value="${o.id}" form="label-batch"> Chọn để in nhãn</label>` : ''}</li>`,
   )}
   ${nextCursor
     ? html`<li class="more"><a class="btn block" href="${BASE}/orders?${query({ cursor: nextCursor })}" hx-get="${BASE}/orders?${query({ cursor: nextCursor })}" hx-target="closest li" hx-select="#order-list > li" hx-swap="outerHTML">Xem thêm</a></li>`
     : ''}
-</ul>`;
+</ul>
+${items.some((o) => LABEL_STATUSES.has(o.status))
+  ? html`<form id="label-batch" method="post" action="${BASE}/labels" class="stack">${csrfField(csrf)}
+  <button type="submit" class="btn block">Tải nhãn các đơn đã chọn (PDF, mỗi trang một nhãn A6)</button></form>`
+  : ''}`;
 }
 
 function actions(o: OrderView, shipment: ShipmentView | null, csrf: string): Html {
