@@ -137,6 +137,13 @@ describe('sellers app in a phone browser', () => {
     await row.waitFor();
     expect(await page.locator('li.product').count()).toBe(1);
     expect(plain(await row.locator('.price').textContent())).toBe('45.000 ₫');
+    // A refused price comes back in the row, under its input, with what was typed kept.
+    await row.locator('input[name=priceVnd]').fill('0');
+    await row.locator('button[type=submit]').click();
+    await page.locator(`li.product[data-sku="${sku}"] .error`).waitFor();
+    expect(plain(await page.locator(`li.product[data-sku="${sku}"] .error`).textContent())).toMatch(/^Trường «priceVnd»/);
+    expect(await row.locator('input[name=priceVnd]').inputValue()).toBe('0');
+    expect(await row.locator('input[name=priceVnd]').getAttribute('aria-invalid')).toBe('true');
     await row.locator('input[name=priceVnd]').fill('48.000');
     await row.locator('button[type=submit]').click();
     await page.locator(`li.product[data-sku="${sku}"] .price`, { hasText: /^48\.000\s₫$/ }).waitFor();
