@@ -5,7 +5,7 @@ import { importBody } from '../../web/seller/import.ts';
 import { productForm, productPageBody, valuesOf } from '../../web/seller/product-form.ts';
 import { productListBody, productRow, type ProductFilters } from '../../web/seller/products.ts';
 import { BASE } from '../../web/seller/shell.ts';
-import type { ImportResult, ListingView, Page, ProductView } from '../../web/seller/types.ts';
+import type { ImportResult, ListingView, Page, ProductImageView, ProductView } from '../../web/seller/types.ts';
 import { html } from '../../web/html.ts';
 import { formOf, isHtmx, type AppContext } from './context.ts';
 import { errorOnForm, productBodyFromForm } from './product-body.ts';
@@ -69,17 +69,17 @@ const productPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
     return reply.redirect(`${BASE}/products?msg=quick`, 303);
   });
 
-  const showForm = async (req: FastifyRequest, reply: FastifyReply, product: ProductView | null, values: Record<string, string>, error?: ApiError, status = 200) => {
+  const showForm = async (req: FastifyRequest, reply: FastifyReply, product: ProductView | null, values: Record<string, string>, error?: ApiError, status = 200, photoError?: ApiError) => {
     const api = apiFor(app, req);
     const form = productForm({ product, values, error, communes: await communeList(api), csrf: req.web!.csrf });
     if (!product) return ctx.render(req, reply, { title: 'Thêm sản phẩm', active: 'products', status, body: html`<p class="back"><a href="${BASE}/products">‹ Sản phẩm</a></p><h1>Thêm sản phẩm</h1>${form}` });
-    const listing = await api.get<ListingView>(`/v1/products/${product.id}/listing`);
-    return ctx.render(req, reply, {
-      title: product.name,
-      active: 'products',
-      status,
-      body: productPageBody({ product, listing: listing.ok ? listing.data : null, form, csrf: req.web!.csrf }),
-    });
+    return ctx.render(req, reply, { title: product.name, active: 'products', status, body: productPageBody({ product, ...(await extras(api, product.id)), form, csrf: req.web!.csrf, photoError }) });
+  };
+
+  /** The listing's state and the photos with their ids (null until the images endpoint answers). */
+  const extras = async (api: Api, id: string) => {
+    const [listing, images] = await Promise.all([api.get<ListingView>(`/v1/products/${id}/listing`), api.get<{ items: ProductImageView[] }>(`/v1/products/${id}/images`)]);
+    return { listing: listing.ok ? listing.data : null, images: images.ok ? images.data.items : null };
   };
 
   app.get(`${BASE}/products/new`, async (req, reply) => showForm(req, reply, null, valuesOf(null)));
@@ -114,35 +114,41 @@ const productPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
     return reply.redirect(`${BASE}/products/${req.params.id}${res.ok ? '?msg=resync' : ''}`, 303);
   });
 
-  // Photos go to the API's image endpoint (multipart field `file`), which checks, cleans and stores them.
+  // Photos go to the API's image endpoint (multipart, all chosen files in one request), which checks, cleans and stores them.
   app.post<Id>(`${BASE}/products/:id/images`, async (req, reply) => {
     const api = apiFor(app, req);
-    let error: ApiError | undefined;
     const files = filesOf(req, 'file');
+    let error: ApiError | undefined;
     if (files.length === 0) error = { code: 'VALIDATION_FAILED', message: 'Chưa chọn ảnh nào.', field: 'file' };
-    for (const f of files) {
-      if (error) break;
+    else {
       const form = new FormData();
-      form.append('file', new Blob([await f.toBuffer()], { type: f.mimetype }), f.filename);
+      for (const f of files) form.append('file', new Blob([await f.toBuffer()], { type: f.mimetype }), f.filename);
       const encoded = new Request('http://localhost/', { method: 'POST', body: form });
-      const res = await api.send('POST', `/v1/products/${req.params.id}/images`, {
-        body: Buffer.from(await encoded.arrayBuffer()),
-        contentType: encoded.headers.get('content-type')!,
-      });
+      const res = await api.send('POST', `/v1/products/${req.params.id}/images`, { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type')! });
       if (!res.ok) error = res.error;
     }
-    if (!error) return reply.redirect(`${BASE}/products/${req.params.id}?msg=photo`, 303);
-    const current = await api.get<ProductView>(`/v1/products/${req.params.id}`);
-    if (!current.ok) return reply.redirect(`${BASE}/products`, 303);
-    const listing = await api.get<ListingView>(`/v1/products/${req.params.id}/listing`);
-    const formHtml = productForm({ product: current.data, values: valuesOf(current.data), communes: await communeList(api), csrf: req.web!.csrf });
-    return ctx.render(req, reply, {
-      title: current.data.name,
-      active: 'products',
-      status: 400,
-      body: productPageBody({ product: current.data, listing: listing.ok ? listing.data : null, form: formHtml, csrf: req.web!.csrf, photoError: error }),
-    });
+    return error ? showPhotoError(req, reply, req.params.id, error) : reply.redirect(`${BASE}/products/${req.params.id}?msg=photo#photos`, 303);
   });
+
+  // Remove a photo, or make it the cover (the order with it first), as the API's DELETE and PUT order do.
+  app.post<{ Params: { id: string; imageId: string } }>(`${BASE}/products/:id/images/:imageId/delete`, async (req, reply) => {
+    const res = await apiFor(app, req).send('DELETE', `/v1/products/${req.params.id}/images/${req.params.imageId}`);
+    return res.ok ? reply.redirect(`${BASE}/products/${req.params.id}?msg=photo_removed#photos`, 303) : showPhotoError(req, reply, req.params.id, res.error);
+  });
+  app.post<{ Params: { id: string; imageId: string } }>(`${BASE}/products/:id/images/:imageId/cover`, async (req, reply) => {
+    const api = apiFor(app, req);
+    const list = await api.get<{ items: ProductImageView[] }>(`/v1/products/${req.params.id}/images`);
+    if (!list.ok) return showPhotoError(req, reply, req.params.id, list.error);
+    const imageIds = [req.params.imageId, ...list.data.items.map((i) => i.id).filter((i) => i !== req.params.imageId)];
+    const res = await api.send('PUT', `/v1/products/${req.params.id}/images/order`, { json: { imageIds } });
+    return res.ok ? reply.redirect(`${BASE}/products/${req.params.id}?msg=photo_cover#photos`, 303) : showPhotoError(req, reply, req.params.id, res.error);
+  });
+
+  const showPhotoError = async (req: FastifyRequest, reply: FastifyReply, id: string, error: ApiError) => {
+    const current = await apiFor(app, req).get<ProductView>(`/v1/products/${id}`);
+    if (!current.ok) return reply.redirect(`${BASE}/products`, 303);
+    return showForm(req, reply, current.data, valuesOf(current.data), undefined, error.code === 'ROUTE_NOT_FOUND' ? 501 : 400, error);
+  };
 
   app.get(`${BASE}/import`, async (req, reply) => ctx.render(req, reply, { title: 'Nhập từ CSV', active: 'products', body: importBody(req.web!.csrf, null) }));
 

@@ -4,7 +4,7 @@ import { html, type Html } from '../html.ts';
 import { CATEGORY_LABELS, CERTIFICATION_LABELS, NOT_SELLABLE_LABELS, PRODUCT_STATUS_LABELS, UNIT_LABELS, labelOf } from '../labels.ts';
 import { listingBadge } from './products.ts';
 import { BASE } from './shell.ts';
-import type { ListingView, ProductView } from './types.ts';
+import type { ListingView, ProductImageView, ProductView } from './types.ts';
 
 /** Certificate rows the form always offers (filled ones plus blanks up to this many). */
 export const CERT_ROWS = 3;
@@ -129,20 +129,30 @@ export function listingCard(l: ListingView | null, productId: string, csrf: stri
 
 /**
  * Photos: the phone's camera or gallery (capture="environment" opens the back camera), sent to
- * POST /v1/products/:id/images through the app; the server strips location data before anything
- * reaches Postmart. Images are shown from the product's public URLs.
+ * POST /v1/products/:id/images through the app; the server turns them upright and strips location
+ * data before anything reaches Postmart. Each photo can be made the cover or removed. Without the
+ * images endpoint's list (`images` null), the product's image URLs are shown as they are.
  */
-export function photosCard(p: ProductView, csrf: string, error?: FieldError): Html {
+export function photosCard(p: ProductView, images: ProductImageView[] | null, csrf: string, error?: FieldError): Html {
+  const shown = images ?? p.images.map((url, i) => ({ id: '', url, thumbnailUrl: url, position: i }));
   return card(
     'Ảnh sản phẩm',
-    html`${p.images.length === 0 ? html`<p class="empty">Chưa có ảnh. Postmart cần ít nhất một ảnh để đăng sản phẩm.</p>` : ''}
-    <ul class="photos">${p.images.map(
-      (src, i) => html`<li><img src="${src}" alt="Ảnh ${i + 1} của ${p.name}" width="96" height="96" loading="lazy" decoding="async"></li>`,
+    html`${shown.length === 0 ? html`<p class="empty">Chưa có ảnh. Postmart cần ít nhất một ảnh để đăng sản phẩm.</p>` : ''}
+    <ul class="photos">${shown.map(
+      (img, i) => html`<li>
+        <img src="${img.thumbnailUrl}" alt="Ảnh ${i + 1} của ${p.name}${i === 0 ? ' (ảnh bìa)' : ''}" width="96" height="96" loading="lazy" decoding="async">
+        ${img.id
+          ? html`<div class="photo-actions">
+          ${i > 0 ? html`<form method="post" action="${BASE}/products/${p.id}/images/${img.id}/cover">${csrfField(csrf)}<button type="submit" class="btn small">Làm ảnh bìa<span class="sr-only"> ảnh ${i + 1}</span></button></form>` : html`<span class="badge ok">Ảnh bìa</span>`}
+          <form method="post" action="${BASE}/products/${p.id}/images/${img.id}/delete">${csrfField(csrf)}<button type="submit" class="btn small danger">Xóa<span class="sr-only"> ảnh ${i + 1}</span></button></form>
+        </div>`
+          : ''}
+      </li>`,
     )}</ul>
     ${error ? html`<p class="error" role="alert">${error.message}</p>` : ''}
     <form method="post" action="${BASE}/products/${p.id}/images" enctype="multipart/form-data" class="stack">
       ${csrfField(csrf)}
-      <label for="photo-file">Chụp hoặc chọn ảnh (JPEG, PNG, WebP; tối đa 15 MB)</label>
+      <label for="photo-file">Chụp hoặc chọn ảnh (JPEG, PNG, WebP; tối đa 15 MB, 10 ảnh)</label>
       <input id="photo-file" type="file" name="file" accept="image/jpeg,image/png,image/webp" capture="environment" multiple>
       <button type="submit" class="btn block">Tải ảnh lên</button>
     </form>`,
@@ -152,6 +162,7 @@ export function photosCard(p: ProductView, csrf: string, error?: FieldError): Ht
 
 export function productPageBody(opts: {
   product: ProductView;
+  images: ProductImageView[] | null;
   listing: ListingView | null;
   form: Html;
   csrf: string;
@@ -162,6 +173,6 @@ export function productPageBody(opts: {
 <h1>${p.name}</h1>
 <p class="meta">Cập nhật ${vnDate(p.updatedAt)} · phiên bản ${p.version}</p>
 ${listingCard(opts.listing, p.id, opts.csrf)}
-${photosCard(p, opts.csrf, opts.photoError)}
+${photosCard(p, opts.images, opts.csrf, opts.photoError)}
 ${card('Thông tin sản phẩm', opts.form, { id: 'details' })}`;
 }

@@ -22,6 +22,7 @@ export const FLASH: Record<string, { kind: 'ok' | 'error'; text: string }> = {
   resync: { kind: 'ok', text: 'Đã yêu cầu đồng bộ lại với Postmart.' },
   photo: { kind: 'ok', text: 'Đã thêm ảnh.' },
   photo_removed: { kind: 'ok', text: 'Đã xóa ảnh.' },
+  photo_cover: { kind: 'ok', text: 'Đã đổi ảnh bìa.' },
   connected: { kind: 'ok', text: 'Đã kết nối gian hàng Postmart.' },
   confirm: { kind: 'ok', text: 'Đã gửi xác nhận đơn tới Postmart; trạng thái sẽ cập nhật sau ít giây.' },
   cancel: { kind: 'ok', text: 'Đã gửi yêu cầu hủy đơn tới Postmart.' },

@@ -17,3 +17,5 @@ export type Connection = Static<typeof PostmartConnection>;
 export type ImportResult = Static<typeof ImportReport>;
 export type OverviewView = Static<typeof Overview>;
 export type Page<T> = { items: T[]; nextCursor: string | null };
+/** GET /v1/products/:id/images (src/schemas/product-images.ts on the images branch): cover first. */
+export type ProductImageView = { id: string; url: string; thumbnailUrl: string; position: number };
