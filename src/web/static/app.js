@@ -1,0 +1,30 @@
+// The app works without this file; it adds the offline shell and a message when a request fails on a weak signal.
+'use strict';
+(function () {
+  var base = document.body.getAttribute('data-base') || '/app';
+  if ('serviceWorker' in navigator) {
+    window.addEventListener('load', function () {
+      navigator.serviceWorker.register(base + '/sw.js', { scope: base + '/' }).catch(function () {});
+    });
+  }
+  function say(text) {
+    var main = document.getElementById('main');
+    if (!main) return;
+    var p = document.getElementById('net-error') || document.createElement('p');
+    p.id = 'net-error';
+    p.className = 'flash error';
+    p.setAttribute('role', 'alert');
+    p.textContent = text;
+    main.insertBefore(p, main.firstChild);
+  }
+  document.addEventListener('htmx:sendError', function () { say('Không gửi được vì mất mạng. Kiểm tra sóng điện thoại rồi thử lại.'); });
+  document.addEventListener('htmx:responseError', function (e) {
+    // A refused quick edit comes back as a row with its error (400/409); swap it in like a success.
+    var xhr = e.detail.xhr;
+    if (xhr.status === 400 || xhr.status === 409) return;
+    say('Máy chủ báo lỗi (' + xhr.status + '). Hãy thử lại.');
+  });
+  document.addEventListener('htmx:beforeSwap', function (e) {
+    if (e.detail.xhr.status === 400 || e.detail.xhr.status === 409) { e.detail.shouldSwap = true; e.detail.isError = false; }
+  });
+})();
