@@ -4,6 +4,9 @@ import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickupPoints } from '../../db/schema/pickup-points.ts';
+import sharp from 'sharp';
+import { jpeg, png } from '../catalog/image-fixtures.ts';
+import { decodePage, ensurePoppler } from '../fulfillment/pdf-tools.ts';
 import { ensureChromium, openBrowser } from '../support/chromium.ts';
 import { bearer } from '../support/http.ts';
 import { makeSeller, makeUser } from '../support/fixtures.ts';
@@ -44,6 +47,7 @@ describe('sellers app in a phone browser', () => {
 
   beforeAll(async () => {
     ensureChromium();
+    ensurePoppler();
     ({ world, seller, kit } = await startOrderWorld()); // the seller's commune is Lai Vung (30226)
     expect((await world.app.inject({ method: 'POST', url: '/v1/pickup-points/sync', headers: bearer(world.admin) })).statusCode).toBe(200);
     // Every office open round the clock, so the preselected office is the nearest whatever the hour the suite runs.
@@ -128,7 +132,29 @@ describe('sellers app in a phone browser', () => {
     // The photo input opens the back camera on a phone; the listing says why it is not on Postmart yet.
     expect(await page.getAttribute('#photo-file', 'capture')).toBe('environment');
     expect(plain(await page.textContent('#listing'))).toContain('Chưa có ảnh sản phẩm');
+
+    // Two photos chosen from files, one a JPEG carrying the orchard's GPS position.
+    await page.setInputFiles('#photo-file', [
+      { name: 'vuon-xoai.jpg', mimeType: 'image/jpeg', buffer: await jpeg(800, 600, { gps: true }) },
+      { name: 'hop-xoai.png', mimeType: 'image/png', buffer: await png(400, 400) },
+    ]);
+    await Promise.all([page.waitForURL(/msg=photo/), page.click('#photos button:has-text("Tải ảnh lên")')]);
+    expect(await page.locator('#photos img').count()).toBe(2);
+    const images = (await world.app.inject({ url: `/v1/products/${productId}/images`, headers: bearer(seller.manager) })).json().items as { url: string; thumbnailUrl: string }[];
+    expect(images).toHaveLength(2);
+    for (const url of images.flatMap((i) => [i.url, i.thumbnailUrl])) {
+      const served = await page.request.get(url);
+      expect(served.status()).toBe(200);
+      const meta = await sharp(await served.body()).metadata();
+      expect(meta.exif, url).toBeUndefined();
+    }
     await shot(page, 'product-page');
+    // The PNG becomes the cover; then the first photo is removed.
+    await Promise.all([page.waitForURL(/msg=photo_cover/), page.click('#photos button:has-text("Làm ảnh bìa")')]);
+    const reordered = (await world.app.inject({ url: `/v1/products/${productId}/images`, headers: bearer(seller.manager) })).json().items as { url: string }[];
+    expect(reordered.map((i) => i.url)).toEqual([images[1]!.url, images[0]!.url]);
+    await Promise.all([page.waitForURL(/msg=photo_removed/), page.click('#photos li:nth-child(2) button:has-text("Xóa")')]);
+    expect(await page.locator('#photos img').count()).toBe(1);
   });
 
   it('finds the product without diacritics and changes its price from the list', async () => {
@@ -173,8 +199,6 @@ describe('sellers app in a phone browser', () => {
   });
 
   it("confirms a buyer's order and ships it through the preselected post office", async () => {
-    // Photos come from the images endpoint (built separately); until then the image URL is set through the API.
-    expect((await world.app.inject({ method: 'PATCH', url: `/v1/products/${productId}`, headers: bearer(seller.manager), payload: { images: ['https://example.org/xoai.jpg'] } })).statusCode).toBe(200);
     const [remote] = await eventually(
       async () => (await world.control<{ products: { product_id: string; skus: { seller_sku: string }[] }[] }>('GET', `/shops/${seller.shopId}/products`)).products.filter((p) => p.skus.some((s) => s.seller_sku === sku)),
       (r) => r.length === 1,
@@ -208,6 +232,9 @@ describe('sellers app in a phone browser', () => {
     expect(plain(await page.textContent('#dropoff-point'))).toBe(nearest.name);
     expect(plain(await page.textContent('#package-number'))).toBe(shipment.packageNumber);
     expect(await page.getAttribute('#label-link', 'href')).toBe(`/app/orders/${order.id}/label.pdf`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#label-link')]);
+    const pdf = await readFile((await download.path())!);
+    expect(await decodePage(pdf, 1, 'CODE_128')).toBe(shipment.packageNumber);
     expect(await accessibilityProblems(page)).toEqual([]);
     await shot(page, 'order-shipped');
   });
