@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       rows.push({ screen: screen.name, performance: score('performance'), accessibility: score('accessibility'), bestPractices: score('best-practices'), jsCssKb: Math.round(bytes / 102.4) / 10, failing });
     }
   } finally {
-    await chrome.kill();
+    chrome.kill();
   }
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
   console.log(`Lighthouse ${'12.2.3'} · mobile emulation · ${base}`);

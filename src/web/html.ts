@@ -28,7 +28,7 @@ function render(child: Child): string {
 
 export function html(strings: TemplateStringsArray, ...values: Child[]): Html {
   let out = strings[0]!;
-  for (let i = 0; i < values.length; i++) out += render(values[i]!) + strings[i + 1]!;
+  for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1]!;
   return new Html(out);
 }
 

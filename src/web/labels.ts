@@ -1,6 +1,6 @@
 import type { ListingStatus } from '../../db/schema/listings.ts';
 import type { OrderStatus } from '../../db/schema/orders.ts';
-import { CATEGORIES, CERTIFICATION_TYPES, PRODUCT_STATUSES, UNITS } from '../../db/schema/products.ts';
+import type { CATEGORIES, CERTIFICATION_TYPES, PRODUCT_STATUSES, UNITS } from '../../db/schema/products.ts';
 
 /** Vietnamese words for the API's codes, declared once for every screen (and the counter app to come). */
 export const CATEGORY_LABELS: Record<(typeof CATEGORIES)[number], string> = {

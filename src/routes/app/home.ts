@@ -62,7 +62,6 @@ const homePages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
     try {
       if (!code || !shop_id || !state) throw new AppError('VALIDATION_FAILED', { detail: { vi: 'thiếu mã xác nhận từ Postmart', en: 'missing code from Postmart' } }, 'code');
       await completeConnect(app.db, await app.postmart(), { code, shop_id, state });
-      return reply.redirect(`${BASE}/?msg=connected`, 303);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       return ctx.render(req, reply, {
@@ -71,6 +70,7 @@ const homePages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
         body: html`<h1>Chưa kết nối được gian hàng</h1><p class="flash error" role="alert">${err.messageIn('vi')}</p><p><a class="btn" href="${BASE}/">Về trang chủ</a></p>`,
       });
     }
+    return reply.redirect(`${BASE}/?msg=connected`, 303);
   });
 };
 export default homePages;

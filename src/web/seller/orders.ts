@@ -29,7 +29,7 @@ export const statusBadge = (s: string) => badge(labelOf(ORDER_STATUS_LABELS, s),
 const LABEL_STATUSES = new Set(['processed', 'shipped']);
 
 export function orderListBody(items: OrderRow[], nextCursor: string | null, f: OrderFilters, csrf: string, error?: FieldError): Html {
-  const query = (extra: Record<string, string>) => new URLSearchParams(Object.entries({ ...f, ...extra }).filter(([, v]) => v) as [string, string][]).toString();
+  const query = (extra: Record<string, string>) => new URLSearchParams(Object.entries<string>({ ...f, ...extra }).filter(([, v]) => v)).toString();
   return html`<h1>Đơn hàng</h1>
 <form class="filters" method="get" action="${BASE}/orders" hx-get="${BASE}/orders" hx-target="#order-list" hx-select="#order-list" hx-swap="outerHTML" hx-push-url="true" hx-trigger="change, submit">
   <label for="f-status">Trạng thái</label>

@@ -40,7 +40,7 @@ const options = (table: Record<string, string>, value: string | undefined, all: 
   html`<option value="">${all}</option>${Object.entries(table).map(([v, l]) => html`<option value="${v}"${flags({ selected: v === value })}>${l}</option>`)}`;
 
 export function productListBody(items: ProductView[], nextCursor: string | null, f: ProductFilters, csrf: string): Html {
-  const query = (extra: Record<string, string>) => new URLSearchParams(Object.entries({ ...f, ...extra }).filter(([, v]) => v) as [string, string][]).toString();
+  const query = (extra: Record<string, string>) => new URLSearchParams(Object.entries<string>({ ...f, ...extra }).filter(([, v]) => v)).toString();
   return html`<h1>Sản phẩm</h1>
 <p class="actions"><a class="btn primary" href="${BASE}/products/new">Thêm sản phẩm</a> <a class="btn" href="${BASE}/import">Nhập từ CSV</a></p>
 <form class="filters" role="search" method="get" action="${BASE}/products"
