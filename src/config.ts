@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { resolveLogFormat, type LogFormat } from './lib/logger.ts';
 
 export const ROLE_NAMES = ['api', 'worker', 'sandbox'] as const;
 export type ProcessRole = (typeof ROLE_NAMES)[number];
@@ -18,6 +19,8 @@ const EnvSchema = Type.Object({
   REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
   /** BullMQ key prefix. The braces make it a Redis Cluster hash tag, so all of a queue's keys share one slot. */
   QUEUE_PREFIX: Type.String({ pattern: '^\\{[A-Za-z0-9_:-]+\\}$', default: '{dtpc}' }),
+  /** Where a process without the API role (ROLES=worker) serves /health, /ready and /metrics (jobs/ops-server.ts). */
+  WORKER_HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
   SANDBOX_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4010 }),
   POSTMART_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** Partner credentials for a real Postmart; against the embedded sandbox the start-up seed creates them. */
@@ -40,6 +43,8 @@ const EnvSchema = Type.Object({
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
   SEED_DEMO: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   MIGRATE_ON_START: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
+  /** auto: pretty (pino-pretty) in development on a terminal, JSON lines everywhere else. */
+  LOG_FORMAT: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], { default: 'auto' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -56,6 +61,7 @@ export type Config = Readonly<{
   databasePoolSize: number;
   redisUrl: string;
   queuePrefix: string;
+  workerHttpPort: number;
   sandboxPort: number;
   postmartBaseUrl: string;
   /** True when POSTMART_BASE_URL was not set: the connector talks to the embedded sandbox. */
@@ -74,6 +80,7 @@ export type Config = Readonly<{
   seedDemo: boolean;
   migrateOnStart: boolean;
   logLevel: string;
+  logFormat: LogFormat;
 }>;
 
 export class ConfigError extends Error {
@@ -131,6 +138,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databasePoolSize: env.DATABASE_POOL_SIZE,
     redisUrl: env.REDIS_URL,
     queuePrefix: env.QUEUE_PREFIX,
+    workerHttpPort: env.WORKER_HTTP_PORT,
     sandboxPort: env.SANDBOX_PORT,
     postmartBaseUrl: (env.POSTMART_BASE_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}/api/v1`).replace(/\/$/, ''),
     postmartIsSandbox: env.POSTMART_BASE_URL === undefined,
@@ -148,5 +156,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     seedDemo: env.SEED_DEMO ? env.SEED_DEMO === 'true' : env.NODE_ENV !== 'production',
     migrateOnStart: env.MIGRATE_ON_START === 'true',
     logLevel: env.LOG_LEVEL,
+    logFormat: resolveLogFormat(env.LOG_FORMAT, env.NODE_ENV),
   });
 }
