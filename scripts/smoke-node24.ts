@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     // The sandbox (a development double) has no /health; its control API answering is enough.
     await waitReady(sandbox, `http://127.0.0.1:${sandboxPort}/sandbox/config`);
     const api = start(node, 'api', 'dist/server.js', { ...production, ROLES: 'api' });
-    const worker = start(node, 'worker', 'dist/server.js', { ...production, ROLES: 'worker', METRICS_PORT: String(workerPort) });
+    const worker = start(node, 'worker', 'dist/server.js', { ...production, ROLES: 'worker', WORKER_HTTP_PORT: String(workerPort) });
     procs.push(api, worker);
     await waitReady(api, `http://127.0.0.1:${apiPort}/ready`);
     await waitReady(worker, `http://127.0.0.1:${workerPort}/ready`);
