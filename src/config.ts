@@ -52,6 +52,9 @@ const EnvSchema = Type.Object({
 });
 type Env = Static<typeof EnvSchema>;
 
+/** The names of every variable above (.env.example documents each; test/config.test.ts checks it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSchema.properties));
+
 export type Config = Readonly<{
   env: Env['NODE_ENV'];
   host: string;
@@ -64,7 +67,10 @@ export type Config = Readonly<{
   workerHttpPort: number;
   sandboxPort: number;
   postmartBaseUrl: string;
-  /** True when POSTMART_BASE_URL was not set: the connector talks to the embedded sandbox. */
+  /**
+   * The connector talks to the project's sandbox: POSTMART_BASE_URL was not set, or this process
+   * runs the sandbox role itself (compose's demo profile names the sandbox by its service host).
+   */
   postmartIsSandbox: boolean;
   postmartPartner: { partnerId: string; partnerKey: string } | null;
   postmartRate: { perSecond: number; burst: number };
@@ -141,7 +147,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     workerHttpPort: env.WORKER_HTTP_PORT,
     sandboxPort: env.SANDBOX_PORT,
     postmartBaseUrl: (env.POSTMART_BASE_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}/api/v1`).replace(/\/$/, ''),
-    postmartIsSandbox: env.POSTMART_BASE_URL === undefined,
+    postmartIsSandbox: env.POSTMART_BASE_URL === undefined || roles.includes('sandbox'),
     postmartPartner:
       env.POSTMART_PARTNER_ID && env.POSTMART_PARTNER_KEY ? { partnerId: env.POSTMART_PARTNER_ID, partnerKey: env.POSTMART_PARTNER_KEY } : null,
     postmartRate: { perSecond: env.POSTMART_RATE_PER_SECOND, burst: env.POSTMART_RATE_BURST },
