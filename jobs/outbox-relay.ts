@@ -14,7 +14,9 @@ export const STALE_AFTER_MS = 30_000;
 
 /**
  * Moves outbox rows into BullMQ (the outbox row id is the job id, so a relay that crashes after
- * adding and before marking just adds a job BullMQ already has). Price/stock-only changes of
+ * adding and before marking just adds a job BullMQ already has). Row ids restart with the database,
+ * so job ids carry the database's incarnation key (db/incarnation.ts): a new or restored database
+ * on a Redis that still holds the old jobs must not reuse their ids, or BullMQ drops the new jobs. Price/stock-only changes of
  * products already on Postmart go to their shop's batch push instead of one sync job each. Woken by NOTIFY from the writing
  * transaction, with a poll as backstop; safe to run in every worker replica.
  */
@@ -26,7 +28,7 @@ export class OutboxRelay {
   private stopped = false;
 
   constructor(
-    private readonly deps: { db: Db; pool: pg.Pool; queue: Queue<ListingSyncJob>; requestBatch: (sellerId: string, shopId: string, full: boolean, windowMs?: number) => Promise<void>; log: Logger },
+    private readonly deps: { db: Db; pool: pg.Pool; queue: Queue<ListingSyncJob>; requestBatch: (sellerId: string, shopId: string, full: boolean, windowMs?: number) => Promise<void>; log: Logger; incarnation: string },
   ) {}
 
   async start(): Promise<void> {
@@ -71,7 +73,7 @@ export class OutboxRelay {
         await this.deps.requestBatch(sellerId, shopId, count >= BATCH_SIZE, ordersOnly ? ORDER_STOCK_WINDOW_MS : BATCH_WINDOW_MS);
       }
       if (toSync.length > 0) {
-        await this.deps.queue.addBulk(toSync.map((r) => ({ name: 'sync', data: { productId: r.productId, outboxId: r.id }, opts: listingSyncOptions(r.productId, `ob-${r.id}`) })));
+        await this.deps.queue.addBulk(toSync.map((r) => ({ name: 'sync', data: { productId: r.productId, outboxId: r.id }, opts: listingSyncOptions(r.productId, `ob-${this.deps.incarnation}-${r.id}`) })));
       }
       await markEnqueued(this.deps.db, rows.map((r) => r.id));
       if (rows.length < BATCH) return;
@@ -83,7 +85,7 @@ export class OutboxRelay {
     const rows = await takeStale(this.deps.db, STALE_AFTER_MS, BATCH);
     if (rows.length === 0) return 0;
     await this.deps.queue.addBulk(
-      rows.map((r) => ({ name: 'sync', data: { productId: r.productId, outboxId: r.id }, opts: listingSyncOptions(r.productId, `ob-${r.id}-r${r.enqueueCount}`) })),
+      rows.map((r) => ({ name: 'sync', data: { productId: r.productId, outboxId: r.id }, opts: listingSyncOptions(r.productId, `ob-${this.deps.incarnation}-${r.id}-r${r.enqueueCount}`) })),
     );
     await markEnqueued(this.deps.db, rows.map((r) => r.id));
     return rows.length;

@@ -5,6 +5,7 @@ import { createDb } from '../src/db.ts';
 import { observeWorker, trackQueues } from '../src/metrics/registry.ts';
 import { check, type Readiness } from './ops-server.ts';
 import { createQueues } from '../src/queues/create-queues.ts';
+import { databaseIncarnationKey } from '../db/incarnation.ts';
 import { createPostmart, type Postmart } from '../src/postmart/index.ts';
 import { createRedis } from '../src/redis.ts';
 import { reconcile } from '../src/services/listings/listing-reconcile.ts';
@@ -80,7 +81,8 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
     await markWebhooksEnqueued(db, stale.map((w) => w.eventId));
     return stale.length;
   };
-  const relay = new OutboxRelay({ db, pool, queue: syncQueue, requestBatch: deps.requestBatch, log });
+  const incarnation = await databaseIncarnationKey(db);
+  const relay = new OutboxRelay({ db, pool, queue: syncQueue, requestBatch: deps.requestBatch, log, incarnation });
 
   const workerOpts = { connection, prefix: config.queuePrefix };
   const workers: Worker[] = [
@@ -119,7 +121,7 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
   const untrack = trackQueues(watched.list);
   for (const s of SCHEDULES) await maintenanceQueue.upsertJobScheduler(s.id, s.repeat, { name: s.id, data: s.data });
   await relay.start();
-  log.info({ queues: workers.map((w) => w.name), prefix: config.queuePrefix }, 'workers started');
+  log.info({ queues: workers.map((w) => w.name), prefix: config.queuePrefix, incarnation }, 'workers started');
 
   let closed: Promise<void> | null = null;
   return {
