@@ -16,6 +16,7 @@ const EnvSchema = Type.Object({
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', default: 'postgres://postgres@127.0.0.1:5432/dong_thap_postmart' }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  /** One URL for a single Redis; two or more, comma-separated, for a Redis Cluster (src/redis.ts). */
   REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
   /** BullMQ key prefix. The braces make it a Redis Cluster hash tag, so all of a queue's keys share one slot. */
   QUEUE_PREFIX: Type.String({ pattern: '^\\{[A-Za-z0-9_:-]+\\}$', default: '{dtpc}' }),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/redis.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../src/queues/definitions.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -76,8 +76,8 @@ describe('Prometheus metrics at /metrics', () => {
   describe('job outcomes observed on a real worker', () => {
     // Its own queue name on this run's prefix, so no other test's worker takes these jobs.
     const name = `ops-metrics-${randomUUID()}`;
-    let producer: Redis;
-    let consumer: Redis;
+    let producer: RedisConnection;
+    let consumer: RedisConnection;
     let queue: Queue;
     let worker: Worker;
 
