@@ -69,8 +69,8 @@ export type Config = Readonly<{
   sandboxPort: number;
   postmartBaseUrl: string;
   /**
-   * The connector talks to the project's sandbox: POSTMART_BASE_URL was not set, or this process
-   * runs the sandbox role itself (compose's demo profile names the sandbox by its service host).
+   * The connector talks to the project's sandbox: POSTMART_BASE_URL was not set, or ROLES names the
+   * sandbox role explicitly (compose's demo profile reaches the sandbox by its service host name).
    */
   postmartIsSandbox: boolean;
   postmartPartner: { partnerId: string; partnerKey: string } | null;
@@ -148,7 +148,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     workerHttpPort: env.WORKER_HTTP_PORT,
     sandboxPort: env.SANDBOX_PORT,
     postmartBaseUrl: (env.POSTMART_BASE_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}/api/v1`).replace(/\/$/, ''),
-    postmartIsSandbox: env.POSTMART_BASE_URL === undefined || roles.includes('sandbox'),
+    // ROLES=all with a real POSTMART_BASE_URL must not treat that Postmart as the sandbox.
+    postmartIsSandbox: env.POSTMART_BASE_URL === undefined || (env.ROLES !== 'all' && roles.includes('sandbox')),
     postmartPartner:
       env.POSTMART_PARTNER_ID && env.POSTMART_PARTNER_KEY ? { partnerId: env.POSTMART_PARTNER_ID, partnerKey: env.POSTMART_PARTNER_KEY } : null,
     postmartRate: { perSecond: env.POSTMART_RATE_PER_SECOND, burst: env.POSTMART_RATE_BURST },

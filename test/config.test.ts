@@ -121,6 +121,8 @@ describe('loadConfig', () => {
     expect(loadConfig({}).postmartIsSandbox).toBe(true);
     expect(loadConfig({ POSTMART_BASE_URL: 'http://sandbox:4010/api/v1', ROLES: 'sandbox' }).postmartIsSandbox).toBe(true);
     expect(loadConfig({ POSTMART_BASE_URL: 'http://sandbox:4010/api/v1', ROLES: 'api,worker' }).postmartIsSandbox).toBe(false);
+    // The default ROLES=all in development includes the sandbox, but a real Postmart URL is meant.
+    expect(loadConfig({ POSTMART_BASE_URL: 'https://staging.postmart.vn/api/v1' }).postmartIsSandbox).toBe(false);
     expect(loadConfig(PRODUCTION).postmartIsSandbox).toBe(false);
   });
 
