@@ -57,8 +57,8 @@ type Proc = { name: string; child: ChildProcess; exited: Promise<number | null> 
 function start(node: string, name: string, script: string, env: Record<string, string>): Proc {
   const log = createWriteStream(join(LOGS, `${name}.log`));
   const child = spawn(node, [script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { name, child, exited };
 }
@@ -69,7 +69,9 @@ async function getJson(url: string): Promise<{ status: number; body: any; text: 
   let body: unknown = null;
   try {
     body = JSON.parse(text);
-  } catch {}
+  } catch {
+    // Not JSON (an HTML error page, say): the caller reports the text.
+  }
   return { status: res.status, body, text };
 }
 

@@ -26,7 +26,7 @@ import { createPostmart } from '../src/postmart/index.ts';
 import { WEBHOOK_PATH } from '../src/postmart/paths.ts';
 import { createRedis } from '../src/redis.ts';
 import { applyProductPatch, insertProduct } from '../src/services/catalog/products.ts';
-import { startLocalCluster } from '../test/redis-cluster.ts';
+import { startLocalCluster } from '../test/support/redis-cluster.ts';
 import { benchNamespace, dropBenchNamespace } from './bench-api-database.ts';
 
 const SHOPS = Number(process.env.SCALE_SHOPS ?? 10);
@@ -206,7 +206,7 @@ async function runOnce(topology: Topology): Promise<Result> {
     return result;
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? once(c, 'exit') : null)));
+    await Promise.all(children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => once(c, 'exit')));
     await proxy?.close();
     await sandbox?.close();
     await pool.end();

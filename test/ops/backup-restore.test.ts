@@ -8,16 +8,18 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseIncarnationKey } from '../../db/incarnation.ts';
-import { listingOutbox } from '../../db/schema/listings.ts';
+import { outbox } from '../../db/schema/outbox.ts';
 import { orders } from '../../db/schema/orders.ts';
 import { products } from '../../db/schema/products.ts';
 import { stockMovements } from '../../db/schema/stock-movements.ts';
 import { startWorkers, type Workers } from '../../jobs/worker.ts';
 import type { Db } from '../../src/db.ts';
-import { bearer, buildTestApp, createScratchDatabase, dropDatabase, productBody, testConfig } from '../helpers.ts';
-import { eventually } from '../listings/harness.ts';
-import { startOrderWorld, type OrderKit, type Seller } from '../orders/helpers.ts';
-import type { World } from '../listings/harness.ts';
+import { buildTestApp, createScratchDatabase, dropDatabase, testConfig } from '../support/app.ts';
+import { eventually } from '../support/eventually.ts';
+import { productBody } from '../support/fixtures.ts';
+import { bearer } from '../support/http.ts';
+import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
+import type { World } from '../support/world.ts';
 
 const run = promisify(execFile);
 
@@ -76,7 +78,7 @@ describe('a pg_dump backup restored into a new database', () => {
     // The original goes on after the backup: the outbox ids it uses now are the ones the restored
     // database will hand out again, and their jobs stay in Redis (completed jobs are kept an hour).
     await kit.createListed({ name: 'Sen Tháp Mười' });
-    const [{ lastOriginalOutboxId }] = (await world.app.db.select({ lastOriginalOutboxId: max(listingOutbox.id) }).from(listingOutbox)) as [{ lastOriginalOutboxId: number }];
+    const [{ lastOriginalOutboxId }] = (await world.app.db.select({ lastOriginalOutboxId: max(outbox.id) }).from(outbox)) as [{ lastOriginalOutboxId: number }];
     await world.workers!.close();
     await world.app.close();
 
@@ -103,7 +105,7 @@ describe('a pg_dump backup restored into a new database', () => {
     const created = await restored.inject({ method: 'POST', url: '/v1/products', headers: bearer(seller.manager), payload: productBody({ status: 'active', images: ['https://example.org/quyt.jpg'], name: 'Quýt hồng Lai Vung' }) });
     expect(created.statusCode).toBe(201);
     const lotus = created.json() as { id: string; sku: string };
-    const [note] = await restored.db.select({ id: listingOutbox.id }).from(listingOutbox).where(eq(listingOutbox.productId, lotus.id));
+    const [note] = await restored.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.productId, lotus.id));
     // The case that used to drop the job: this row's id was already used, and its job kept, by the original.
     expect(note!.id).toBeLessThanOrEqual(lastOriginalOutboxId);
     // Reaches Postmart on the first relay, well before the sweeper would re-drive a lost note (30 s).

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/build.ts';
 import { resolveLogFormat } from '../../src/lib/logger.ts';
-import { testConfig } from '../helpers.ts';
+import { testConfig } from '../support/app.ts';
 
 describe('requests in flight, for the log line of a process that dies', () => {
   let app: FastifyInstance;

@@ -6,8 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/postmart/client/rate-limiter.ts';
 import { clusterNodes, createRedis, type RedisConnection } from '../../src/redis.ts';
-import { buildTestApp, errorOf, uniquePhone } from '../helpers.ts';
-import { startLocalCluster, type LocalCluster } from '../redis-cluster.ts';
+import { buildTestApp } from '../support/app.ts';
+import { uniquePhone } from '../support/fixtures.ts';
+import { errorOf } from '../support/http.ts';
+import { startLocalCluster, type LocalCluster } from '../support/redis-cluster.ts';
 
 describe('on a Redis Cluster (3 local masters)', () => {
   let cluster: LocalCluster;

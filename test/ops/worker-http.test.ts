@@ -5,7 +5,7 @@ import { runMigrations } from '../../db/migrate.ts';
 import { check, startOpsServer, type OpsServer } from '../../jobs/ops-server.ts';
 import { startWorkers, type Workers } from '../../jobs/worker.ts';
 import { QUEUES } from '../../src/queues/definitions.ts';
-import { createScratchDatabase, dropDatabase, testConfig } from '../helpers.ts';
+import { createScratchDatabase, dropDatabase, testConfig } from '../support/app.ts';
 
 describe('a worker process is watched on its own port', () => {
   // Its own database (the relay drains every outbox row it sees) and queue prefix.
