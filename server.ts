@@ -4,6 +4,7 @@ import { describeDemoAccounts, prepareDatabase } from './src/bootstrap.ts';
 import { buildServer } from './src/build.ts';
 import { ConfigError, loadConfig, type Config } from './src/config.ts';
 import { createDb } from './src/db.ts';
+import { loggerOptions } from './src/lib/logger.ts';
 import { connectDemoShops } from './src/postmart/demo-connect.ts';
 
 type Closer = { name: string; close: () => Promise<unknown> };
@@ -25,11 +26,13 @@ async function connectDemoShopsWhenReady(config: Config, log: Logger): Promise<v
  * sharing PostgreSQL and Redis.
  */
 async function main(config: Config): Promise<void> {
-  const log = pino({ level: config.logLevel });
+  const log = pino(loggerOptions(config.logLevel, config.logFormat));
   if (config.migrateOnStart) await prepareDatabase(config, log);
 
   const closers: Closer[] = [];
   const urls: string[] = [];
+  // What this process was doing, for the log line of an uncaught error that takes it down.
+  const busy: { requests?: () => unknown[]; jobs?: () => unknown[] } = {};
 
   if (config.roles.includes('sandbox')) {
     // The Postmart sandbox (docs/postmart-sandbox.md) starts first, so an API in the same process can reach it.
@@ -55,17 +58,27 @@ async function main(config: Config): Promise<void> {
     const { startWorkers } = await import('./jobs/worker.ts');
     const workers = await startWorkers(config, log.child({ component: 'worker' }));
     closers.push({ name: 'workers', close: workers.close });
+    busy.jobs = workers.activeJobs;
+    if (!config.roles.includes('api')) {
+      // A worker-only process is watched on its own port (with the API, the API port serves these).
+      const { startOpsServer } = await import('./jobs/ops-server.ts');
+      const ops = await startOpsServer({ host: config.host, port: config.workerHttpPort, metricsToken: config.metricsToken, readiness: workers.readiness, log: log.child({ component: 'worker-http' }) });
+      // Closed after the workers (closers run in reverse), so /ready reports the shutdown while it lasts.
+      closers.splice(closers.length - 1, 0, { name: 'worker-http', close: ops.close });
+      urls.push(`Worker       http://${config.host}:${ops.port}/health, /ready, /metrics`);
+    }
   }
   if (config.roles.includes('api')) {
     const api = await buildServer(config);
     await api.listen({ host: config.host, port: config.port });
     closers.push({ name: 'api', close: () => api.close() });
+    busy.requests = api.inFlightRequests;
     urls.push(`API          ${config.publicUrl}/v1`, `API docs     ${config.publicUrl}/docs`, `OpenAPI      ${config.publicUrl}/openapi.json`, `Dashboard    ${config.publicUrl}/dashboard`, `Seller app   ${config.publicUrl}/app/`);
   }
 
   // Close in reverse order of start; in-flight requests and jobs finish first.
   closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
-    if (err) log.error({ err }, 'shutting down after an error');
+    if (err) log.fatal({ err, inFlightRequests: busy.requests?.(), activeJobs: busy.jobs?.() }, 'shutting down after an uncaught error');
     else log.info({ signal }, 'shutting down');
     for (const c of closers.reverse()) {
       await c.close().catch((e: unknown) => log.error({ err: e, component: c.name }, 'close failed'));

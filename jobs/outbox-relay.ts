@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db } from '../src/db.ts';
 import { BATCH_SIZE } from '../src/services/listings/listing-batch.ts';
-import { markEnqueued, OUTBOX_CHANNEL, outboxJobId, takeStale, takeUnenqueued, type OutboxPayloads, type OutboxRow } from '../src/services/outbox/outbox.ts';
+import { markEnqueued, OUTBOX_CHANNEL, outboxJobIdFor, takeStale, takeUnenqueued, type OutboxPayloads, type OutboxRow } from '../src/services/outbox/outbox.ts';
 import { BATCH_WINDOW_MS, listingSyncOptions, ORDER_STOCK_WINDOW_MS } from '../src/queues/enqueue.ts';
 import type { ListingSyncJob, MaintenanceJob, OrderActionJob } from '../src/queues/definitions.ts';
 
@@ -19,7 +19,9 @@ export type RelayQueues = { listingSync: Queue<ListingSyncJob>; orderActions: Qu
  * job per product, or, for price/stock-only changes of products already on Postmart, to their
  * shop's batch push; order actions and reconcile requests to their queues. The outbox row id is the
  * job id, so a relay that crashes after adding and before marking just adds a job BullMQ already
- * has. Woken by NOTIFY from the writing transaction, with a poll as backstop; safe to run in every
+ * has. Row ids restart with the database, so job ids also carry its incarnation key
+ * (db/incarnation.ts): a new or restored database on a Redis that still holds the old jobs must not
+ * reuse their ids, or BullMQ silently drops the new jobs. Woken by NOTIFY from the writing transaction, with a poll as backstop; safe to run in every
  * worker replica. While Redis is away a pass fails (or waits) and the rows stay unmarked, so the
  * next pass after Redis returns delivers them.
  */
@@ -31,7 +33,7 @@ export class OutboxRelay {
   private stopped = false;
 
   constructor(
-    private readonly deps: { db: Db; pool: pg.Pool; queues: RelayQueues; requestBatch: (sellerId: string, shopId: string, full: boolean, windowMs?: number) => Promise<void>; log: Logger },
+    private readonly deps: { db: Db; pool: pg.Pool; queues: RelayQueues; requestBatch: (sellerId: string, shopId: string, full: boolean, windowMs?: number) => Promise<void>; log: Logger; incarnation: string },
   ) {}
 
   async start(): Promise<void> {
@@ -74,7 +76,7 @@ export class OutboxRelay {
       for (const [shopId, { sellerId, count, ordersOnly }] of shops) {
         await this.deps.requestBatch(sellerId, shopId, count >= BATCH_SIZE, ordersOnly ? ORDER_STOCK_WINDOW_MS : BATCH_WINDOW_MS);
       }
-      await this.deliver(rows.filter((r) => !toBatch.includes(r)), (r) => outboxJobId(r.id));
+      await this.deliver(rows.filter((r) => !toBatch.includes(r)), (r) => outboxJobIdFor(this.deps.incarnation, r.id));
       await markEnqueued(this.deps.db, rows.map((r) => r.id));
       if (rows.length < BATCH) return;
     }
@@ -94,12 +96,12 @@ export class OutboxRelay {
       switch (r.kind) {
         case 'order.action': {
           const data = { ...(r.payload as OutboxPayloads['order.action']), outboxId: r.id };
-          await this.deps.queues.orderActions.add(data.action, data, { jobId: outboxJobId(r.id) });
+          await this.deps.queues.orderActions.add(data.action, data, { jobId: outboxJobIdFor(this.deps.incarnation, r.id) });
           break;
         }
         case 'maintenance.reconcile': {
           const { sellerId } = r.payload as OutboxPayloads['maintenance.reconcile'];
-          await this.deps.queues.maintenance.add('reconcile', { task: 'reconcile', ...(sellerId ? { sellerId } : {}), outboxId: r.id }, { jobId: outboxJobId(r.id) });
+          await this.deps.queues.maintenance.add('reconcile', { task: 'reconcile', ...(sellerId ? { sellerId } : {}), outboxId: r.id }, { jobId: outboxJobIdFor(this.deps.incarnation, r.id) });
           break;
         }
         case 'listing.full':
@@ -116,7 +118,7 @@ export class OutboxRelay {
   async sweep(): Promise<number> {
     const rows = await takeStale(this.deps.db, STALE_AFTER_MS, BATCH);
     if (rows.length === 0) return 0;
-    await this.deliver(rows, (r) => `${outboxJobId(r.id)}-r${r.enqueueCount}`);
+    await this.deliver(rows, (r) => `${outboxJobIdFor(this.deps.incarnation, r.id)}-r${r.enqueueCount}`);
     await markEnqueued(this.deps.db, rows.map((r) => r.id));
     return rows.length;
   }

@@ -2,7 +2,9 @@ import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.ts';
 import { createDb } from '../src/db.ts';
-import { observeWorker } from '../src/metrics/registry.ts';
+import { databaseIncarnationKey } from '../db/incarnation.ts';
+import { observeWorker, trackQueues } from '../src/metrics/registry.ts';
+import { check, type Readiness } from './ops-server.ts';
 import { createPostmart } from '../src/postmart/index.ts';
 import { lazyPostmart } from '../src/postmart/lazy.ts';
 import { createRedis } from '../src/redis.ts';
@@ -22,7 +24,14 @@ import { OutboxRelay, STALE_AFTER_MS } from './outbox-relay.ts';
 import { DEFAULT_JOB_OPTIONS, QUEUES, type ListingBatchJob, type ListingSyncJob, type MaintenanceJob, type OrderActionJob, type WebhookJob } from '../src/queues/definitions.ts';
 import { checkRedisForBullmq } from '../src/queues/redis-check.ts';
 
-export type Workers = { close: () => Promise<void>; relay: OutboxRelay };
+export type Workers = {
+  close: () => Promise<void>;
+  relay: OutboxRelay;
+  /** PostgreSQL and Redis answer, and every BullMQ worker is running: what GET /ready reports. */
+  readiness: Readiness;
+  /** The jobs this process is running right now: logged when the process dies (server.ts). */
+  activeJobs: () => { queue: string; jobId: string | undefined; name: string }[];
+};
 
 export type WorkerOptions = { concurrency?: { sync?: number; batch?: number; webhooks?: number } };
 
@@ -69,7 +78,8 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
     await markWebhooksEnqueued(db, stale.map((w) => w.eventId));
     return stale.length;
   };
-  const relay = new OutboxRelay({ db, pool, queues: { listingSync: syncQueue, orderActions: orderActionQueue, maintenance: maintenanceQueue }, requestBatch: deps.requestBatch, log });
+  const incarnation = await databaseIncarnationKey(db);
+  const relay = new OutboxRelay({ db, pool, queues: { listingSync: syncQueue, orderActions: orderActionQueue, maintenance: maintenanceQueue }, requestBatch: deps.requestBatch, log, incarnation });
 
   const maintenanceDeps: MaintenanceDeps = {
     db,
@@ -95,17 +105,32 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
     w.on('error', (err) => log.error({ err, queue: w.name }, 'worker error'));
     observeWorker(w); // job durations and failures for GET /metrics (src/metrics/registry.ts)
   }
+  const active = new Map<string, { queue: string; jobId: string | undefined; name: string }>();
+  for (const w of workers) {
+    w.on('active', (job) => active.set(`${w.name}:${job.id}`, { queue: w.name, jobId: job.id, name: job.name }));
+    w.on('completed', (job) => active.delete(`${w.name}:${job.id}`));
+    w.on('failed', (job) => job && active.delete(`${w.name}:${job.id}`));
+  }
+  // Every queue's job counts on this process's /metrics too, so a worker-only deployment is watched.
+  const untrack = trackQueues(queues);
   for (const s of SCHEDULES) await maintenanceQueue.upsertJobScheduler(s.id, s.repeat, { name: s.id, data: s.data });
   await relay.start();
-  log.info({ queues: workers.map((w) => w.name), prefix: config.queuePrefix }, 'workers started');
+  log.info({ queues: workers.map((w) => w.name), prefix: config.queuePrefix, incarnation }, 'workers started');
 
   let closed: Promise<void> | null = null;
   return {
     relay,
+    activeJobs: () => [...active.values()],
+    readiness: async () => {
+      const [postgres, redis] = await Promise.all([check(() => pool.query('SELECT 1')), check(() => connection.ping())]);
+      const stopped = workers.filter((w) => !w.isRunning()).map((w) => w.name);
+      return { postgres, redis, workers: stopped.length === 0 ? { status: 'ok' } : { status: 'fail', error: `not running: ${stopped.join(', ')}` } };
+    },
     close: () =>
       (closed ??= (async () => {
         await relay.stop();
         await Promise.all(workers.map((w) => w.close()));
+        untrack();
         await Promise.all(queues.map((q) => q.close()));
         await postmart.close();
         await Promise.allSettled([connection.quit(), pool.end()]);

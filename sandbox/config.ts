@@ -115,6 +115,9 @@ const SandboxEnvSchema = Type.Object({
   SANDBOX_RATE_BURST: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
 });
 
+/** The names of the sandbox's variables (.env.example documents each). */
+export const SANDBOX_VARIABLES: readonly string[] = Object.freeze(Object.keys(SandboxEnvSchema.properties));
+
 export type SandboxEnvOptions = { allowReset: boolean; config: RuntimeConfigPatch };
 
 /** A bad SANDBOX_* variable; named like the connector's ConfigError so the entry point reports both alike. */

@@ -52,10 +52,13 @@ if ! redis_up; then
       exit 1
     fi
   fi
-  echo "Starting Redis..."
-  mkdir -p /tmp/dtpc-redis
-  # noeviction: BullMQ must never lose queue keys to eviction.
+  # Kept under the user's state directory, not /tmp, so queued work survives a reboot as well.
+  redis_dir=${XDG_STATE_HOME:-$HOME/.local/state}/dtpc/redis
+  echo "Starting Redis (data in $redis_dir)..."
+  mkdir -p "$redis_dir"
+  # noeviction: BullMQ must never lose queue keys to eviction; AOF: nor lose them to a restart
+  # (the settings production needs, README "Deploy").
   redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --maxmemory-policy noeviction \
-    --dir /tmp/dtpc-redis --logfile /tmp/dtpc-redis/redis.log
+    --appendonly yes --appendfsync everysec --dir "$redis_dir" --logfile "$redis_dir/redis.log"
   wait_for redis_up || { echo "Redis did not come up on $redis_host:$redis_port." >&2; exit 1; }
 fi

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
 import app from './app.ts';
 import type { Config } from './config.ts';
+import { loggerOptions } from './lib/logger.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -20,6 +21,15 @@ class OneLinePerRequest extends LogController {
   }
 }
 
+export type InFlightRequest = { reqId: string; method: string; url: string; ms: number };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The requests being served right now, oldest first: logged when the process dies (server.ts). */
+    inFlightRequests: () => InFlightRequest[];
+  }
+}
+
 /** Builds the API server (not listening). Tests call this with their own config. */
 /**
  * `now` is the server's clock for "today" (reports' this month, today's pickup load): tests pass a
@@ -31,7 +41,7 @@ export async function buildServer(config: Config, opts: { logger?: boolean; now?
       opts.logger === false
         ? false
         : {
-            level: config.logLevel,
+            ...loggerOptions(config.logLevel, config.logFormat),
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password'],
           },
     logController: new OneLinePerRequest(),
@@ -51,6 +61,16 @@ export async function buildServer(config: Config, opts: { logger?: boolean; now?
   fastify.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // A Map insertion and deletion per request: cheap enough to always know what was being served
+  // when an uncaught error takes the process down.
+  // Keyed by the request object: a caller's X-Request-Id need not be unique.
+  const inFlight = new Map<FastifyRequest, number>();
+  fastify.addHook('onRequest', async (req) => void inFlight.set(req, performance.now()));
+  fastify.addHook('onResponse', async (req) => void inFlight.delete(req));
+  fastify.addHook('onRequestAbort', async (req) => void inFlight.delete(req));
+  fastify.decorate('inFlightRequests', () =>
+    [...inFlight].map(([req, since]) => ({ reqId: req.id, method: req.method, url: req.url, ms: Math.round(performance.now() - since) })),
+  );
   // fp() so the app's decorators (db, pool, redis, jwt, forgetPrincipal…) are visible on the returned
   // instance: tests, scripts and the server reach them there (the fastify/demo server.ts pattern).
   await fastify.register(fp(app, { name: 'app' }), { config, ...(opts.now ? { now: opts.now } : {}) });

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { resolveLogFormat, type LogFormat } from './lib/logger.ts';
 
 export const ROLE_NAMES = ['api', 'worker', 'sandbox'] as const;
 export type ProcessRole = (typeof ROLE_NAMES)[number];
@@ -15,9 +16,12 @@ const EnvSchema = Type.Object({
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', default: 'postgres://postgres@127.0.0.1:5432/dong_thap_postmart' }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  /** One URL for a single Redis; two or more, comma-separated, for a Redis Cluster (src/redis.ts). */
   REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
   /** BullMQ key prefix. The braces make it a Redis Cluster hash tag, so all of a queue's keys share one slot. */
   QUEUE_PREFIX: Type.String({ pattern: '^\\{[A-Za-z0-9_:-]+\\}$', default: '{dtpc}' }),
+  /** Where a process without the API role (ROLES=worker) serves /health, /ready and /metrics (jobs/ops-server.ts). */
+  WORKER_HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
   SANDBOX_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4010 }),
   POSTMART_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** Partner credentials for a real Postmart; against the embedded sandbox the start-up seed creates them. */
@@ -50,12 +54,17 @@ const EnvSchema = Type.Object({
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
   SEED_DEMO: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   MIGRATE_ON_START: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
+  /** auto: pretty (pino-pretty) in development on a terminal, JSON lines everywhere else. */
+  LOG_FORMAT: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], { default: 'auto' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
 });
 type Env = Static<typeof EnvSchema>;
+
+/** The names of every variable above (.env.example documents each; test/config.test.ts checks it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSchema.properties));
 
 export type Config = Readonly<{
   env: Env['NODE_ENV'];
@@ -66,9 +75,13 @@ export type Config = Readonly<{
   databasePoolSize: number;
   redisUrl: string;
   queuePrefix: string;
+  workerHttpPort: number;
   sandboxPort: number;
   postmartBaseUrl: string;
-  /** True when POSTMART_BASE_URL was not set: the connector talks to the embedded sandbox. */
+  /**
+   * The connector talks to the project's sandbox: POSTMART_BASE_URL was not set, or ROLES names the
+   * sandbox role explicitly (compose's demo profile reaches the sandbox by its service host name).
+   */
   postmartIsSandbox: boolean;
   postmartPartner: { partnerId: string; partnerKey: string } | null;
   postmartRate: { perSecond: number; burst: number };
@@ -85,6 +98,7 @@ export type Config = Readonly<{
   migrateOnStart: boolean;
   logLevel: string;
   media: MediaConfig;
+  logFormat: LogFormat;
 }>;
 
 export type MediaConfig = Readonly<
@@ -151,9 +165,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databasePoolSize: env.DATABASE_POOL_SIZE,
     redisUrl: env.REDIS_URL,
     queuePrefix: env.QUEUE_PREFIX,
+    workerHttpPort: env.WORKER_HTTP_PORT,
     sandboxPort: env.SANDBOX_PORT,
     postmartBaseUrl: (env.POSTMART_BASE_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}/api/v1`).replace(/\/$/, ''),
-    postmartIsSandbox: env.POSTMART_BASE_URL === undefined,
+    // ROLES=all with a real POSTMART_BASE_URL must not treat that Postmart as the sandbox.
+    postmartIsSandbox: env.POSTMART_BASE_URL === undefined || (env.ROLES !== 'all' && roles.includes('sandbox')),
     postmartPartner:
       env.POSTMART_PARTNER_ID && env.POSTMART_PARTNER_KEY ? { partnerId: env.POSTMART_PARTNER_ID, partnerKey: env.POSTMART_PARTNER_KEY } : null,
     postmartRate: { perSecond: env.POSTMART_RATE_PER_SECOND, burst: env.POSTMART_RATE_BURST },
@@ -181,5 +197,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           }
         : { driver: 'local' as const, dir: env.MEDIA_DIR },
     ),
+    logFormat: resolveLogFormat(env.LOG_FORMAT, env.NODE_ENV),
   });
 }

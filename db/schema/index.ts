@@ -12,3 +12,4 @@ export * from './orders.ts';
 export * from './pickup-points.ts';
 export * from './reports.ts';
 export * from './product-images.ts';
+export * from './incarnation.ts';

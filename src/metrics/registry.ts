@@ -7,9 +7,10 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
  *
  * With ROLES=all, API and workers run in one process and share this registry, so /metrics shows
  * everything. In a scaled deployment each process has its own registry: the queue gauges are
- * right from any API replica (they are read from Redis at scrape time), but durations and failures
- * are only counted by the worker replica that ran the job, so worker replicas would need their own
- * scrape endpoint (a small METRICS_PORT listener serving `registry`), not built yet.
+ * right from any replica (they are read from Redis at scrape time), but job durations and failures
+ * are only counted by the worker replica that ran the job, and HTTP durations by the API replica
+ * that served the request, so every replica is scraped: API replicas on their API port, worker
+ * replicas on WORKER_HTTP_PORT (jobs/ops-server.ts).
  */
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -89,6 +90,19 @@ export const jobDuration = new Histogram({
   help: 'Processing time of BullMQ jobs (finishedOn - processedOn), by queue and outcome (completed, failed)',
   labelNames: ['queue', 'outcome'] as const,
   buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  registers: [registry],
+});
+
+/**
+ * Every HTTP request by method, route pattern (`/v1/products/:id`, never the raw URL, so the label
+ * set stays bounded) and status code; an unmatched URL counts as route "(unmatched)". Observed by
+ * src/plugins/metrics.ts when the response is sent.
+ */
+export const httpRequestDuration = new Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'HTTP request duration by method, route pattern and status code',
+  labelNames: ['method', 'route', 'status_code'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers: [registry],
 });
 

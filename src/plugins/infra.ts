@@ -1,9 +1,8 @@
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { createDb, type Db } from '../db.ts';
-import { createRedis } from '../redis.ts';
+import { createRedis, type RedisConnection } from '../redis.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,7 +10,7 @@ declare module 'fastify' {
     db: Db;
     pool: pg.Pool;
     /** Producer connection: fails fast instead of buffering while Redis is down. */
-    redis: Redis;
+    redis: RedisConnection;
   }
 }
 
@@ -24,7 +23,7 @@ export default fp(
     app.decorate('config', opts.config);
     app.decorate('db', db);
     app.decorate('pool', pool);
-    app.decorate('redis', redis);
+    app.decorate<RedisConnection>('redis', redis);
     app.addHook('onClose', async () => {
       // quit() is refused while Redis has been unreachable; disconnect() then stops the reconnect loop.
       await Promise.allSettled([redis.quit().catch(() => redis.disconnect()), pool.end()]);

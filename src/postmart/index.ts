@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.ts';
 import type { Logger } from 'pino';
 import { postmartPartners } from '../../db/schema/postmart.ts';
 import type { Config } from '../config.ts';
@@ -29,7 +29,7 @@ export async function loadPartner(config: Config, db: Db): Promise<PartnerCreden
  * Wires the typed client to its token store and the Redis rate limiter shared by every process.
  * Returns null while no partner credentials exist yet (sandbox not seeded, or env not set).
  */
-export async function createPostmart(deps: { config: Config; db: Db; redis: Redis; log?: Logger }): Promise<Postmart | null> {
+export async function createPostmart(deps: { config: Config; db: Db; redis: RedisConnection; log?: Logger }): Promise<Postmart | null> {
   const partner = await loadPartner(deps.config, deps.db);
   if (!partner) return null;
   const box = new SecretBox(deps.config.tokenEncryptionKey);

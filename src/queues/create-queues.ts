@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.ts';
 import { DEFAULT_JOB_OPTIONS, QUEUES, type ListingBatchJob, type ListingSyncJob, type MaintenanceJob, type OrderActionJob, type WebhookJob } from './definitions.ts';
 import type { Config } from '../config.ts';
 
@@ -21,7 +21,7 @@ export type Queues = { readonly [K in QueueKey]: Queue<Payloads[K]> } & {
  * (`createRedis(url, 'producer')`: no offline queue) is the right one. The caller owns the
  * connection and must listen for 'error' on each queue (BullMQ re-emits connection errors there).
  */
-export function createQueues(config: Pick<Config, 'queuePrefix'>, connection: Redis): Queues {
+export function createQueues(config: Pick<Config, 'queuePrefix'>, connection: RedisConnection): Queues {
   const opts = { connection, prefix: config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS };
   const byKey = Object.fromEntries((Object.keys(QUEUES) as QueueKey[]).map((key) => [key, new Queue(QUEUES[key], opts)])) as {
     [K in QueueKey]: Queue<Payloads[K]>;

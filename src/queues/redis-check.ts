@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis.ts';
 import type { Logger } from 'pino';
 
 /**
@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
  * (bullmq docs: going to production). Warn loudly rather than refuse, since managed Redis
  * services sometimes hide CONFIG.
  */
-export async function checkRedisForBullmq(redis: Redis, log: Logger): Promise<void> {
+export async function checkRedisForBullmq(redis: RedisConnection, log: Logger): Promise<void> {
   try {
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
     const policy = reply[1];

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { readFileSync } from 'node:fs';
+import { SANDBOX_VARIABLES } from '../../sandbox/config.ts';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config.ts';
 
 /** A production environment with every production secret set (each test removes the one it is about). */
 const PRODUCTION = {
@@ -129,5 +131,26 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...PRODUCTION, ROLES: 'api,sandbox' })).toEqual([expect.stringMatching(/^ROLES: .*sandbox/)]);
     expect(loadConfig(PRODUCTION).roles).toEqual(['api', 'worker']);
     expect(loadConfig({}).roles).toEqual(['api', 'worker', 'sandbox']);
+  });
+
+  it('talks to the sandbox when POSTMART_BASE_URL is unset, or when this process runs the sandbox under a service host name', () => {
+    expect(loadConfig({}).postmartIsSandbox).toBe(true);
+    expect(loadConfig({ POSTMART_BASE_URL: 'http://sandbox:4010/api/v1', ROLES: 'sandbox' }).postmartIsSandbox).toBe(true);
+    expect(loadConfig({ POSTMART_BASE_URL: 'http://sandbox:4010/api/v1', ROLES: 'api,worker' }).postmartIsSandbox).toBe(false);
+    // The default ROLES=all in development includes the sandbox, but a real Postmart URL is meant.
+    expect(loadConfig({ POSTMART_BASE_URL: 'https://staging.postmart.vn/api/v1' }).postmartIsSandbox).toBe(false);
+    expect(loadConfig(PRODUCTION).postmartIsSandbox).toBe(false);
+  });
+
+  it('serves a worker-only process on WORKER_HTTP_PORT, 3001 unless set', () => {
+    expect(loadConfig({}).workerHttpPort).toBe(3001);
+    expect(loadConfig({ WORKER_HTTP_PORT: '9464' }).workerHttpPort).toBe(9464);
+    expect(problemsOf({ WORKER_HTTP_PORT: '70000' })[0]).toMatch(/^WORKER_HTTP_PORT/);
+  });
+
+  it('is documented in .env.example, every variable of the connector and the sandbox', () => {
+    const documented = new Set([...readFileSync(new URL('../../.env.example', import.meta.url), 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+    expect([...CONFIG_VARIABLES, ...SANDBOX_VARIABLES].filter((v) => !documented.has(v))).toEqual([]);
+    expect(CONFIG_VARIABLES).toContain('WORKER_HTTP_PORT');
   });
 });

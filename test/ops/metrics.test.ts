@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/redis.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../src/queues/definitions.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -59,11 +59,26 @@ describe('Prometheus metrics at /metrics', () => {
     }
   });
 
+  it('times every request by route pattern, not raw URL, with its method and status', async () => {
+    const route = { method: 'GET', route: '/v1/products/:id', status_code: '401' };
+    const unmatched = { method: 'GET', route: '(unmatched)', status_code: '404' };
+    const before = await scrape();
+    const count = (text: string, labels: Record<string, string>) => sample(text, 'http_request_duration_seconds_count', labels) ?? 0;
+    // Two different ids, one series: the label is the pattern, so ids cannot blow up the label set.
+    for (const id of [randomUUID(), randomUUID()]) expect((await app.inject({ method: 'GET', url: `/v1/products/${id}` })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: `/v1/no-such-route/${randomUUID()}` })).statusCode).toBe(404);
+    const after = await scrape();
+    expect(count(after, route) - count(before, route)).toBe(2);
+    expect(count(after, unmatched) - count(before, unmatched)).toBe(1);
+    expect(sample(after, 'http_request_duration_seconds_bucket', { ...route, le: '+Inf' })).toBe(count(after, route));
+    expect(after).not.toMatch(/route="\/v1\/products\/[0-9a-f]{8}-/);
+  });
+
   describe('job outcomes observed on a real worker', () => {
     // Its own queue name on this run's prefix, so no other test's worker takes these jobs.
     const name = `ops-metrics-${randomUUID()}`;
-    let producer: Redis;
-    let consumer: Redis;
+    let producer: RedisConnection;
+    let consumer: RedisConnection;
     let queue: Queue;
     let worker: Worker;
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../redis.ts';
 
 // One token bucket per partner+shop in Redis, shared by every worker process, so together they
 // stay under Postmart's per-shop limit (postmart-api.md#rate-limits). The same script honours a
@@ -36,7 +36,7 @@ export type RateLimiterOptions = { perSecond: number; burst: number; prefix: str
 
 export class RateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly opts: RateLimiterOptions,
   ) {}
 

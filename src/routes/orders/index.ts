@@ -43,7 +43,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => getOrder(app.db, req.principal, req.params.id),
   );
 
-  const Queued = Type.Object({ queued: Type.Literal(true), jobId: Type.String({ description: 'The background job that pushes the action to Postmart (`ob-<n>`)' }) });
+  const Queued = Type.Object({ queued: Type.Literal(true), jobId: Type.String({ description: 'The background job that pushes the action to Postmart (`ob-<database incarnation key>-<n>`)' }) });
   const actionDoc = (operationId: string, summary: string, extra: string) => ({
     tags: ['orders'],
     summary,

@@ -80,7 +80,7 @@ export async function requestShip(db: Db, p: Principal, orderId: string, pickupP
     const [s] = await tx.insert(shipments).values({ orderId, ...values }).onConflictDoUpdate({ target: shipments.orderId, set: values }).returning();
     await tx.insert(orderEvents).values({ orderId, source: 'user', actorUserId: p.id, fromStatus: order!.status, toStatus: order!.status, note: `drop-off booked at ${point.code} for ${day}` });
     const outboxId = await recordWork(tx, 'order.action', { orderId, actorUserId: p.id, action: 'ship', bookingId: s!.bookingId }, 'order-ship');
-    return { shipment: shipmentView(s!, point.code), bookingId: s!.bookingId, jobId: outboxJobId(outboxId) };
+    return { shipment: shipmentView(s!, point.code), bookingId: s!.bookingId, jobId: await outboxJobId(tx, outboxId) };
   });
 }
 

@@ -18,7 +18,7 @@ export async function requestReconcile(db: Db, p: Principal, sellerId: string | 
     if (!s) throw notFound('seller');
   }
   const id = await recordWork(db, 'maintenance.reconcile', sellerId ? { sellerId } : {}, 'admin-reconcile');
-  return { jobId: outboxJobId(id) };
+  return { jobId: await outboxJobId(db, id) };
 }
 
 export async function latestReconcileReports(db: Db, p: Principal, limit: number) {

@@ -27,7 +27,7 @@ export async function requestOrderAction(db: Db, p: Principal, orderId: string, 
   return db.transaction(async (tx) => {
     await checkOrderAction(tx, p, orderId, action);
     const id = await recordWork(tx, 'order.action', { orderId, actorUserId: p.id, ...action }, `order-${action.action}`);
-    return { jobId: outboxJobId(id) };
+    return { jobId: await outboxJobId(tx, id) };
   });
 }
 

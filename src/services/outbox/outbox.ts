@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { OUTBOX_CHANNEL, outbox, type OutboxKind } from '../../../db/schema/outbox.ts';
+import { databaseIncarnationKey } from '../../../db/incarnation.ts';
 import type { DbOrTx } from '../../db.ts';
 import type { OrderActionJob } from '../../queues/definitions.ts';
 
@@ -12,8 +13,17 @@ export type OutboxPayloads = {
 };
 export type WorkKind = keyof OutboxPayloads;
 
-/** The BullMQ job id of an outbox row's job: the relay and the 202 answer name the same job. */
-export const outboxJobId = (id: number) => `ob-${id}`;
+/**
+ * The BullMQ job id of an outbox row's job: the relay and the 202 answer name the same job. Row ids
+ * restart with the database while Redis keeps finished jobs, and BullMQ ignores an add whose job id
+ * it still holds, so the id carries the database's incarnation key (db/incarnation.ts).
+ */
+export const outboxJobIdFor = (incarnation: string, id: number) => `ob-${incarnation}-${id}`;
+
+/** outboxJobIdFor with the key read from the database (in the caller's transaction). */
+export async function outboxJobId(db: DbOrTx, id: number): Promise<string> {
+  return outboxJobIdFor(await databaseIncarnationKey(db), id);
+}
 
 /** Wakes the relay at once instead of at its next poll; delivered only if the transaction commits. */
 export async function notifyOutbox(tx: DbOrTx): Promise<void> {
