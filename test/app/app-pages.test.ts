@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outbox } from '../../db/schema/outbox.ts';
 import { products } from '../../db/schema/products.ts';
 import { makeUser, type TestUser } from '../support/fixtures.ts';
 import { listing, order, product, reportsApp, seller } from '../support/reports.ts';
@@ -131,8 +132,9 @@ describe('pages', () => {
     const ok = await post(dayOneOrder);
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe(`/app/orders/${dayOneOrder}?msg=cancel&since=ready_to_ship:none`);
-    const jobs = await app.queues.orderActions.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
-    expect(jobs.map((j) => j.data)).toContainEqual(expect.objectContaining({ orderId: dayOneOrder, action: 'cancel', reason: 'OUT_OF_STOCK' }));
+    // Recorded in the outbox with the request's transaction; the relay hands it to the order-actions queue.
+    const work = await app.db.select().from(outbox).where(eq(outbox.kind, 'order.action'));
+    expect(work.map((w) => w.payload)).toContainEqual(expect.objectContaining({ orderId: dayOneOrder, action: 'cancel', reason: 'OUT_OF_STOCK' }));
     const refused = await post(dayTwoOrder); // delivered: too late
     expect(refused.statusCode).toBe(409);
     expect(text(refused.body)).toMatch(/Xung đột dữ liệu ở trường «status»/);

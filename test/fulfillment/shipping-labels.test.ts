@@ -38,14 +38,15 @@ async function shippedOrder(qty: number, recipient: Record<string, unknown>) {
   return { id: order.id, sn, packageNumber: s!.packageNumber!, cod: order.codAmountVnd };
 }
 
-let first: Awaited<ReturnType<typeof shippedOrder>>;
-let second: Awaited<ReturnType<typeof shippedOrder>>;
+/** One shipped order that several tests read (never change), made by whichever test needs it first. */
+let firstOrder: ReturnType<typeof shippedOrder> | undefined;
+const first = () => (firstOrder ??= shippedOrder(10, { name: 'Nguyễn Thị Hồng Nhung', address_line: '12 Đường Trần Hưng Đạo' }));
 
 describe('shipping labels', () => {
   it('prints one A6 page whose Code 128 barcode and QR code scan back to the package number, with Vietnamese text and the COD amount', async () => {
-    first = await shippedOrder(10, { name: 'Nguyễn Thị Hồng Nhung', address_line: '12 Đường Trần Hưng Đạo' });
-    expect(first.cod).toBeGreaterThanOrEqual(1_250_000);
-    const res = await call('GET', `/v1/orders/${first.id}/label.pdf`, seller.manager);
+    const firstO = await first();
+    expect(firstO.cod).toBeGreaterThanOrEqual(1_250_000);
+    const res = await call('GET', `/v1/orders/${firstO.id}/label.pdf`, seller.manager);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const pdf = res.rawPayload;
@@ -55,14 +56,14 @@ describe('shipping labels', () => {
     // The font travels inside the PDF: no printer needs Vietnamese fonts of its own.
     expect(info.fonts).toMatch(/BeVietnamPro-Bold\s+CID TrueType\s+Identity-H\s+yes\s+yes/);
 
-    expect(await decodePage(pdf, 1, 'CODE_128')).toBe(first.packageNumber);
-    expect(await decodePage(pdf, 1, 'QR_CODE')).toBe(first.packageNumber);
+    expect(await decodePage(pdf, 1, 'CODE_128')).toBe(firstO.packageNumber);
+    expect(await decodePage(pdf, 1, 'QR_CODE')).toBe(firstO.packageNumber);
 
     const text = (await pdfText(pdf)).normalize('NFC');
-    const cod = `${new Intl.NumberFormat('vi-VN').format(first.cod)} ₫`;
+    const cod = `${new Intl.NumberFormat('vi-VN').format(firstO.cod)} ₫`;
     expect(text).toContain('THU HỘ (COD)');
     expect(text).toContain(cod);
-    expect(text).toContain(first.sn);
+    expect(text).toContain(firstO.sn);
     expect(text).toContain('Nguyễn Thị Hồng Nhung');
     expect(text).toContain('12 Đường Trần Hưng Đạo');
     expect(text).toMatch(/NGƯỜI GỬI[\s\S]*NGƯỜI NHẬN/);
@@ -71,13 +72,14 @@ describe('shipping labels', () => {
   });
 
   it('prints a batch as one PDF, one label a page, in the order asked', async () => {
-    second = await shippedOrder(1, { name: 'Trần Văn Bình' });
-    const res = await call('POST', '/v1/labels', seller.manager, { orderIds: [second.id, first.id] });
+    const firstO = await first();
+    const second = await shippedOrder(1, { name: 'Trần Văn Bình' });
+    const res = await call('POST', '/v1/labels', seller.manager, { orderIds: [second.id, firstO.id] });
     expect(res.statusCode, res.body).toBe(200);
     const pdf = res.rawPayload;
     expect((await pdfInfo(pdf)).pages).toBe(2);
     expect(await decodePage(pdf, 1, 'CODE_128')).toBe(second.packageNumber);
-    expect(await decodePage(pdf, 2, 'CODE_128')).toBe(first.packageNumber);
+    expect(await decodePage(pdf, 2, 'CODE_128')).toBe(firstO.packageNumber);
     const page1 = (await pdfText(pdf, 1)).normalize('NFC');
     const page2 = (await pdfText(pdf, 2)).normalize('NFC');
     expect(page1).toContain('Trần Văn Bình');
@@ -87,23 +89,25 @@ describe('shipping labels', () => {
   });
 
   it("answers 404 for another seller's order, alone or in a batch, naming its place", async () => {
-    expect(errorOf(await call('GET', `/v1/orders/${first.id}/label.pdf`, stranger)).code).toBe('NOT_FOUND');
-    expect((await call('GET', `/v1/orders/${first.id}/label.pdf`, stranger)).statusCode).toBe(404);
-    const batch = await call('POST', '/v1/labels', stranger, { orderIds: [first.id] });
+    const firstO = await first();
+    expect(errorOf(await call('GET', `/v1/orders/${firstO.id}/label.pdf`, stranger)).code).toBe('NOT_FOUND');
+    expect((await call('GET', `/v1/orders/${firstO.id}/label.pdf`, stranger)).statusCode).toBe(404);
+    const batch = await call('POST', '/v1/labels', stranger, { orderIds: [firstO.id] });
     expect(batch.statusCode).toBe(404);
     expect(errorOf(batch)).toMatchObject({ code: 'NOT_FOUND', field: 'orderIds[0]' });
-    const mixed = await call('POST', '/v1/labels', seller.manager, { orderIds: [first.id, '01890000-0000-7000-8000-000000000000'] });
+    const mixed = await call('POST', '/v1/labels', seller.manager, { orderIds: [firstO.id, '01890000-0000-7000-8000-000000000000'] });
     expect(errorOf(mixed)).toMatchObject({ code: 'NOT_FOUND', field: 'orderIds[1]' });
   });
 
   it('refuses an order not shipped yet (409), and bad batches (400)', async () => {
+    const firstO = await first();
     const product = await kit.createListed({ stock: 5 });
     const sn = await kit.placeOrder(product.sku, 1);
     const order = (await eventually(() => kit.orderBySn(sn), (o) => o?.stockState === 'reserved'))!;
     const res = await call('GET', `/v1/orders/${order.id}/label.pdf`, seller.manager);
     expect(res.statusCode).toBe(409);
     expect(errorOf(res).message).toMatch(/chưa có mã bưu gửi/);
-    for (const body of [{ orderIds: [] }, { orderIds: [first.id, first.id] }, { orderIds: ['x'] }, { ids: [first.id] }]) {
+    for (const body of [{ orderIds: [] }, { orderIds: [firstO.id, firstO.id] }, { orderIds: ['x'] }, { ids: [firstO.id] }]) {
       expect((await call('POST', '/v1/labels', seller.manager, body)).statusCode, JSON.stringify(body)).toBe(400);
     }
   });

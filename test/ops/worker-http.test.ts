@@ -15,13 +15,14 @@ describe('a worker process is watched on its own port', () => {
   let base: string;
   const token = `worker-metrics-${randomUUID()}`;
 
+  const config = () => testConfig({ DATABASE_URL: databaseUrl, QUEUE_PREFIX: `{dtpc-worker-http-${randomUUID().slice(0, 8)}}`, METRICS_TOKEN: token });
+  const log = pino({ level: 'silent' });
+
   beforeAll(async () => {
     databaseUrl = await createScratchDatabase('worker_http');
     await runMigrations(databaseUrl);
-    const config = testConfig({ DATABASE_URL: databaseUrl, QUEUE_PREFIX: `{dtpc-worker-http-${randomUUID().slice(0, 8)}}`, METRICS_TOKEN: token });
-    const log = pino({ level: 'silent' });
-    workers = await startWorkers(config, log);
-    ops = await startOpsServer({ host: '127.0.0.1', port: 0, metricsToken: config.metricsToken, readiness: workers.readiness, log });
+    workers = await startWorkers(config(), log);
+    ops = await startOpsServer({ host: '127.0.0.1', port: 0, metricsToken: token, readiness: workers.readiness, log });
     base = `http://127.0.0.1:${ops.port}`;
   });
   afterAll(async () => {
@@ -53,8 +54,11 @@ describe('a worker process is watched on its own port', () => {
   });
 
   it('reports not ready once its workers have stopped', async () => {
-    await workers.close();
-    const ready = await fetch(`${base}/ready`);
+    // Its own workers and port, so the other tests (in any order) keep theirs running.
+    const own = await startWorkers(config(), log);
+    const ownOps = await startOpsServer({ host: '127.0.0.1', port: 0, metricsToken: token, readiness: own.readiness, log });
+    await own.close();
+    const ready = await fetch(`http://127.0.0.1:${ownOps.port}/ready`).finally(() => ownOps.close());
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as { status: string; workers: { status: string; error: string } };
     expect(body.status).toBe('fail');
