@@ -9,7 +9,7 @@ import { jpeg, png } from '../catalog/image-fixtures.ts';
 import { decodePage, ensurePoppler } from '../fulfillment/pdf-tools.ts';
 import { ensureChromium, openBrowser } from '../support/chromium.ts';
 import { bearer } from '../support/http.ts';
-import { makeSeller, makeUser } from '../support/fixtures.ts';
+import { makeSeller, makeUser, productBody } from '../support/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
 import { type World } from '../support/world.ts';
 import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
@@ -65,9 +65,28 @@ describe('sellers app in a phone browser', () => {
   });
 
   const sku = `XOAI-APP-${Date.now() % 1_000_000}`;
+
+  /** A fresh session for a test that does not follow the walk. */
+  async function signIn(user: { phone: string; password: string }) {
+    await page.context().clearCookies();
+    await page.goto(`${base}/app/login`);
+    await page.fill('input[name=phone]', user.phone);
+    await page.fill('input[name=password]', user.password);
+    await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/login')), page.click('form button[type=submit]')]);
+  }
+  /** A product of the seller's at 48.000 ₫, made through the API. */
+  async function ownProduct(): Promise<string> {
+    const res = await world.app.inject({ method: 'POST', url: '/v1/products', headers: bearer(seller.manager), payload: { ...productBody({ sku: `CSRF-${Date.now() % 1_000_000}` }), priceVnd: 48_000 } });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id as string;
+  }
   let productId: string;
 
-  it('sends a visitor to sign in, and signs the seller in to their shop home', async () => {
+  // One walk, in the order a seller lives it (each step needs the one before: the signed-in page, the product
+  // made by the form), so it is one test; the tests after it sign in on their own.
+  it('walks a seller from sign-in through a new product, a price change, a CSV import and a shipped order with its label', async () => {
+    // It sends a visitor to sign in, and signs the seller in to their shop home.
+    await page.context().clearCookies();
     await page.goto(`${base}/app/products`);
     expect(new URL(page.url()).pathname).toBe('/app/login');
     await page.fill('input[name=phone]', seller.manager.phone);
@@ -87,9 +106,8 @@ describe('sellers app in a phone browser', () => {
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     expect(await accessibilityProblems(page)).toEqual([]);
     await shot(page, 'home');
-  });
 
-  it("creates a product through the form, showing the API's error under the field it names", async () => {
+    // Then it creates a product through the form, showing the API's error under the field it names.
     await page.goto(`${base}/app/products/new`);
     await page.fill('input[name=name]', 'Xoài cát Hòa Lộc loại 1');
     await page.fill('input[name=sku]', 'xoài cát'); // not allowed in a SKU
@@ -155,9 +173,8 @@ describe('sellers app in a phone browser', () => {
     expect(reordered.map((i) => i.url)).toEqual([images[1]!.url, images[0]!.url]);
     await Promise.all([page.waitForURL(/msg=photo_removed/), page.click('#photos li:nth-child(2) button:has-text("Xóa")')]);
     expect(await page.locator('#photos img').count()).toBe(1);
-  });
 
-  it('finds the product without diacritics and changes its price from the list', async () => {
+    // Then it finds the product without diacritics and changes its price from the list.
     await page.goto(`${base}/app/products`);
     await page.fill('#f-q', 'xoai cat hoa loc loai');
     await page.waitForURL(/q=xoai/); // htmx swapped the list and pushed the search into the address
@@ -175,13 +192,12 @@ describe('sellers app in a phone browser', () => {
     await row.locator('input[name=priceVnd]').fill('48.000');
     await row.locator('button[type=submit]').click();
     await page.locator(`li.product[data-sku="${sku}"] .price`, { hasText: /^48\.000\s₫$/ }).waitFor();
-    const saved = (await world.app.inject({ url: `/v1/products/${productId}`, headers: bearer(seller.manager) })).json();
-    expect(saved).toMatchObject({ priceVnd: 48_000, stock: 50 });
+    const repriced = (await world.app.inject({ url: `/v1/products/${productId}`, headers: bearer(seller.manager) })).json();
+    expect(repriced).toMatchObject({ priceVnd: 48_000, stock: 50 });
     expect(await accessibilityProblems(page)).toEqual([]);
     await shot(page, 'product-list');
-  });
 
-  it('imports a CSV file chosen in the browser and shows the rejected lines as a table', async () => {
+    // Then it imports a CSV file chosen in the browser and shows the rejected lines as a table.
     await page.goto(`${base}/app/import`);
     const csv = [
       'sku,name,category,unit,priceVnd,stock,weightGrams,originWardCode,status',
@@ -196,9 +212,8 @@ describe('sellers app in a phone browser', () => {
     expect(cells.slice(0, 3)).toEqual(['3', `${sku}-BAD`, 'priceVnd']);
     expect(await accessibilityProblems(page)).toEqual([]);
     await shot(page, 'import');
-  });
 
-  it("confirms a buyer's order and ships it through the preselected post office", async () => {
+    // Then it confirms a buyer's order and ships it through the preselected post office.
     const [remote] = await eventually(
       async () => (await world.control<{ products: { product_id: string; skus: { seller_sku: string }[] }[] }>('GET', `/shops/${seller.shopId}/products`)).products.filter((p) => p.skus.some((s) => s.seller_sku === sku)),
       (r) => r.length === 1,
@@ -237,7 +252,7 @@ describe('sellers app in a phone browser', () => {
     expect(await decodePage(pdf, 1, 'CODE_128')).toBe(shipment.packageNumber);
     expect(await accessibilityProblems(page)).toEqual([]);
     await shot(page, 'order-shipped');
-  });
+  }, 180_000);
 
   it('serves its static files under content hashes with a year of cache, compressed, and a service worker that precaches them', async () => {
     const home = await page.request.get(`${base}/app/login`);
@@ -255,6 +270,8 @@ describe('sellers app in a phone browser', () => {
   });
 
   it('refuses a form posted without the session’s CSRF token', async () => {
+    const productId = await ownProduct();
+    await signIn(seller.manager);
     const res = await page.request.post(`${base}/app/products/${productId}/quick`, { form: { priceVnd: '1', stock: '1' }, headers: { origin: base } });
     expect(res.status()).toBe(403);
     const saved = (await world.app.inject({ url: `/v1/products/${productId}`, headers: bearer(seller.manager) })).json();
@@ -264,7 +281,8 @@ describe('sellers app in a phone browser', () => {
     const other = await makeSeller(world.app);
     await world.control('POST', '/shops', { partner_id: world.partnerId, name: other.name });
     const manager = await makeUser(world.app, 'seller_manager', { sellerId: other.id });
-    await Promise.all([page.waitForURL(/\/app\/login\?msg=signed_out$/), page.click('header button:has-text("Đăng xuất")')]);
+    await page.context().clearCookies();
+    await page.goto(`${base}/app/login`);
     await page.fill('input[name=phone]', manager.phone);
     await page.fill('input[name=password]', manager.password);
     await Promise.all([page.waitForURL(`${base}/app/`), page.click('form button[type=submit]')]);
