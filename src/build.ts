@@ -4,8 +4,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
 import app from './app.ts';
 import type { Config } from './config.ts';
+import { clientErrorHandler, frameworkError } from './plugins/framework-errors.ts';
+import { buildValidators } from './plugins/validators.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+/** The longest a request may take to arrive (headers and body); documented in README's Operations. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * One log line per request, written when it completes, with what the two default lines carried
@@ -37,12 +41,18 @@ export async function buildServer(config: Config, opts: { logger?: boolean } = {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    ajv: {
-      // Reject unknown properties (additionalProperties: false) instead of silently dropping them.
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
-    },
+    // Bodies are validated without type coercion, query strings and params with it (src/plugins/validators.ts).
+    schemaController: { compilersFactory: { buildValidator: buildValidators() } },
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
+    // A request that has not arrived whole within this time is answered 408 and its socket closed, so a
+    // slow client cannot hold a connection (and its memory) forever; idle keep-alive sockets close too.
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    connectionTimeout: REQUEST_TIMEOUT_MS * 2,
+    // Errors raised before a route is found (a malformed URL, an over-long path parameter) answer in our error body.
+    frameworkErrors: frameworkError,
+    // And so do errors the HTTP parser raises before Fastify sees a request (431, 400, 408).
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   fastify.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);

@@ -14,6 +14,10 @@ export const ERRORS = {
     vi: (p) => `Không hỗ trợ kiểu nội dung ${p.type}`,
     en: (p) => `Unsupported content type ${p.type}`,
   },
+  URI_TOO_LONG: { status: 414, vi: () => 'Đường dẫn yêu cầu quá dài', en: () => 'Request path is too long' },
+  HEADERS_TOO_LARGE: { status: 431, vi: () => 'Phần đầu (header) của yêu cầu quá lớn', en: () => 'Request headers are too large' },
+  REQUEST_TIMEOUT: { status: 408, vi: () => 'Yêu cầu gửi đến quá chậm, kết nối đã đóng', en: () => 'The request took too long to arrive' },
+  BAD_REQUEST: { status: 400, vi: () => 'Yêu cầu HTTP không hợp lệ', en: () => 'Malformed HTTP request' },
   PAYLOAD_TOO_LARGE: { status: 413, vi: () => 'Nội dung yêu cầu quá lớn', en: () => 'Request body is too large' },
   UNAUTHENTICATED: {
     status: 401,

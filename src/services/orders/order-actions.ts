@@ -4,6 +4,7 @@ import type { OrderAction } from '../../queues/definitions.ts';
 import type { Db } from '../../db.ts';
 import { AppError } from '../../errors.ts';
 import { authorize, type Principal } from '../accounts/access.ts';
+import { orderForAccess } from '../fulfillment/pickup-orders.ts';
 import { importOrders, type OrderImportDeps } from './order-import.ts';
 import { performShip } from '../fulfillment/order-ship.ts';
 
@@ -22,7 +23,8 @@ const ALLOWED_FROM: Record<OrderAction['action'], readonly string[]> = {
  */
 export async function checkOrderAction(db: Db, p: Principal, orderId: string, action: OrderAction): Promise<void> {
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
-  authorize(p, 'order', 'update', order ?? null);
+  // Through orderForAccess, so a clerk who may read this order (it passes their point) gets 403, not 404.
+  authorize(p, 'order', 'update', await orderForAccess(db, p, order));
   if (!ALLOWED_FROM[action.action].includes(order!.status)) {
     throw new AppError(
       'CONFLICT',
