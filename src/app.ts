@@ -5,6 +5,8 @@ import { deepNfc, findNulPath, MAX_JSON_DEPTH, nestsDeeperThan } from './lib/tex
 import auth from './plugins/auth.ts';
 import errors from './plugins/errors.ts';
 import infra from './plugins/infra.ts';
+import limits from './plugins/limits.ts';
+import protection from './plugins/protection.ts';
 import metrics from './plugins/metrics.ts';
 import postmart from './plugins/postmart.ts';
 import queueDashboard from './plugins/queue-dashboard.ts';
@@ -39,6 +41,8 @@ export type AppOptions = { config: Config };
 export default async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(infra, { config: opts.config });
   await fastify.register(errors);
+  await fastify.register(protection);
+  await fastify.register(limits);
   await fastify.register(swagger);
   await fastify.register(auth);
   await fastify.register(queues);

@@ -43,7 +43,9 @@ export async function buildServer(config: Config, opts: { logger?: boolean } = {
     },
     // Bodies are validated without type coercion, query strings and params with it (src/plugins/validators.ts).
     schemaController: { compilersFactory: { buildValidator: buildValidators() } },
-    bodyLimit: 1024 * 1024,
+    // JSON bodies are small (the largest, a product with its certificates and images, is a few kB);
+    // CSV imports raise their own limit on their content-type parser (routes/products, routes/pickup-points).
+    bodyLimit: 256 * 1024,
     forceCloseConnections: 'idle',
     // A request that has not arrived whole within this time is answered 408 and its socket closed, so a
     // slow client cannot hold a connection (and its memory) forever; idle keep-alive sockets close too.

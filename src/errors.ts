@@ -59,7 +59,21 @@ export const ERRORS = {
     vi: () => 'Trường «phone»: số điện thoại không khớp với người nhận của đơn hàng; không giao bưu gửi',
     en: () => "Field 'phone': the number does not match the order's recipient; do not hand the parcel over",
   },
-  RATE_LIMITED: { status: 429, vi: () => 'Quá nhiều yêu cầu, thử lại sau', en: () => 'Too many requests, try again later' },
+  RATE_LIMITED: {
+    status: 429,
+    vi: (p) => `Quá nhiều yêu cầu loại này; thử lại sau ${p.seconds ?? 60} giây`,
+    en: (p) => `Too many requests of this kind; try again in ${p.seconds ?? 60} s`,
+  },
+  IMPORT_IN_PROGRESS: {
+    status: 409,
+    vi: () => 'Một lần nhập CSV khác của người bán này đang chạy; chờ xong rồi thử lại',
+    en: () => "Another CSV import for this seller is running; wait for it to finish and retry",
+  },
+  TOO_MANY_LOGINS_FROM_ADDRESS: {
+    status: 429,
+    vi: (p) => `Quá nhiều lần đăng nhập từ địa chỉ này; thử lại sau ${p.seconds} giây`,
+    en: (p) => `Too many login attempts from this address; try again in ${p.seconds} s`,
+  },
   TOO_MANY_LOGINS: {
     status: 429,
     vi: (p) => `Đăng nhập quá nhiều lần với số điện thoại này; thử lại sau ${p.seconds} giây`,
@@ -69,6 +83,11 @@ export const ERRORS = {
     status: 500,
     vi: (p) => `Lỗi hệ thống; mã yêu cầu ${p.requestId}`,
     en: (p) => `Internal error; request id ${p.requestId}`,
+  },
+  OVERLOADED: {
+    status: 503,
+    vi: (p) => `Máy chủ đang quá tải; thử lại sau ${p.seconds} giây`,
+    en: (p) => `The server is overloaded; try again in ${p.seconds} s`,
   },
   UNAVAILABLE: {
     status: 503,

@@ -27,7 +27,7 @@ export const Label = (maxLength: number, options: { description?: string } = {})
   Type.String({ minLength: 2, maxLength, pattern: TWO_VISIBLE_CHARACTERS, ...options });
 
 export const WardCode = Type.String({ pattern: '^\\d{5}$', description: 'GSO code of a Đồng Tháp commune (GET /v1/communes)' });
-export const Phone = Type.String({ minLength: 9, maxLength: 20, description: 'Vietnamese phone number; stored as 0xxxxxxxxx' });
+export const Phone = Type.String({ minLength: 9, maxLength: 20, description: 'A real Vietnamese phone number, mobile or landline (0912345678, +84 912 345 678, 0277 3851 234); stored in E.164, shown as 0xxxxxxxxx' });
 /** Integer VND: the đồng has no subunit in use, so money is never fractional. */
 export const Vnd = (options: { description?: string; minimum?: number; exclusiveMinimum?: number } = {}) =>
   Type.Integer({ maximum: 1_000_000_000_000, ...options });

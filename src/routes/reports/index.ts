@@ -34,6 +34,8 @@ function sendCsv(reply: FastifyReply, name: string, body: string) {
 
 const reports: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
+  // Reports read every order in a range: limited per user (README, Configuration), shared by both routes.
+  app.addHook('preHandler', app.limit({ name: 'reports', perMinute: app.config.limits.reportsPerUser, key: (req) => req.principal.id }));
 
   app.get(
     '/v1/reports/sales',
@@ -43,7 +45,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Sales by day, week, month, commune, category, seller, pickup point or certification',
         ...secured(ROLES, `${SALES_DEFINITIONS}\n\n${CSV_NOTE}`),
         querystring: SalesQuery,
-        response: { 200: SalesReport, ...errorResponses(400, 401, 403) },
+        response: { 200: SalesReport, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (req, reply) => {
@@ -64,7 +66,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
           `Revenue as in GET /v1/reports/sales (sold orders' goods value, by placement day); "this month" runs from the 1st to today. Top products and sellers are this month's by revenue. Queue depths and webhook failures are the whole connector's, so a seller manager gets null for them.\n\n${CSV_NOTE}`,
         ),
         querystring: OverviewQuery,
-        response: { 200: Overview, ...errorResponses(400, 401, 403) },
+        response: { 200: Overview, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (req, reply) => {
