@@ -25,6 +25,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     // Every test file of a run logs in from 127.0.0.1 under one Redis prefix; the per-address limit has
     // its own test (test/security/limits.test.ts), which gives its app the real default.
     LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: '1000000',
+    // Tests share two cores with other runs; a busy moment must not shed their requests. The load
+    // shedding test (test/security/limits.test.ts) sets its own threshold.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     ...overrides,
   });
 }
@@ -111,11 +114,13 @@ export function errorOf(res: LightMyRequestResponse): ErrorReply {
 
 /**
  * An HS256 JWT built by hand, so tests can make tokens the app would never issue: signed with
- * another secret, or already expired (a past iat/exp, no waiting).
+ * another secret, or already expired (a past iat/exp, no waiting). It is an API token of a fresh
+ * account (`aud` dtpc-api, token version 0) unless the claims say otherwise; a claim given as
+ * undefined is left out.
  */
 export function signJwt(claims: Record<string, unknown>, secret = TEST_JWT_SECRET): string {
   const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ ver: 0, aud: 'dtpc-api', ...claims })}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
 

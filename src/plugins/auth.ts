@@ -69,7 +69,8 @@ export default fp(
     app.decorate('signToken', async (user: Pick<UserRow, 'id' | 'role' | 'tokenVersion'>, opts: { audience?: Audience; expiresInSeconds?: number } = {}) =>
       app.jwt.sign(
         { sub: user.id, role: user.role, ver: user.tokenVersion, aud: opts.audience ?? AUDIENCE.api },
-        opts.expiresInSeconds ? { expiresIn: opts.expiresInSeconds } : {},
+        // Always explicit: options given to sign() replace the registered defaults, expiry included.
+        { expiresIn: opts.expiresInSeconds ?? app.config.jwtTtlSeconds },
       ),
     );
     app.decorate('forgetPrincipal', (id: string) => {

@@ -16,9 +16,9 @@ const VIETNAMESE = [
   'laivung', 'thapmuoi', 'postmart', 'buudien', 'vnpost', 'hoptacxa', 'htx', 'nongdan', 'xoaicat', 'quythong', 'nguyen', 'tran', 'le',
 ];
 
-let checker: ZxcvbnFactory | null = null;
-// Built at first use: the dictionaries take a few hundred milliseconds to index.
-const zxcvbn = () => (checker ??= new ZxcvbnFactory({ dictionary: { ...dictionary, vietnamese: VIETNAMESE }, graphs: adjacencyGraphs }));
+// Built when the module loads (a few hundred milliseconds to index the dictionaries), so no request
+// pays for it and the event loop is not blocked while serving (src/plugins/protection.ts sheds load on that).
+const checker = new ZxcvbnFactory({ dictionary: { ...dictionary, vietnamese: VIETNAMESE }, graphs: adjacencyGraphs });
 
 /**
  * Refuses a password shorter than MIN_PASSWORD_LENGTH or easy to guess (a common password, a
@@ -32,7 +32,7 @@ export function requireStrongPassword(password: string, userInputs: string[] = [
     });
   }
   const inputs = userInputs.flatMap((s) => [s, ...s.split(/\s+/)]).filter((s) => s.length >= 3);
-  if (zxcvbn().check(password, inputs).score < MIN_SCORE) {
+  if (checker.check(password, inputs).score < MIN_SCORE) {
     throw invalid(field, {
       vi: 'mật khẩu quá dễ đoán (mật khẩu phổ biến, dãy phím, lặp lại hoặc chứa số điện thoại/tên); hãy chọn mật khẩu khác',
       en: 'is too easy to guess (a common password, a keyboard pattern, a repeat, or your phone or name); choose another',
