@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
 import app from './app.ts';
@@ -25,7 +25,11 @@ class OneLinePerRequest extends LogController {
 }
 
 /** Builds the API server (not listening). Tests call this with their own config. */
-export async function buildServer(config: Config, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildServer(
+  config: Config,
+  // onRoute: sees every route as it is added (tests walk the whole route table with it).
+  opts: { logger?: boolean | { stream: NodeJS.WritableStream }; onRoute?: (route: RouteOptions) => void } = {},
+): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger:
       opts.logger === false
@@ -33,6 +37,7 @@ export async function buildServer(config: Config, opts: { logger?: boolean } = {
         : {
             level: config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password'],
+            ...(typeof opts.logger === 'object' ? { stream: opts.logger.stream } : {}),
           },
     logController: new OneLinePerRequest(),
     // Honour a caller's X-Request-Id (a proxy or the dashboard) so one id follows a request end to end.
@@ -59,6 +64,7 @@ export async function buildServer(config: Config, opts: { logger?: boolean } = {
   fastify.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  if (opts.onRoute) fastify.addHook('onRoute', opts.onRoute);
   // fp() so the app's decorators (db, pool, redis, jwt, forgetPrincipal…) are visible on the returned
   // instance: tests, scripts and the server reach them there (the fastify/demo server.ts pattern).
   await fastify.register(fp(app, { name: 'app' }), { config });
