@@ -11,6 +11,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 /** The longest a request may take to arrive (headers and body); documented in README's Operations. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
+/** Query parameters that carry secrets (the OAuth callback's one-time code and state); logged as ***. */
+const SECRET_PARAMS = /([?&](?:code|state|token|access_token|refresh_token)=)[^&]*/gi;
+export const loggableUrl = (url: string) => url.replace(SECRET_PARAMS, '$1***');
+
 /**
  * One log line per request, written when it completes, with what the two default lines carried
  * (method, URL, status, time): the "incoming request" line doubled the logging cost of every call.
@@ -18,7 +22,7 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 10) / 10 };
+    const line = { method: request.method, url: loggableUrl(request.url), statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 10) / 10 };
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
     else reply.log.info(line, 'request completed');
   }
