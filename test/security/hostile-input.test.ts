@@ -62,6 +62,15 @@ function checkAnswer(res: LightMyRequestResponse, what: string): void {
   if (e.code === 'VALIDATION_FAILED' && typeof e.field !== 'string') throw failure('a validation error names no field');
 }
 
+/** URL-encodes a path segment; a lone surrogate (which cannot be encoded) goes as the invalid UTF-8 it would be. */
+function pathSegment(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return '%ED%A0%80';
+  }
+}
+
 type Req = { url: string; query: Record<string, string>; body: unknown; raw: string | null; contentType: string | null };
 
 function requestFor(route: Route): fc.Arbitrary<Req> {
@@ -84,7 +93,7 @@ function requestFor(route: Route): fc.Arbitrary<Req> {
         )
       : fc.constant({ body: undefined, raw: null, contentType: null });
   return fc.tuple(params, queryFor(s.querystring as JsonSchema | undefined), body).map(([values, query, b]) => ({
-    url: paramNames.reduce((u, name, i) => u.replace(`:${name}`, encodeURIComponent(String(values[i]))), route.url),
+    url: paramNames.reduce((u, name, i) => u.replace(`:${name}`, pathSegment(String(values[i]))), route.url),
     query,
     ...b,
   }));
