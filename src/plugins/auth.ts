@@ -62,7 +62,8 @@ export default fp(
     subscriber.on('message', (_channel, id: string) => void cache.delete(id));
     subscriber.subscribe(channel).catch((err: Error) => app.log.warn({ err: err.message }, 'principal-change subscriber: could not subscribe'));
     app.addHook('onClose', async () => {
-      await subscriber.quit().catch(() => subscriber.disconnect());
+      // disconnect, not quit: quit waits for a Redis that may be unreachable, and a subscriber has nothing to flush.
+      subscriber.disconnect();
     });
 
     app.decorateRequest('principal', null as unknown as Principal);

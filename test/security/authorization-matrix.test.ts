@@ -87,9 +87,6 @@ export const MATRIX: Record<string, Expect> = {
 };
 
 const { app, routes, close } = await appWithRoutes({
-  REPORTS_PER_MINUTE: '100000',
-  SEARCHES_PER_MINUTE: '100000',
-  IMPORTS_PER_MINUTE: '100000',
   // A Postmart nobody answers: connecting only builds the authorize URL, and no route here needs more.
   POSTMART_BASE_URL: 'http://127.0.0.1:9/api/v1',
   POSTMART_PARTNER_ID: 'matrix-partner',

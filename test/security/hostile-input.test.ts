@@ -21,7 +21,7 @@ import { appWithRoutes, isThirdParty, routeKey, type JsonSchema, type Route } fr
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 3);
 const SEED = process.env.HOSTILE_SEED ? Number(process.env.HOSTILE_SEED) : process.env.HOSTILE_RUNS ? Date.now() : 20261130;
 
-const { app, routes, close } = await appWithRoutes({ REPORTS_PER_MINUTE: '100000', SEARCHES_PER_MINUTE: '100000', IMPORTS_PER_MINUTE: '100000' });
+const { app, routes, close } = await appWithRoutes();
 let admin: TestUser;
 let ids: string[] = [];
 
