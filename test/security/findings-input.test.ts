@@ -44,10 +44,14 @@ describe('finding 1: date ranges are bounded', () => {
 
 describe('finding 2: deeply nested JSON', () => {
   it('answers 400 in the error shape, unauthenticated included, not a stack overflow 500', async () => {
-    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
-    const login = await app.inject({ method: 'POST', url: '/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: deep });
+    // 4,000 levels fit the login route's 8 KiB body limit; 10,000 go to a route with the 256 KiB one.
+    const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const login = await app.inject({ method: 'POST', url: '/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: deep(4_000) });
     expect(login.statusCode).toBe(400);
     expect(errorOf(login).code).toBe('INVALID_BODY');
+    const users = await app.inject({ method: 'POST', url: '/v1/users', headers: { ...bearer(admin), 'content-type': 'application/json' }, payload: deep(10_000) });
+    expect(users.statusCode).toBe(400);
+    expect(errorOf(users).code).toBe('INVALID_BODY');
     const nested = `{"sku":"X","name":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`;
     const product = await app.inject({ method: 'POST', url: '/v1/products', headers: { ...bearer(manager), 'content-type': 'application/json' }, payload: nested });
     expect(product.statusCode).toBe(400);

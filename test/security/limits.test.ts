@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { bearer, buildTestApp, errorOf, makeSeller, makeUser, uniquePhone, type TestUser } from '../helpers.ts';
 
 // Finding 11: per-user limits on reports, search and imports, one import at a time per seller,
@@ -9,7 +9,10 @@ let app: FastifyInstance;
 let a: TestUser, b: TestUser, admin: TestUser, searcher: TestUser, importer: TestUser;
 let importSeller: string;
 beforeAll(async () => {
-  app = await buildTestApp({ REPORTS_PER_MINUTE: '3', SEARCHES_PER_MINUTE: '3', IMPORTS_PER_MINUTE: '2', LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: '5' });
+  // A Redis prefix of its own: every other test file of the run logs in from 127.0.0.1 too, and the
+  // per-address counter lives under the prefix.
+  const prefix = inject('queuePrefix').replace(/\}$/, `-limits${randomInt(1e6)}}`);
+  app = await buildTestApp({ QUEUE_PREFIX: prefix, REPORTS_PER_MINUTE: '3', SEARCHES_PER_MINUTE: '3', IMPORTS_PER_MINUTE: '2', LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: '5' });
   // Five logins from 127.0.0.1: exactly this app's per-address budget; the spray test uses other addresses.
   [a, b, admin] = [await makeUser(app, 'provincial_staff'), await makeUser(app, 'provincial_staff'), await makeUser(app, 'admin')];
   searcher = await makeUser(app, 'seller_manager', { sellerId: (await makeSeller(app)).id });
