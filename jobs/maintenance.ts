@@ -1,10 +1,10 @@
-import type { Job } from 'bullmq';
 import type { Db } from '../src/db.ts';
 import { recordTimeDependentChanges } from '../src/services/outbox/listing-outbox.ts';
 import { flagParcelsForReturn } from '../src/services/fulfillment/pickup-parcels.ts';
 import { refreshSalesRollup } from '../src/services/reports/reports-rollup.ts';
 import type { OutboxRelay } from './outbox-relay.ts';
-import type { MaintenanceJob } from '../src/queues/definitions.ts';
+import { QUEUES, type MaintenanceJob } from '../src/queues/definitions.ts';
+import type { JobSpec, RunnerJob } from './runner.ts';
 
 export type MaintenanceDeps = {
   db: Db;
@@ -18,7 +18,7 @@ export type MaintenanceDeps = {
 };
 
 /** maintenance processor: the outbox sweeper, the daily sellable rules, reconcile, the order poller and the sales rollup. */
-export async function processMaintenance(job: Pick<Job<MaintenanceJob>, 'data'>, deps: MaintenanceDeps) {
+export async function processMaintenance(job: RunnerJob<MaintenanceJob>, deps: MaintenanceDeps) {
   switch (job.data.task) {
     case 'sweep-outbox':
       return { redriven: await deps.relay.sweep(), webhooks: await deps.sweepWebhooks() };
@@ -36,6 +36,8 @@ export async function processMaintenance(job: Pick<Job<MaintenanceJob>, 'data'>,
       return { cells: await refreshSalesRollup(deps.db) };
   }
 }
+
+export const maintenanceJob: JobSpec<MaintenanceJob, MaintenanceDeps> = { queue: QUEUES.maintenance, process: processMaintenance };
 
 /**
  * Schedules registered by id: every replica upserts the same schedulers, so each runs once, not

@@ -3,16 +3,18 @@ import type { Logger } from 'pino';
 import type { Config } from '../src/config.ts';
 import { createDb } from '../src/db.ts';
 import { observeWorker } from '../src/metrics/registry.ts';
-import { createPostmart, type Postmart } from '../src/postmart/index.ts';
+import { createPostmart } from '../src/postmart/index.ts';
+import { lazyPostmart } from '../src/postmart/lazy.ts';
 import { createRedis } from '../src/redis.ts';
 import { reconcile } from '../src/services/listings/listing-reconcile.ts';
 import type { ListingDeps } from '../src/services/listings/listing-sync.ts';
 import { enqueueBatch } from '../src/queues/enqueue.ts';
-import { processListingBatch } from './listing-batch.ts';
-import { processListingSync } from './listing-sync.ts';
-import { processMaintenance, SCHEDULES } from './maintenance.ts';
-import { processWebhookJob } from './webhooks.ts';
-import { processOrderAction } from './order-actions.ts';
+import { listingBatchJob } from './listing-batch.ts';
+import { listingSyncJob } from './listing-sync.ts';
+import { maintenanceJob, SCHEDULES, type MaintenanceDeps } from './maintenance.ts';
+import { webhookJob } from './webhooks.ts';
+import { orderActionJob } from './order-actions.ts';
+import { runJob, type JobSpec } from './runner.ts';
 import { markWebhooksEnqueued, staleWebhooks } from '../src/services/orders/webhooks.ts';
 import { pollAllShops } from '../src/services/orders/order-poll.ts';
 import { syncPickupPoints } from '../src/services/fulfillment/pickup-sync.ts';
@@ -45,21 +47,17 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
   const batchQueue = new Queue<ListingBatchJob>(QUEUES.listingBatch, queueOpts);
   const maintenanceQueue = new Queue<MaintenanceJob>(QUEUES.maintenance, queueOpts);
   const webhookQueue = new Queue<WebhookJob>(QUEUES.webhooks, queueOpts);
+  const orderActionQueue = new Queue<OrderActionJob>(QUEUES.orderActions, queueOpts);
+  const queues = [syncQueue, batchQueue, maintenanceQueue, webhookQueue, orderActionQueue];
+  for (const q of queues) q.on('error', (err) => log.warn({ err: err.message, queue: q.name }, 'queue redis error'));
 
-  let postmart: Promise<Postmart | null> | null = null;
+  // A job that finds no credentials yet fails retryably and tries again after its backoff.
+  const postmart = lazyPostmart(() => createPostmart({ config, db, redis: connection, log }), () => new Error('Postmart partner credentials are not configured yet'));
   const deps: ListingDeps = {
     db,
     pool,
     log,
-    postmart: async () => {
-      postmart ??= createPostmart({ config, db, redis: connection, log });
-      const pm = await postmart;
-      if (!pm) {
-        postmart = null;
-        throw new Error('Postmart partner credentials are not configured yet');
-      }
-      return pm;
-    },
+    postmart: postmart.get,
     requestBatch: async (sellerId, shopId, full = false, windowMs?: number) => {
       await enqueueBatch(batchQueue, sellerId, shopId, full, windowMs);
     },
@@ -71,33 +69,32 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
     await markWebhooksEnqueued(db, stale.map((w) => w.eventId));
     return stale.length;
   };
-  const relay = new OutboxRelay({ db, pool, queue: syncQueue, requestBatch: deps.requestBatch, log });
+  const relay = new OutboxRelay({ db, pool, queues: { listingSync: syncQueue, orderActions: orderActionQueue, maintenance: maintenanceQueue }, requestBatch: deps.requestBatch, log });
 
+  const maintenanceDeps: MaintenanceDeps = {
+    db,
+    relay,
+    reconcile: (sellerId) => reconcile(deps, sellerId),
+    sweepWebhooks,
+    pollOrders: () => pollAllShops({ ...deps, lagSeconds: config.orderPollLagSeconds }),
+    syncPickupPoints: () => syncPickupPoints(deps),
+  };
+  // Every processor goes through the one runner (jobs/runner.ts): failure policy, give-up hooks,
+  // outbox settlement, logging and metrics live there, not in each processor.
+  const ctx = { db, log };
   const workerOpts = { connection, prefix: config.queuePrefix };
+  const worker = <D extends object, Deps>(spec: JobSpec<D, Deps>, d: Deps, concurrency: number) => new Worker<D>(spec.queue, runJob(spec, d, ctx), { ...workerOpts, concurrency }) as unknown as Worker;
   const workers: Worker[] = [
-    new Worker<ListingSyncJob>(QUEUES.listingSync, (job) => processListingSync(job, deps), { ...workerOpts, concurrency: syncConcurrency }),
-    new Worker<ListingBatchJob>(QUEUES.listingBatch, (job) => processListingBatch(job, deps), { ...workerOpts, concurrency: batchConcurrency }),
-    new Worker<WebhookJob>(QUEUES.webhooks, (job) => processWebhookJob(job, deps), { ...workerOpts, concurrency: webhookConcurrency }),
-    new Worker<OrderActionJob>(QUEUES.orderActions, (job) => processOrderAction(job, deps), { ...workerOpts, concurrency: 4 }),
-    new Worker<MaintenanceJob>(QUEUES.maintenance, (job) =>
-        processMaintenance(job, {
-          db,
-          relay,
-          reconcile: (sellerId) => reconcile(deps, sellerId),
-          sweepWebhooks,
-          pollOrders: () => pollAllShops({ ...deps, lagSeconds: config.orderPollLagSeconds }),
-          syncPickupPoints: () => syncPickupPoints(deps),
-        }),
-      {
-      ...workerOpts,
-      concurrency: 1,
-    }),
+    worker<ListingSyncJob, ListingDeps>(listingSyncJob, deps, syncConcurrency),
+    worker<ListingBatchJob, ListingDeps>(listingBatchJob, deps, batchConcurrency),
+    worker<WebhookJob, ListingDeps>(webhookJob, deps, webhookConcurrency),
+    worker<OrderActionJob, ListingDeps>(orderActionJob, deps, 4),
+    worker<MaintenanceJob, MaintenanceDeps>(maintenanceJob, maintenanceDeps, 1),
   ];
   for (const w of workers) {
     w.on('error', (err) => log.error({ err, queue: w.name }, 'worker error'));
     observeWorker(w); // job durations and failures for GET /metrics (src/metrics/registry.ts)
   }
-  for (const w of workers) w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
   for (const s of SCHEDULES) await maintenanceQueue.upsertJobScheduler(s.id, s.repeat, { name: s.id, data: s.data });
   await relay.start();
   log.info({ queues: workers.map((w) => w.name), prefix: config.queuePrefix }, 'workers started');
@@ -109,9 +106,8 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
       (closed ??= (async () => {
         await relay.stop();
         await Promise.all(workers.map((w) => w.close()));
-        await Promise.all([syncQueue.close(), batchQueue.close(), maintenanceQueue.close(), webhookQueue.close()]);
-        const pm = await postmart?.catch(() => null);
-        await pm?.close();
+        await Promise.all(queues.map((q) => q.close()));
+        await postmart.close();
         await Promise.allSettled([connection.quit(), pool.end()]);
       })()),
   };

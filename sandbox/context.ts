@@ -16,7 +16,7 @@ export type SandboxDeps = {
   log: Logger;
   /** Called after a transaction that enqueued webhook events has committed. */
   wakeWebhooks: () => void;
-  /** The communes of the province (public.communes), read once at start: wards for recipients. */
+  /** The communes of the province (the sandbox's own sandbox/db/communes.csv), read once at start: wards for recipients. */
   communes: readonly Commune[];
   /** Asks the reviewer to look for due products at (or soon after) this instant. */
   reviewAt: (atMs: number) => void;

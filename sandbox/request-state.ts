@@ -37,7 +37,7 @@ export function freshState(): SandboxRequestState {
 export function endpointOf(req: FastifyRequest): string {
   const url = req.routeOptions.url;
   // '::' is a literal colon in a route (prices::batch); ':name' is a parameter.
-  const pattern = url ? url.replace(/::/g, '\u0000').replace(/:([A-Za-z_]+)/g, '{$1}').replace(/\u0000/g, ':') : '(no such route)';
+  const pattern = url ? url.split('::').map((part) => part.replace(/:([A-Za-z_]+)/g, '{$1}')).join(':') : '(no such route)';
   return `${req.method} ${pattern}`;
 }
 

@@ -7,7 +7,8 @@ import sandboxApp from './app.ts';
 import { DEFAULT_RUNTIME_CONFIG, DEFAULT_SETTINGS, mergeConfig, type RuntimeConfigPatch, type SandboxSettings } from './config.ts';
 import { createSandboxDb } from './db.ts';
 import { SandboxRuntime } from './runtime.ts';
-import { readCommunes, seedPostOffices } from './services/post-offices.ts';
+import { readCommunes } from './db/communes.ts';
+import { seedPostOffices } from './services/post-offices.ts';
 
 export type SandboxOptions = Partial<Omit<SandboxSettings, 'allowReset'>> & {
   databaseUrl: string;
@@ -41,7 +42,7 @@ export async function buildSandbox(opts: SandboxOptions): Promise<FastifyInstanc
   let runtime: SandboxRuntime;
   try {
     await seedPostOffices(db);
-    const communes = (await readCommunes(db)).map((c) => ({ code: c.code, name: c.name, type: c.type }));
+    const communes = (await readCommunes()).map((c) => ({ code: c.code, name: c.name, type: c.type }));
     runtime = new SandboxRuntime({ db, pool, settings, config, log: log.child({ component: 'sandbox' }), random: opts.random ?? Math.random, communes });
   } catch (err) {
     await pool.end();

@@ -75,7 +75,7 @@ async function startServers(ns: BenchNamespace): Promise<Child> {
     });
     // Keep draining stdout for the whole run: the API's request logs go there, as in production,
     // and a full pipe would stall the server we are measuring.
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       if (line.startsWith('{"bench":"ready"')) {
         clearTimeout(timer);
         resolve(JSON.parse(line) as ReadyMessage);

@@ -148,14 +148,15 @@ async function main() {
     await control('POST', '/generator', { shop_ids: shopIds, orders_per_second: PLACE_RATE, total: ORDERS });
     // BENCH_DEBUG: where a backlog sits (undelivered webhooks, stored but unprocessed events, imported orders).
     const sampler = process.env.BENCH_DEBUG
-      ? setInterval(async () => {
-          const r = (await db.execute(sql`SELECT
-            (SELECT count(*) FROM postmart_sandbox.webhook_deliveries WHERE status = 'pending') AS undelivered,
-            (SELECT count(*) FROM webhook_events WHERE processed_at IS NULL) AS unprocessed,
-            (SELECT count(*) FROM orders) AS imported, (SELECT count(*) FROM listing_outbox WHERE processed_at IS NULL) AS outbox`)).rows[0];
-          process.stdout.write(`+${((Date.now() - t0) / 1000).toFixed(1)} s ${JSON.stringify(r)}\n`);
-        }, 2000)
+      ? setInterval(() => void sampleBacklog().catch((err: Error) => process.stderr.write(`sample failed: ${err.message}\n`)), 2000)
       : null;
+    async function sampleBacklog() {
+      const r = (await db.execute(sql`SELECT
+        (SELECT count(*) FROM postmart_sandbox.webhook_deliveries WHERE status = 'pending') AS undelivered,
+        (SELECT count(*) FROM webhook_events WHERE processed_at IS NULL) AS unprocessed,
+        (SELECT count(*) FROM orders) AS imported, (SELECT count(*) FROM outbox WHERE processed_at IS NULL) AS outbox`)).rows[0];
+      process.stdout.write(`+${((Date.now() - t0) / 1000).toFixed(1)} s ${JSON.stringify(r)}\n`);
+    }
     let gen: { running: boolean; created: number; refused: number };
     for (;;) {
       gen = await control('GET', '/generator');

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { runMigrations } from '../db/migrate.ts';
+import { runMigrations, ensureDatabase } from '../db/migrate.ts';
 import { seedReference } from '../db/seed/reference.ts';
 import { buildServer } from '../src/build.ts';
 import { loadConfig } from '../src/config.ts';
@@ -20,7 +20,6 @@ import { GROUP_BYS } from '../src/schemas/reports.ts';
 import { rebuildSalesRollup } from '../src/services/reports/reports-rollup.ts';
 import { createUser } from '../src/services/accounts/users.ts';
 import { benchNamespace, dropBenchNamespace } from './bench-api-database.ts';
-import { ensureDatabase } from '../db/migrate.ts';
 import { seedReportOrders } from './bench-reports-seed.ts';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200_000);

@@ -18,6 +18,7 @@ import { createPostmart } from '../src/postmart/index.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { createRedis } from '../src/redis.ts';
 import { insertProduct } from '../src/services/catalog/products.ts';
+import { notifyOutbox, OUTBOX_KIND } from '../src/services/outbox/outbox.ts';
 import { benchNamespace } from './bench-api-database.ts';
 import { BenchRun } from './bench-run.ts';
 
@@ -102,7 +103,7 @@ async function main() {
       );
     // Poll the cheap signal (any unsettled outbox note, a partial index) and confirm with the full
     // comparison, so the bench's own polling does not steal the CPU it is measuring.
-    const unsettled = async () => (await db.execute(sql`SELECT EXISTS (SELECT 1 FROM listing_outbox WHERE processed_at IS NULL) AS x`)).rows[0]!.x === true;
+    const unsettled = async () => (await db.execute(sql`SELECT EXISTS (SELECT 1 FROM outbox WHERE processed_at IS NULL) AS x`)).rows[0]!.x === true;
     const waitInStep = async () => {
       for (;;) {
         if (!(await unsettled()) && (await inStep()) === COUNT) return;
@@ -113,10 +114,14 @@ async function main() {
     // The worker runs in its own process, as deployed; its RSS is sampled from /proc.
     const worker = run.spawnServer(env);
     let peakRss = 0;
-    const sampler = setInterval(async () => {
-      const status = await readFile(`/proc/${worker.pid}/status`, 'utf8').catch(() => '');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      peakRss = Math.max(peakRss, kb * 1024);
+    const sampler = setInterval(() => {
+      // The read never rejects (a vanished process reads as ''), so nothing is left unhandled.
+      void readFile(`/proc/${worker.pid}/status`, 'utf8')
+        .catch(() => '')
+        .then((status) => {
+          const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+          peakRss = Math.max(peakRss, kb * 1024);
+        });
     }, 100);
     const lines = createInterface({ input: worker.stdout! });
     await new Promise<void>((resolve, reject) => {
@@ -146,14 +151,14 @@ async function main() {
         await tx.execute(sql`UPDATE products SET price_vnd = price_vnd + 1000, stock = stock - 1, version = version + 1 WHERE seller_id = ${sellerId}`);
         await tx.execute(sql`INSERT INTO stock_movements (product_id, kind, delta, stock_after, reason) SELECT id, 'adjust', -1, stock, 'bench' FROM products WHERE seller_id = ${sellerId}`);
         // What the catalog services write for a price/stock-only change (see applyProductPatch, setStockLocked).
-        await tx.execute(sql`INSERT INTO listing_outbox (product_id, product_version, reason, kind) SELECT id, version, 'bench', 'price_stock' FROM products WHERE seller_id = ${sellerId}`);
-        await tx.execute(sql`SELECT pg_notify('listing_outbox', '')`);
+        await tx.execute(sql`INSERT INTO outbox (product_id, product_version, reason, kind) SELECT id, version, 'bench', ${OUTBOX_KIND.listingPriceStock} FROM products WHERE seller_id = ${sellerId}`);
+        await notifyOutbox(tx);
       });
     });
     clearInterval(sampler);
     if (process.env.BENCH_DEBUG) {
       const { Queue } = await import('bullmq');
-      const q = new Queue('listing-batch', { connection: { url: ns.redisUrl } as never, prefix: ns.queuePrefix });
+      const q = new Queue('listing-batch', { connection: { url: ns.redisUrl }, prefix: ns.queuePrefix });
       for (const j of await q.getJobs(['completed'], 0, 20)) process.stdout.write(`batch job ${j.id}: created ${j.timestamp} delay ${j.opts.delay} processed +${(j.processedOn ?? 0) - j.timestamp} ms, took ${(j.finishedOn ?? 0) - (j.processedOn ?? 0)} ms → ${JSON.stringify(j.returnvalue)}\n`);
       await q.close();
     }

@@ -29,10 +29,14 @@ class OneLinePerRequest extends LogController {
 }
 
 /** Builds the API server (not listening). Tests call this with their own config. */
+/**
+ * `now` is the server's clock for "today" (reports' this month, today's pickup load): tests pass a
+ * fixed instant so data seeded "today" stays today even when the run crosses Vietnam midnight.
+ * `onRoute` sees every route as it is added (tests walk the whole route table with it).
+ */
 export async function buildServer(
   config: Config,
-  // onRoute: sees every route as it is added (tests walk the whole route table with it).
-  opts: { logger?: boolean | { stream: NodeJS.WritableStream }; onRoute?: (route: RouteOptions) => void } = {},
+  opts: { logger?: boolean | { stream: NodeJS.WritableStream }; now?: () => Date; onRoute?: (route: RouteOptions) => void } = {},
 ): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger:
@@ -71,6 +75,6 @@ export async function buildServer(
   if (opts.onRoute) fastify.addHook('onRoute', opts.onRoute);
   // fp() so the app's decorators (db, pool, redis, jwt, forgetPrincipal…) are visible on the returned
   // instance: tests, scripts and the server reach them there (the fastify/demo server.ts pattern).
-  await fastify.register(fp(app, { name: 'app' }), { config });
+  await fastify.register(fp(app, { name: 'app' }), { config, ...(opts.now ? { now: opts.now } : {}) });
   return fastify;
 }

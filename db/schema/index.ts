@@ -6,6 +6,7 @@ export * from './stock-movements.ts';
 export * from './audit-log.ts';
 export * from './postmart.ts';
 export * from './listings.ts';
+export * from './outbox.ts';
 export * from './webhooks.ts';
 export * from './orders.ts';
 export * from './pickup-points.ts';

@@ -1,38 +1,6 @@
-import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { products } from './products.ts';
 import { sellers } from './sellers.ts';
-
-/**
- * Transactional outbox: a catalog change and the note that Postmart must follow are written in one
- * transaction, so a crash between commit and enqueue loses nothing. The relay moves rows into
- * BullMQ; the job that syncs a product marks its rows processed; the sweeper re-drives the rest.
- */
-export const listingOutbox = pgTable(
-  'listing_outbox',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    productId: uuid('product_id')
-      .notNull()
-      .references(() => products.id),
-    /** The product version the change produced; a sync of this version or later settles the row. */
-    productVersion: integer('product_version').notNull(),
-    reason: text('reason').notNull(),
-    /**
-     * `price_stock` when only the price or the stock changed: the relay sends those straight to the
-     * shop's batch push (≤ 50 products a call) instead of a sync job per product.
-     */
-    kind: text('kind', { enum: ['full', 'price_stock'] }).notNull().default('full'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
-    enqueueCount: integer('enqueue_count').notNull().default(0),
-    processedAt: timestamp('processed_at', { withTimezone: true }),
-  },
-  (t) => [
-    index('listing_outbox_pending_idx').on(t.id).where(sql`${t.processedAt} IS NULL`),
-    index('listing_outbox_product_idx').on(t.productId, t.productVersion),
-  ],
-);
 
 export const LISTING_STATUSES = ['not_listed', 'pending', 'listed', 'rejected', 'unlisted', 'error'] as const;
 export type ListingStatus = (typeof LISTING_STATUSES)[number];

@@ -21,7 +21,7 @@ type CommuneCsv = {
 type MappingCsv = { new_code: string; old_code: string; old_name: string; merge_type: 'full' | 'partial'; old_province_code: string };
 
 async function readCsv<T>(name: string): Promise<T[]> {
-  return parse(await readFile(file(name), 'utf8'), { columns: true, bom: true, skip_empty_lines: true, trim: true }) as T[];
+  return parse<T>(await readFile(file(name), 'utf8'), { columns: true, bom: true, skip_empty_lines: true, trim: true });
 }
 
 /**

@@ -1,4 +1,5 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { readCommunes } from '../db/communes.ts';
 import { postOffices } from '../db/schema.ts';
 import type { DbOrTx, SandboxDb } from '../db.ts';
 
@@ -14,16 +15,6 @@ const MAIN_OFFICES = [
   { ward: '28439', town: 'Cai Lậy', lat: 10.38045, lng: 106.12368 },
 ] as const;
 
-type CommuneRow = { code: string; name: string; type: 'xa' | 'phuong'; province_code: string; lat: number; lng: number };
-
-/** Reads the connector's commune reference table (public.communes, db/seed/reference.ts) when it exists. */
-export async function readCommunes(db: DbOrTx): Promise<CommuneRow[]> {
-  const probe = await db.execute<{ t: string | null }>(sql`SELECT to_regclass('public.communes')::text AS t`);
-  if (!probe.rows[0]?.t) return [];
-  const res = await db.execute<CommuneRow>(sql`SELECT code, name, type, province_code, lat, lng FROM public.communes ORDER BY code`);
-  return res.rows.map((r) => ({ ...r, lat: Number(r.lat), lng: Number(r.lng) }));
-}
-
 /**
  * Demo fulfillment locations (postmart-api.md#post-offices-fulfillment-locations): one per commune
  * at its centroid (a Bưu điện văn hóa xã for a xã, a Bưu cục for a phường), plus the main Bưu cục
@@ -31,7 +22,7 @@ export async function readCommunes(db: DbOrTx): Promise<CommuneRow[]> {
  * Idempotent; returns how many rows were added.
  */
 export async function seedPostOffices(db: SandboxDb): Promise<number> {
-  const communes = await readCommunes(db);
+  const communes = await readCommunes();
   const rows: (typeof postOffices.$inferInsert)[] = communes.map((c) =>
     c.type === 'xa'
       ? {

@@ -85,7 +85,7 @@ function dayIndex(token: string): number | null {
 export function parseOpeningHours(raw: unknown): OpeningHours | null {
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
     const h = raw as Record<string, OpeningInterval[]>;
-    const ok = Object.keys(h).every((k) => (WEEKDAYS as readonly string[]).includes(k) && Array.isArray(h[k]) && h[k]!.every((iv) => typeof iv?.open === 'string' && typeof iv?.close === 'string'));
+    const ok = Object.keys(h).every((k) => (WEEKDAYS as readonly string[]).includes(k) && Array.isArray(h[k]) && h[k].every((iv) => typeof iv?.open === 'string' && typeof iv?.close === 'string'));
     return ok && openingHoursProblems(h).length === 0 ? completeHours(h) : null;
   }
   if (typeof raw !== 'string') return null;

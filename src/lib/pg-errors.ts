@@ -4,7 +4,7 @@ type PgError = { code?: string; constraint?: string; cause?: unknown };
 function pgError(err: unknown): PgError | null {
   // Drizzle wraps driver errors; the pg error is the cause.
   for (let e: unknown = err; e && typeof e === 'object'; e = (e as PgError).cause) {
-    if (typeof (e as PgError).code === 'string' && /^[0-9A-Z]{5}$/.test((e as PgError).code!)) return e as PgError;
+    if (typeof (e as PgError).code === 'string' && /^[0-9A-Z]{5}$/.test((e as PgError).code!)) return e;
   }
   return null;
 }

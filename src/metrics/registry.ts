@@ -92,6 +92,14 @@ export const jobDuration = new Histogram({
   registers: [registry],
 });
 
+/** Counted by the job runner (jobs/runner.ts), which knows why: the reason classes are few and fixed. */
+export const jobsGivenUp = new Counter({
+  name: 'jobs_given_up_total',
+  help: 'Jobs the runner gave up on, by queue and why: "unrecoverable" (a failure retrying cannot fix, e.g. Postmart refused) or "exhausted" (retryable, out of attempts)',
+  labelNames: ['queue', 'why'] as const,
+  registers: [registry],
+});
+
 export const jobFailures = new Counter({
   name: 'bullmq_jobs_failed_total',
   help: 'Failed attempts of BullMQ jobs by queue; final="false" will be retried, final="true" has moved to failed',

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
 import { UUID_PATTERN } from '../lib/ids.ts';
 import { createRedis } from '../redis.ts';
-import type { Principal } from '../services/accounts/access.ts';
+import { authorizeAction, decidedByRole, type DeclaredAccess, type Principal } from '../services/accounts/access.ts';
 import { findUser, toPrincipal, type UserRow } from '../services/accounts/users.ts';
 
 /** Who a token is for: the API, or only the queue board's session cookie (src/plugins/queue-dashboard.ts). */
@@ -108,6 +108,16 @@ export default fp(
         throw new AppError(code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED');
       }
       req.principal = await principalOf(req.user);
+    });
+    // The access a route declares in its schema (secured() in src/routes/docs.ts) is checked here
+    // when the rules decide by role alone, after validation as before. Object actions are left to the
+    // service, which must load the object first so that an invisible one answers 404, not 403.
+    app.addHook('preHandler', async (req) => {
+      const declared = (req.routeOptions.schema as { 'x-access'?: DeclaredAccess } | undefined)?.['x-access'];
+      if (!declared || !decidedByRole(declared.resource, declared.action)) return;
+      // Fail closed: a route that declares access but never authenticated is a bug, not a public route.
+      if (!req.principal) throw new AppError('UNAUTHENTICATED');
+      authorizeAction(req.principal, declared.resource, declared.action);
     });
     app.decorate('verifyToken', async (token: string, audience: Audience = AUDIENCE.api) => {
       let claims: Claims & { iat: number };

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
 import { createPostmart, type Postmart } from '../postmart/index.ts';
+import { lazyPostmart } from '../postmart/lazy.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,20 +12,12 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    let current: Promise<Postmart | null> | null = null;
-    app.decorate('postmart', async () => {
-      current ??= createPostmart({ config: app.config, db: app.db, redis: app.redis, log: app.log as never });
-      const pm = await current;
-      if (!pm) {
-        current = null; // try again next time: the start-up seed may not have finished
-        throw new AppError('UNAVAILABLE', { detail: { vi: 'chưa cấu hình kết nối Postmart', en: 'Postmart partner credentials are not configured' } });
-      }
-      return pm;
-    });
-    app.addHook('onClose', async () => {
-      const pm = await current?.catch(() => null);
-      await pm?.close();
-    });
+    const postmart = lazyPostmart(
+      () => createPostmart({ config: app.config, db: app.db, redis: app.redis, log: app.log as never }),
+      () => new AppError('UNAVAILABLE', { detail: { vi: 'chưa cấu hình kết nối Postmart', en: 'Postmart partner credentials are not configured' } }),
+    );
+    app.decorate('postmart', postmart.get);
+    app.addHook('onClose', postmart.close);
   },
   { name: 'postmart', dependencies: ['infra'] },
 );

@@ -2,6 +2,21 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 
+type Parameter = { in: string; required?: boolean; schema?: { default?: unknown } };
+type Document = { paths?: Record<string, Record<string, { parameters?: Parameter[] }>> };
+
+/**
+ * A query or header parameter with a default is optional for the caller: the server fills it in
+ * (ajv useDefaults). Route schemas keep such fields non-optional so handlers see them filled in,
+ * which @fastify/swagger would otherwise publish as `required: true`.
+ */
+function defaultsAreOptional<T extends Document>(doc: T): T {
+  for (const item of Object.values(doc.paths ?? {}))
+    for (const op of Object.values(item))
+      for (const param of op.parameters ?? []) if (param.in !== 'path' && param.schema?.default !== undefined) param.required = false;
+  return doc;
+}
+
 /** OpenAPI 3 generated from the route schemas: /openapi.json for machines, /docs for people. */
 export default fp(
   async (app) => {
@@ -14,8 +29,11 @@ export default fp(
           description:
             'Catalog, accounts and Postmart sync for Đồng Tháp produce. Errors are `{error: {code, message, field?}}` with ' +
             'messages in Vietnamese (send `Accept-Language: en` for English). Money is integer VND; instants are ISO 8601 in ' +
-            'Asia/Ho_Chi_Minh (+07:00). A forbidden object answers 404; a forbidden action on a visible object answers 403.',
+            'Asia/Ho_Chi_Minh (+07:00). A forbidden object answers 404; a forbidden action on a visible object answers 403. ' +
+            "Each operation's **Roles:** line is generated from the access rules the services enforce.",
         },
+        // Paths carry their /v1 prefix, so the server is the origin users reach the API at.
+        servers: [{ url: app.config.publicUrl, description: 'This connector (PUBLIC_URL)' }],
         components: {
           securitySchemes: {
             bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
@@ -42,10 +60,11 @@ export default fp(
           { name: 'ops', description: 'Health and readiness' },
         ],
       },
+      transformObject: (doc) => ('openapiObject' in doc ? defaultsAreOptional(doc.openapiObject as Document) : doc.swaggerObject),
       refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   },
-  { name: 'swagger' },
+  { name: 'swagger', dependencies: ['infra'] },
 );

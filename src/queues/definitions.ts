@@ -28,8 +28,9 @@ export type OrderAction =
   | { action: 'buyer-cancellation'; accept: boolean }
   /** The drop-off slot is booked when the request is accepted (src/services/order-ship.ts); bookingId keys the Postmart call. */
   | { action: 'ship'; bookingId: string };
-export type OrderActionJob = { orderId: string; actorUserId: string } & OrderAction;
-export type MaintenanceJob = { task: 'sweep-outbox' | 'apply-sellable-rules' | 'reconcile' | 'poll-orders' | 'sync-pickup-points' | 'age-parcels' | 'refresh-sales'; sellerId?: string };
+/** `outboxId`: the outbox row the job came from (every order action does); the job runner settles it. */
+export type OrderActionJob = { orderId: string; actorUserId: string; outboxId?: number } & OrderAction;
+export type MaintenanceJob = { task: 'sweep-outbox' | 'apply-sellable-rules' | 'reconcile' | 'poll-orders' | 'sync-pickup-points' | 'age-parcels' | 'refresh-sales'; sellerId?: string; outboxId?: number };
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,

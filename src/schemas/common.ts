@@ -52,3 +52,14 @@ export const Page = <T extends TSchema>(item: T) =>
 /** Error responses every authenticated route may give, by reference to the shared ErrorBody. */
 export const errorResponses = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, Type.Ref('ErrorBody')]));
+
+/**
+ * A 200 that is JSON by default and CSV on request (`Accept: text/csv` or `?format=csv`): both
+ * media types in the OpenAPI document. Fastify serializes only the JSON one; the CSV is sent as text.
+ */
+export const JsonOrCsv = <T extends TSchema>(json: T, csv: string) => ({
+  content: {
+    'application/json': { schema: json },
+    'text/csv': { schema: Type.String({ description: csv }) },
+  },
+});

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productListings } from '../../db/schema/listings.ts';
 import { products } from '../../db/schema/products.ts';
 import { insertProduct } from '../../src/services/catalog/products.ts';
-import { productBody } from '../helpers.ts';
-import { eventually, startWorld, type World } from '../listings/harness.ts';
+import { productBody } from '../support/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
+import { startWorld, type World } from '../support/world.ts';
 
 /**
  * The listing sync under everything at once: 20% injected 5xx, 5% connection resets, a tight rate
@@ -68,7 +69,7 @@ describe('listing sync chaos', () => {
       if (k === 2) {
         // Sellers keep editing during the chaos: the last version must win.
         await db.execute(sql`UPDATE products SET price_vnd = price_vnd + 1, version = version + 1 WHERE seller_id = ${seller.sellerId} AND sku LIKE 'CHAOS-1%'`);
-        await db.execute(sql`INSERT INTO listing_outbox (product_id, product_version, reason) SELECT id, version, 'chaos-edit' FROM products WHERE seller_id = ${seller.sellerId} AND sku LIKE 'CHAOS-1%'`);
+        await db.execute(sql`INSERT INTO outbox (kind, product_id, product_version, reason) SELECT 'listing.full', id, version, 'chaos-edit' FROM products WHERE seller_id = ${seller.sellerId} AND sku LIKE 'CHAOS-1%'`);
       }
     }
     worker = startWorker();

@@ -2,8 +2,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { products } from '../../db/schema/products.ts';
 import { recordTimeDependentChanges } from '../../src/services/outbox/listing-outbox.ts';
-import { bearer, productBody } from '../helpers.ts';
-import { eventually, startWorld, type World } from './harness.ts';
+import { bearer } from '../support/http.ts';
+import { productBody } from '../support/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
+import { startWorld, type World } from '../support/world.ts';
 
 let world: World;
 let seller: Awaited<ReturnType<World['connectSeller']>>;
@@ -164,9 +166,9 @@ describe('listing sync: errors', () => {
     };
     expect(await refused()).toBe(1);
     // Its outbox notes are settled, so the sweeper will not drive it again and again.
-    const { listingOutbox } = await import('../../db/schema/listings.ts');
+    const { outbox } = await import('../../db/schema/outbox.ts');
     const { and, isNull } = await import('drizzle-orm');
-    const open = await world.app.db.select().from(listingOutbox).where(and(eq(listingOutbox.productId, product.id), isNull(listingOutbox.processedAt)));
+    const open = await world.app.db.select().from(outbox).where(and(eq(outbox.productId, product.id), isNull(outbox.processedAt)));
     expect(open).toEqual([]);
     // Fixing the product syncs it.
     await patch(product.id, { weightGrams: 20_000 });

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchDatabase, dropDatabase } from '../helpers.ts';
+import { createScratchDatabase, dropDatabase } from '../support/app.ts';
 import { runSandboxMigrations } from '../../sandbox/db/migrate.ts';
 import { startSandbox } from '../../sandbox/server.ts';
-import { call, connectShop, control, plain, productBody, TEST_CONFIG, uniqueSku } from './helpers.ts';
+import { call, connectShop, control, plain, productBody, TEST_CONFIG, uniqueSku } from '../support/sandbox.ts';
 
 /**
  * Reset empties every sandbox table, so this file runs on a database of its own: the other test
- * files share the per-run database and must not see their data vanish. That database has no
- * commune reference table, which also proves the sandbox starts without it.
+ * files share the per-run database and must not see their data vanish. That database has none of
+ * the connector's tables, which also proves the sandbox needs none of them.
  */
 let url: string;
 
@@ -38,9 +38,10 @@ describe('state in PostgreSQL; POST /sandbox/reset', () => {
       const got = await call(sb.url, shop, 'GET', `/products/${created.body.data.product_id}`);
       expect(got.status).toBe(200);
       expect(got.body.data.skus[0].seller_sku).toBe(sku);
-      // Without the commune table only the towns' main post offices exist.
+      // No commune table here: the offices come from the sandbox's own reference file.
       const offices = await call(sb.url, shop, 'GET', '/logistics/post-offices');
       expect(offices.body.data.map((p: { name: string }) => p.name)).toContain('Bưu cục trung tâm Cao Lãnh (demo)');
+      expect(offices.body.data).toHaveLength(102 + 6);
 
       const reset = await plain(sb.url, 'POST', '/sandbox/reset');
       expect(reset.status).toBe(204);
@@ -52,7 +53,7 @@ describe('state in PostgreSQL; POST /sandbox/reset', () => {
       expect(stats.total_calls).toBeLessThanOrEqual(1);
       // Post offices come back after a reset.
       const fresh = await connectShop(sb.url);
-      expect((await call(sb.url, fresh, 'GET', '/logistics/post-offices')).body.data).toHaveLength(6);
+      expect((await call(sb.url, fresh, 'GET', '/logistics/post-offices')).body.data).toHaveLength(102 + 6);
     } finally {
       await sb.close();
     }

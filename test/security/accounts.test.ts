@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sellers } from '../../db/schema/sellers.ts';
 import { users } from '../../db/schema/users.ts';
 import { displayPhone, maskPhone, normalizePhone } from '../../src/lib/phone.ts';
-import { bearer, buildTestApp, errorOf, makeUser, uniquePhone, uniqueTaxCode, type TestUser } from '../helpers.ts';
+import { bearer, errorOf } from '../support/http.ts';
+import { buildTestApp } from '../support/app.ts';
+import { makeUser, uniquePhone, uniqueTaxCode, type TestUser } from '../support/fixtures.ts';
 
 // Findings 10 (weak passwords) and 12 (real phone numbers refused, unreal ones accepted).
 let app: FastifyInstance;

@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, makePickupPoint, makeSeller, makeUser, productBody, uniquePhone, uniqueTaxCode, type TestUser } from '../helpers.ts';
+import { bearer } from '../support/http.ts';
+import { makePickupPoint, makeSeller, makeUser, productBody, uniquePhone, uniqueTaxCode, type TestUser } from '../support/fixtures.ts';
 import { shipments } from '../../db/schema/pickup-points.ts';
 import { newId } from '../../src/lib/ids.ts';
-import { order } from '../reports/helpers.ts';
+import { order } from '../support/reports.ts';
 import { appWithRoutes, isThirdParty, routeKey } from './route-table.ts';
 
 /**

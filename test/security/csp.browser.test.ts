@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureChromium, openBrowser } from '../dashboard/chromium.ts';
-import { buildTestApp, makeUser, type TestUser } from '../helpers.ts';
+import { ensureChromium, openBrowser } from '../support/chromium.ts';
+import { buildTestApp } from '../support/app.ts';
+import { makeUser, type TestUser } from '../support/fixtures.ts';
 
 /**
  * The Content-Security-Policy of src/plugins/protection.ts in a real browser (Debian's Chromium,

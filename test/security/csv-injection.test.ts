@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { products } from '../../db/schema/products.ts';
 import { neutralizeCell, restoreCell } from '../../src/lib/csv-safe.ts';
-import { bearer, buildTestApp, makeSeller, makeUser } from '../helpers.ts';
-import { order, product } from '../reports/helpers.ts';
+import { bearer } from '../support/http.ts';
+import { buildTestApp } from '../support/app.ts';
+import { makeSeller, makeUser } from '../support/fixtures.ts';
+import { order, product } from '../support/reports.ts';
 
 // Finding 8: CSV formula injection in every CSV the service writes, and re-import of neutralized cells.
 let app: FastifyInstance;

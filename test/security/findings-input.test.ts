@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodStarts } from '../../src/services/reports/reports-labels.ts';
-import { bearer, buildTestApp, errorOf, makeSeller, makeUser, productBody, type TestUser } from '../helpers.ts';
+import { bearer, errorOf } from '../support/http.ts';
+import { buildTestApp } from '../support/app.ts';
+import { makeSeller, makeUser, productBody, type TestUser } from '../support/fixtures.ts';
 
 // Regression tests for issue 15's findings 1, 2, 3 and 5: input that used to hang, crash or be
 // silently converted.

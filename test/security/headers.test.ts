@@ -1,7 +1,9 @@
 import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, buildTestApp, errorOf, makeUser, type TestUser } from '../helpers.ts';
+import { bearer, errorOf } from '../support/http.ts';
+import { buildTestApp } from '../support/app.ts';
+import { makeUser, type TestUser } from '../support/fixtures.ts';
 
 // Finding 13: security headers, no-store on token replies, and the error shape of errors raised
 // before a route runs (414, 431, HTTP parser errors).

@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { bearer, buildTestApp, errorOf, makeSeller, makeUser, uniquePhone, type TestUser } from '../helpers.ts';
+import { bearer, errorOf } from '../support/http.ts';
+import { buildTestApp } from '../support/app.ts';
+import { makeSeller, makeUser, uniquePhone, type TestUser } from '../support/fixtures.ts';
 
 // Finding 11: per-user limits on reports, search and imports, one import at a time per seller,
 // and a per-address login limit, all counted in Redis. Then load shedding.

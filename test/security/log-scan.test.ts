@@ -3,9 +3,11 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickupPoints } from '../../db/schema/pickup-points.ts';
 import { postmartShops } from '../../db/schema/postmart.ts';
-import { bearer, makeUser, type TestUser } from '../helpers.ts';
-import { eventually, startWorld, type World } from '../listings/harness.ts';
-import { orderKit } from '../orders/helpers.ts';
+import { bearer } from '../support/http.ts';
+import { makeUser, type TestUser } from '../support/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
+import { startWorld, type World } from '../support/world.ts';
+import { orderKit } from '../support/order-world.ts';
 
 /**
  * Issue 15's log scan: the API's and the workers' logs (debug level) over a full flow, from logins

@@ -4,7 +4,7 @@ import { runMigrations } from '../../db/migrate.ts';
 import { seedReference } from '../../db/seed/reference.ts';
 import { buildServer } from '../../src/build.ts';
 import { createDb } from '../../src/db.ts';
-import { createScratchDatabase, dropDatabase, testConfig } from '../helpers.ts';
+import { createScratchDatabase, dropDatabase, testConfig } from '../support/app.ts';
 
 export type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; required?: string[]; [k: string]: unknown };
 export type Route = {

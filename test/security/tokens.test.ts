@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildTestApp, bearer, errorOf, makeUser, signJwt, testConfig, type TestUser } from '../helpers.ts';
+import { buildTestApp, testConfig } from '../support/app.ts';
+import { bearer, errorOf, signJwt } from '../support/http.ts';
+import { makeUser, type TestUser } from '../support/fixtures.ts';
 
 // Finding 6: tokens without exp or with a future iat, tokens that outlive a password change or a
 // disabling, and the queue board's cookie used as an API token.

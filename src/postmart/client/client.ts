@@ -222,7 +222,7 @@ export class PostmartClient {
 
   private async send(method: string, path: string, headers: Record<string, string>, body: string | undefined) {
     try {
-      const res = await this.pool.request({ method: method as 'GET', path, headers, body });
+      const res = await this.pool.request({ method, path, headers, body });
       const text = await res.body.text();
       const retryAfter = res.headers['retry-after'];
       const retryAfterS = typeof retryAfter === 'string' ? Number(retryAfter) : NaN;
@@ -264,7 +264,7 @@ export class PostmartClient {
           requestId,
         });
       }
-      return data as Static<S>;
+      return data;
     }
     const code = json?.error?.code ?? (res.status >= 500 ? 'INTERNAL' : `HTTP_${res.status}`);
     const retryable = res.status === 429 || isRetryableStatus(res.status);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { errorResponses, Timestamp, Uuid } from '../../schemas/common.ts';
-import { authorizeReconcile, latestReconcileReports } from '../../services/listings/reconcile-requests.ts';
+import { latestReconcileReports, requestReconcile } from '../../services/listings/reconcile-requests.ts';
 import { secured } from '../docs.ts';
 
 const Report = Type.Object({
@@ -27,16 +27,15 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Compare Postmart listings with the catalog now and repair drift (the catalog wins)',
-        ...secured('admin', 'Queues a reconcile of one seller, or of every connected shop when `sellerId` is omitted. Results appear in GET /v1/admin/reconcile.'),
+        operationId: 'startReconcile',
+        ...secured('system', 'update', 'Queues a reconcile of one seller, or of every connected shop when `sellerId` is omitted: the request is recorded at once and run by a background job (`jobId`), also when the job queue is briefly unavailable. Results appear in GET /v1/admin/reconcile.'),
         body: Type.Optional(Type.Object({ sellerId: Type.Optional(Uuid()) }, { additionalProperties: false })),
         response: { 202: Type.Object({ jobId: Type.String() }), ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (req, reply) => {
       const sellerId = req.body?.sellerId;
-      await authorizeReconcile(app.db, req.principal, sellerId);
-      const job = await app.queues.maintenance.add('reconcile', { task: 'reconcile', ...(sellerId ? { sellerId } : {}) });
-      return reply.status(202).send({ jobId: String(job.id) });
+      return reply.status(202).send(await requestReconcile(app.db, req.principal, sellerId));
     },
   );
 
@@ -46,7 +45,8 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'The latest reconcile reports',
-        ...secured('admin, provincial_staff'),
+        operationId: 'listReconcileReports',
+        ...secured('system', 'read'),
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }, { additionalProperties: false }),
         response: { 200: Type.Object({ items: Type.Array(Report) }), ...errorResponses(400, 401, 403) },
       },

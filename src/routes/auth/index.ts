@@ -7,7 +7,7 @@ import { withVnTimes } from '../../lib/time.ts';
 import { errorResponses } from '../../schemas/common.ts';
 import { LoginBody, LoginReply } from '../../schemas/users.ts';
 import { findUser, login, toPublicUser } from '../../services/accounts/users.ts';
-import { secured } from '../docs.ts';
+import { loggedIn, publicRoute } from '../docs.ts';
 
 const auth: FastifyPluginAsyncTypebox = async (app) => {
   // Password guessing: a phone number gets a few attempts a minute from one address, and one address
@@ -35,7 +35,10 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Log in with phone number and password',
-        description: '**Roles:** anyone. Returns a bearer JWT to send as `Authorization: Bearer <token>`. A phone number gets `LOGIN_ATTEMPTS_PER_MINUTE` attempts a minute from one address, and one address `LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE` over all phones; then 429 with `Retry-After`. The reply is `Cache-Control: no-store`.',
+        operationId: 'login',
+        ...publicRoute(
+          'Returns a bearer JWT to send as `Authorization: Bearer <token>`. A phone number gets `LOGIN_ATTEMPTS_PER_MINUTE` attempts a minute from one address, and one address `LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE` over all phones; then 429 with `Retry-After`. The reply is `Cache-Control: no-store`.',
+        ),
         body: LoginBody,
         response: { 200: LoginReply, ...errorResponses(400, 401, 429) },
       },
@@ -54,7 +57,8 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'The logged-in account',
-        ...secured('any logged-in user'),
+        operationId: 'getMe',
+        ...loggedIn(),
         response: { 200: Type.Ref('User'), ...errorResponses(401) },
       },
     },

@@ -4,6 +4,7 @@ import { notFound } from '../../errors.ts';
 import { errorResponses, WardCode } from '../../schemas/common.ts';
 import { CommuneQuery, LegacyCommune } from '../../schemas/communes.ts';
 import { getCommune, resolveLegacyCommune, searchCommunes } from '../../services/reference/communes.ts';
+import { publicRoute } from '../docs.ts';
 
 /** Public reference data: no login needed, so address forms can use it before an account exists. */
 const communes: FastifyPluginAsyncTypebox = async (app) => {
@@ -13,7 +14,8 @@ const communes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['communes'],
         summary: 'Search the 102 communes of Đồng Tháp',
-        description: '**Roles:** public. `q` ignores case and diacritics (`hoa loc` finds `Hòa Lộc`; `d` matches `đ`).',
+        operationId: 'searchCommunes',
+        ...publicRoute('`q` ignores case and diacritics (`hoa loc` finds `Hòa Lộc`; `d` matches `đ`).'),
         querystring: CommuneQuery,
         response: { 200: Type.Object({ items: Type.Array(Type.Ref('Commune')) }), ...errorResponses(400) },
       },
@@ -27,7 +29,8 @@ const communes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['communes'],
         summary: 'One commune by its GSO code',
-        description: '**Roles:** public.',
+        operationId: 'getCommune',
+        ...publicRoute(),
         params: Type.Object({ code: WardCode }),
         response: { 200: Type.Ref('Commune'), ...errorResponses(400, 404) },
       },
@@ -45,7 +48,8 @@ const communes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['communes'],
         summary: 'Which new commune a pre-2025 commune became',
-        description: '**Roles:** public. A `partial` merge was split, so more than one commune may answer.',
+        operationId: 'resolveLegacyCommune',
+        ...publicRoute('A `partial` merge was split, so more than one commune may answer.'),
         params: Type.Object({ oldCode: WardCode }),
         response: { 200: Type.Object({ items: Type.Array(LegacyCommune) }), ...errorResponses(400, 404) },
       },

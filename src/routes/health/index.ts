@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { publicRoute } from '../docs.ts';
 
 const Check = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('fail')]), error: Type.Optional(Type.String()) });
 
@@ -20,7 +21,8 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['ops'],
         summary: 'Liveness: the process is up',
-        description: '**Roles:** public.',
+        operationId: 'getHealth',
+        ...publicRoute(),
         response: { 200: Type.Object({ status: Type.Literal('ok') }) },
       },
     },
@@ -34,7 +36,8 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['ops'],
         summary: 'Readiness: PostgreSQL and Redis answer',
-        description: '**Roles:** public. 503 while either dependency is unreachable.',
+        operationId: 'getReadiness',
+        ...publicRoute('503 while either dependency is unreachable.'),
         response: {
           200: Type.Object({ status: Type.Literal('ok'), postgres: Check, redis: Check }),
           503: Type.Object({ status: Type.Literal('fail'), postgres: Check, redis: Check }),

@@ -13,7 +13,8 @@ const listings: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['listings'],
         summary: "Where the product's Postmart listing stands, and why it failed",
-        ...secured('admin, provincial_staff, seller_manager (own seller; others answer 404)'),
+        operationId: 'getListing',
+        ...secured('product', 'read'),
         params: IdParams,
         response: { 200: Type.Ref('Listing'), ...errorResponses(400, 401, 404) },
       },
@@ -27,7 +28,8 @@ const listings: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['listings'],
         summary: 'Send the whole product to Postmart again',
-        ...secured('admin, seller_manager (own seller)', 'Queues a sync that re-sends every field, the price and the stock, whatever Postmart is believed to have.'),
+        operationId: 'resyncListing',
+        ...secured('product', 'update', 'Queues a sync that re-sends every field, the price and the stock, whatever Postmart is believed to have.'),
         params: IdParams,
         response: { 202: Type.Ref('Listing'), ...errorResponses(400, 401, 403, 404) },
       },
@@ -41,7 +43,8 @@ const listings: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['listings'],
         summary: "Remove the product's listing from Postmart",
-        ...secured('admin, seller_manager (own seller)', 'Only for a product that is not active (409 otherwise). Done by the sync job; the listing becomes `not_listed`.'),
+        operationId: 'deleteListing',
+        ...secured('product', 'update', 'Only for a product that is not active (409 otherwise). Done by the sync job; the listing becomes `not_listed`.'),
         params: IdParams,
         response: { 202: Type.Ref('Listing'), ...errorResponses(400, 401, 403, 404, 409) },
       },

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { OrderAction } from '../../queues/definitions.ts';
 import { errorResponses, IdParams, Page, StringEnum } from '../../schemas/common.ts';
 import { OrderDetail, OrderQuery, OrderSummary } from '../../schemas/orders.ts';
-import { checkOrderAction } from '../../services/orders/order-actions.ts';
+import { requestOrderAction } from '../../services/orders/order-actions.ts';
 import { getOrder, listOrders } from '../../services/orders/orders.ts';
 import { secured } from '../docs.ts';
 
@@ -16,8 +15,10 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['orders'],
         summary: 'Orders imported from Postmart, newest first',
+        operationId: 'listOrders',
         ...secured(
-          'admin, provincial_staff, seller_manager (own seller)',
+          'order',
+          'list',
           'Filters: `status`, `sellerId`, `pickupPointId`, `from`/`to` (placement time), `overdue=true` (still to ship past `shipBy`). Amounts are integer VND.',
         ),
         querystring: OrderQuery,
@@ -33,7 +34,8 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['orders'],
         summary: 'One order with its lines, recipient, tracking and status history',
-        ...secured('admin, provincial_staff (recipient phone masked), seller_manager (own seller), post_office_clerk (orders at their point, phone masked); others answer 404'),
+        operationId: 'getOrder',
+        ...secured('order', 'read', undefined, { notes: { provincial_staff: 'recipient phone masked', post_office_clerk: 'phone masked' } }),
         params: IdParams,
         response: { 200: OrderDetail, ...errorResponses(400, 401, 404) },
       },
@@ -41,28 +43,26 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => getOrder(app.db, req.principal, req.params.id),
   );
 
-  const Queued = Type.Object({ queued: Type.Literal(true), jobId: Type.String() });
-  const actionDoc = (summary: string, extra: string) => ({
+  const Queued = Type.Object({ queued: Type.Literal(true), jobId: Type.String({ description: 'The background job that pushes the action to Postmart (`ob-<n>`)' }) });
+  const actionDoc = (operationId: string, summary: string, extra: string) => ({
     tags: ['orders'],
     summary,
+    operationId,
     ...secured(
-      'admin, seller_manager (own seller; others answer 404); provincial_staff gets 403',
-      `${extra} Pushed to Postmart by a job (202); the order's status changes when Postmart accepts it. A status that does not allow the action answers 409.`,
+      'order',
+      'update',
+      `${extra} Recorded at once and pushed to Postmart by a background job (202; \`jobId\` names that job, which starts even if the job queue was briefly unavailable); the order's status changes when Postmart accepts it. A status that does not allow the action answers 409.`,
     ),
     params: IdParams,
   });
-  const queue = async (req: { principal: { id: string } }, orderId: string, action: OrderAction) => {
-    const job = await app.queues.orderActions.add(action.action, { orderId, actorUserId: req.principal.id, ...action });
-    return { queued: true as const, jobId: String(job.id) };
-  };
 
   app.post(
     '/v1/orders/:id/confirm',
-    { schema: { ...actionDoc('Accept the order and start preparing it', 'READY_TO_SHIP → PROCESSED.'), response: { 202: Queued, ...errorResponses(400, 401, 403, 404, 409) } } },
+    { schema: { ...actionDoc('confirmOrder', 'Accept the order and start preparing it', 'READY_TO_SHIP → PROCESSED.'), response: { 202: Queued, ...errorResponses(400, 401, 403, 404, 409) } } },
     async (req, reply) => {
       const action = { action: 'confirm' as const };
-      await checkOrderAction(app.db, req.principal, req.params.id, action);
-      return reply.status(202).send(await queue(req, req.params.id, action));
+      const { jobId } = await requestOrderAction(app.db, req.principal, req.params.id, action);
+      return reply.status(202).send({ queued: true as const, jobId });
     },
   );
 
@@ -70,15 +70,15 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/orders/:id/cancel',
     {
       schema: {
-        ...actionDoc('Cancel the order', 'Possible before the parcel is shipped.'),
+        ...actionDoc('cancelOrder', 'Cancel the order', 'Possible before the parcel is shipped.'),
         body: Type.Object({ reason: StringEnum(['OUT_OF_STOCK', 'CUSTOMER_REQUEST', 'UNDELIVERABLE_AREA', 'PRICE_ERROR'] as const) }, { additionalProperties: false }),
         response: { 202: Queued, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (req, reply) => {
       const action = { action: 'cancel' as const, reason: req.body.reason };
-      await checkOrderAction(app.db, req.principal, req.params.id, action);
-      return reply.status(202).send(await queue(req, req.params.id, action));
+      const { jobId } = await requestOrderAction(app.db, req.principal, req.params.id, action);
+      return reply.status(202).send({ queued: true as const, jobId });
     },
   );
 
@@ -86,15 +86,15 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/orders/:id/buyer-cancellation',
     {
       schema: {
-        ...actionDoc("Accept or reject the buyer's cancellation request", 'Only while the order is IN_CANCEL.'),
+        ...actionDoc('answerBuyerCancellation', "Accept or reject the buyer's cancellation request", 'Only while the order is IN_CANCEL.'),
         body: Type.Object({ accept: Type.Boolean() }, { additionalProperties: false }),
         response: { 202: Queued, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (req, reply) => {
       const action = { action: 'buyer-cancellation' as const, accept: req.body.accept };
-      await checkOrderAction(app.db, req.principal, req.params.id, action);
-      return reply.status(202).send(await queue(req, req.params.id, action));
+      const { jobId } = await requestOrderAction(app.db, req.principal, req.params.id, action);
+      return reply.status(202).send({ queued: true as const, jobId });
     },
   );
 };

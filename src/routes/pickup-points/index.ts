@@ -3,15 +3,12 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../errors.ts';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
 import { NearbyPickupPoint, Parcels, ParcelsQuery, PickupImportReport, PickupPointCreate, PickupPointPatch, PickupPointQuery, PickupSyncResult } from '../../schemas/pickup-points.ts';
-import { authorizeAction } from '../../services/accounts/access.ts';
 import { searchPickupPoints } from '../../services/fulfillment/pickup-finder.ts';
 import { importPickupPoints, PICKUP_CSV_COLUMNS } from '../../services/fulfillment/pickup-import.ts';
 import { listParcels } from '../../services/fulfillment/pickup-parcels.ts';
 import { createPickupPoint, getPickupPoint, listPickupPoints, pickupPointView, updatePickupPoint } from '../../services/fulfillment/pickup-points.ts';
 import { syncPickupPoints } from '../../services/fulfillment/pickup-sync.ts';
 import { actorOf, secured } from '../docs.ts';
-
-const READ_ROLES = 'admin, provincial_staff, seller_manager, post_office_clerk (own point only; others answer 404)';
 
 /** The pickup point registry: post offices where sellers drop parcels and buyers collect them. */
 const pickupPointRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -24,8 +21,10 @@ const pickupPointRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['pickup-points'],
         summary: 'The registry, or active points by distance',
+        operationId: 'listPickupPoints',
         ...secured(
-          READ_ROLES,
+          'pickup_point',
+          'list',
           'With `near=lat,lng` or `wardCode` (from that commune’s centroid): active points within `radiusKm` (default 30) by great-circle distance, ' +
             'each with `distanceKm`, `remainingToday` (drop-off slots left today) and `openNow` (Asia/Ho_Chi_Minh); `nextCursor` is null. ' +
             'Without them: the whole registry, newest first, with cursor paging (`active` filters).',
@@ -47,7 +46,8 @@ const pickupPointRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['pickup-points'],
         summary: 'Register a post office that Postmart does not list',
-        ...secured('admin', 'Creates a `local` point; Postmart’s own arrive by the sync. `openingHours` per weekday; a close at or before the open runs past midnight.'),
+        operationId: 'createPickupPoint',
+        ...secured('pickup_point', 'create', 'Creates a `local` point; Postmart’s own arrive by the sync. `openingHours` per weekday; a close at or before the open runs past midnight.'),
         body: PickupPointCreate,
         response: { 201: Type.Ref('PickupPoint'), ...errorResponses(400, 401, 403, 409) },
       },
@@ -61,8 +61,10 @@ const pickupPointRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['pickup-points'],
         summary: 'Bulk upsert local points by code from a CSV file',
+        operationId: 'importPickupPoints',
         ...secured(
-          'admin',
+          'pickup_point',
+          'create',
           `Body \`Content-Type: text/csv\` (UTF-8, BOM optional); columns ${PICKUP_CSV_COLUMNS.map((c) => `\`${c}\``).join(', ')}. ` +
             '`openingHours` in Postmart’s wording ("Thứ 2–Thứ 7: 07:00–17:00; Chủ nhật: 07:00–11:00") or as JSON. Rejected rows are reported with their line; the others are applied.',
         ),
@@ -82,12 +84,13 @@ const pickupPointRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['pickup-points'],
         summary: 'Bring the registry in step with Postmart’s post-office list now',
-        ...secured('admin', 'Also runs every day at 03:00 (Asia/Ho_Chi_Minh). New offices are added, vanished ones deactivated; capacity, cold storage and hold days are kept.'),
+        operationId: 'syncPickupPoints',
+        // Bringing the registry in step with Postmart adds points: allowed to whoever may create them.
+        ...secured('pickup_point', 'create', 'Also runs every day at 03:00 (Asia/Ho_Chi_Minh). New offices are added, vanished ones deactivated; capacity, cold storage and hold days are kept.'),
         response: { 200: PickupSyncResult, ...errorResponses(401, 403, 503) },
       },
     },
-    async (req) => {
-      authorizeAction(req.principal, 'pickup_point', 'create');
+    async () => {
       const { shopId: _shop, ...result } = await syncPickupPoints({ db: app.db, postmart: app.postmart });
       return result;
     },
@@ -96,7 +99,7 @@ const pickupPointRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/pickup-points/:id',
     {
-      schema: { tags: ['pickup-points'], summary: 'One pickup point', ...secured(READ_ROLES), params: IdParams, response: { 200: Type.Ref('PickupPoint'), ...errorResponses(400, 401, 404) } },
+      schema: { tags: ['pickup-points'], summary: 'One pickup point', operationId: 'getPickupPoint', ...secured('pickup_point', 'read'), params: IdParams, response: { 200: Type.Ref('PickupPoint'), ...errorResponses(400, 401, 404) } },
     },
     async (req) => pickupPointView(await getPickupPoint(app.db, req.principal, req.params.id)),
   );
@@ -107,7 +110,8 @@ const pickupPointRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['pickup-points'],
         summary: 'Change a pickup point',
-        ...secured('admin', 'On a point synced from Postmart only `dailyCapacity`, `coldStorage`, `holdDays`, `perishableHoldDays` and `active` may change.'),
+        operationId: 'updatePickupPoint',
+        ...secured('pickup_point', 'update', 'On a point synced from Postmart only `dailyCapacity`, `coldStorage`, `holdDays`, `perishableHoldDays` and `active` may change.'),
         params: IdParams,
         body: PickupPointPatch,
         response: { 200: Type.Ref('PickupPoint'), ...errorResponses(400, 401, 403, 404) },
@@ -122,9 +126,11 @@ const pickupPointRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['pickup-points'],
         summary: 'The counter’s day: drop-offs expected and parcels waiting for buyers',
+        operationId: 'listParcels',
         ...secured(
-          'admin, provincial_staff (read-only), post_office_clerk (own point; others answer 404); seller managers 404 (the list shows other sellers’ parcels)',
-          '`date` (YYYY-MM-DD, default today in Vietnam) selects the drop-offs booked for that day; `pickups` are the parcels waiting here now, with their hold period and return flag.',
+          'pickup_parcels',
+          'read',
+          'The list shows every seller’s parcels at the point, so seller managers do not see it. `date` (YYYY-MM-DD, default today in Vietnam) selects the drop-offs booked for that day; `pickups` are the parcels waiting here now, with their hold period and return flag.',
         ),
         params: IdParams,
         querystring: ParcelsQuery,

@@ -4,7 +4,7 @@ import { OAUTH_CALLBACK_PATH } from '../../postmart/paths.ts';
 import { errorResponses, IdParams, Uuid } from '../../schemas/common.ts';
 import { OAuthCallbackQuery, PostmartConnection } from '../../schemas/postmart.ts';
 import { completeConnect, connectionStatus, startConnect } from '../../services/postmart/postmart-connections.ts';
-import { actorOf, secured } from '../docs.ts';
+import { actorOf, publicRoute, secured } from '../docs.ts';
 
 
 const postmart: FastifyPluginAsyncTypebox = async (app) => {
@@ -15,7 +15,8 @@ const postmart: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['postmart'],
         summary: "The seller's Postmart shop connection",
-        ...secured('admin, provincial_staff, seller_manager (own seller)'),
+        operationId: 'getPostmartConnection',
+        ...secured('seller', 'read'),
         params: IdParams,
         response: { 200: PostmartConnection, ...errorResponses(400, 401, 404) },
       },
@@ -30,7 +31,8 @@ const postmart: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['postmart'],
         summary: 'Start connecting the seller to their Postmart shop (OAuth)',
-        ...secured('admin, seller_manager (own seller)', 'Open `authorizeUrl` in a browser; Postmart sends the seller back to the OAuth callback.'),
+        operationId: 'connectPostmart',
+        ...secured('seller', 'update', 'Open `authorizeUrl` in a browser; Postmart sends the seller back to the OAuth callback.'),
         params: IdParams,
         response: { 200: Type.Object({ authorizeUrl: Type.String() }), ...errorResponses(400, 401, 403, 404, 503) },
       },
@@ -47,7 +49,8 @@ const postmart: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['postmart'],
         summary: 'OAuth callback: Postmart redirects here with code, shop_id and state',
-        description: '**Roles:** public (the one-time `state` identifies the seller).',
+        operationId: 'completePostmartConnect',
+        ...publicRoute('The one-time `state` identifies the seller; Postmart redirects the seller here.'),
         querystring: OAuthCallbackQuery,
         response: { 200: Type.Object({ sellerId: Uuid(), shopId: Type.String(), status: Type.Literal('connected') }), ...errorResponses(400, 409, 503) },
       },

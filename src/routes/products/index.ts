@@ -16,9 +16,6 @@ import {
 } from '../../services/catalog/products.ts';
 import { actorOf, secured } from '../docs.ts';
 
-const READ_ROLES = 'admin, provincial_staff, seller_manager (own seller; others answer 404)';
-const WRITE_ROLES = 'admin, seller_manager (own seller; others answer 404); provincial_staff gets 403';
-
 const products: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
   // Searching and importing are the catalog's expensive requests: limited per user (README, Configuration).
@@ -32,7 +29,8 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['products'],
         summary: 'List and search the catalog',
-        ...secured(READ_ROLES, 'Newest first, paged by an opaque cursor. `q` ignores case and diacritics: `xoai cat` finds `Xoài cát Hòa Lộc`.'),
+        operationId: 'listProducts',
+        ...secured('product', 'list', 'Newest first, paged by an opaque cursor. `q` ignores case and diacritics: `xoai cat` finds `Xoài cát Hòa Lộc`.'),
         querystring: ProductQuery,
         response: { 200: Page(Type.Ref('Product')), ...errorResponses(400, 401, 403, 429) },
       },
@@ -47,7 +45,8 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['products'],
         summary: 'Add a product',
-        ...secured(WRITE_ROLES, 'Opening stock is written to the stock ledger. An expired certificate is refused.'),
+        operationId: 'createProduct',
+        ...secured('product', 'create', 'Opening stock is written to the stock ledger. An expired certificate is refused.'),
         body: ProductCreate,
         response: { 201: Type.Ref('Product'), ...errorResponses(400, 401, 403, 404, 409) },
       },
@@ -61,8 +60,10 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['products'],
         summary: 'Bulk upsert products by SKU from a CSV file',
+        operationId: 'importProducts',
         ...secured(
-          WRITE_ROLES,
+          'product',
+          'create',
           `Send the file as the body with \`Content-Type: text/csv\` (UTF-8, BOM optional). The header row names product fields: ` +
             `${CSV_COLUMNS.map((c) => `\`${c}\``).join(', ')}. Rows are upserted by \`sku\`; each rejected row is reported with its ` +
             'line number and reason while the other rows are applied. Re-importing the same file changes nothing. ' +
@@ -88,7 +89,8 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['products'],
         summary: 'One product',
-        ...secured(READ_ROLES),
+        operationId: 'getProduct',
+        ...secured('product', 'read'),
         params: IdParams,
         response: { 200: Type.Ref('Product'), ...errorResponses(400, 401, 404) },
       },
@@ -102,8 +104,10 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['products'],
         summary: 'Change a product',
+        operationId: 'updateProduct',
         ...secured(
-          WRITE_ROLES,
+          'product',
+          'update',
           'Bumps `version` when something changes. Send `If-Match: <version>` to refuse the change (409) if someone else changed it first. Stock changes go through POST /stock.',
         ),
         params: IdParams,
@@ -124,7 +128,8 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['products'],
         summary: 'Archive a product (it stays in orders and the ledger)',
-        ...secured(WRITE_ROLES),
+        operationId: 'archiveProduct',
+        ...secured('product', 'update'),
         params: IdParams,
         response: { 200: Type.Ref('Product'), ...errorResponses(400, 401, 403, 404) },
       },
@@ -138,7 +143,8 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['products'],
         summary: 'Set or adjust stock, with a reason',
-        ...secured(WRITE_ROLES, 'Body `{set: n, reason}` or `{delta: ±n, reason}`. Stock never goes below 0 (409).'),
+        operationId: 'changeStock',
+        ...secured('product', 'update', 'Body `{set: n, reason}` or `{delta: ±n, reason}`. Stock never goes below 0 (409).'),
         params: IdParams,
         body: StockChange,
         response: { 200: Type.Ref('Product'), ...errorResponses(400, 401, 403, 404, 409) },
@@ -153,7 +159,8 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['products'],
         summary: "The product's stock ledger, newest first",
-        ...secured(READ_ROLES),
+        operationId: 'listStockMovements',
+        ...secured('product', 'read'),
         params: IdParams,
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }, { additionalProperties: false }),
         response: { 200: Type.Object({ items: Type.Array(StockMovement) }), ...errorResponses(400, 401, 404) },

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errorResponses } from '../../schemas/common.ts';
+import { errorResponses, JsonOrCsv } from '../../schemas/common.ts';
 import { Overview, OverviewQuery, SalesQuery, SalesReport } from '../../schemas/reports.ts';
 import { overviewCsv, salesCsv } from '../../services/reports/reports-csv.ts';
 import { overviewReport } from '../../services/reports/reports-overview.ts';
 import { salesReport } from '../../services/reports/reports-sales.ts';
 import { secured } from '../docs.ts';
 
-const ROLES = 'admin, provincial_staff (the whole province), seller_manager (the same report restricted to their seller); post_office_clerk gets 403';
 const CSV_NOTE = 'Send `Accept: text/csv` or `?format=csv` for the same report as a CSV download (UTF-8 with BOM, Vietnamese headers, amounts in integer VND).';
 
 const SALES_DEFINITIONS = `Definitions (all times Asia/Ho_Chi_Minh):
@@ -24,6 +23,10 @@ const SALES_DEFINITIONS = `Definitions (all times Asia/Ho_Chi_Minh):
 - **totals**: every order in range once.
 
 Numbers include every order change committed before the request.`;
+
+/** A manager's reports are cut to their seller (reportScope); staff see the whole province. */
+const SCOPE_NOTES = { notes: { provincial_staff: 'the whole province' } } as const;
+const CSV_BODY = 'The same report as a CSV download (UTF-8 with BOM, Vietnamese headers, amounts in integer VND).';
 
 const wantsCsv = (req: FastifyRequest, format: string | undefined) =>
   format === 'csv' || (format === undefined && /\btext\/csv\b/.test(req.headers.accept ?? ''));
@@ -43,13 +46,14 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'Sales by day, week, month, commune, category, seller, pickup point or certification',
-        ...secured(ROLES, `${SALES_DEFINITIONS}\n\n${CSV_NOTE}`),
+        operationId: 'getSalesReport',
+        ...secured('report', 'read', `${SALES_DEFINITIONS}\n\n${CSV_NOTE}`, SCOPE_NOTES),
         querystring: SalesQuery,
-        response: { 200: SalesReport, ...errorResponses(400, 401, 403, 429) },
+        response: { 200: JsonOrCsv(SalesReport, CSV_BODY), ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (req, reply) => {
-      const report = await salesReport(app.db, req.principal, req.query);
+      const report = await salesReport(app.db, req.principal, req.query, app.now());
       if (wantsCsv(req, req.query.format)) return sendCsv(reply, `doanh-thu_${report.groupBy}_${report.from}_${report.to}`, salesCsv(report));
       return report;
     },
@@ -61,16 +65,19 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['reports'],
         summary: 'The programme at a glance: sellers, OCOP listings, orders, revenue, post offices, sync health',
+        operationId: 'getOverviewReport',
         ...secured(
-          ROLES,
+          'report',
+          'read',
           `Revenue as in GET /v1/reports/sales (sold orders' goods value, by placement day); "this month" runs from the 1st to today. Top products and sellers are this month's by revenue. Queue depths and webhook failures are the whole connector's, so a seller manager gets null for them.\n\n${CSV_NOTE}`,
+          SCOPE_NOTES,
         ),
         querystring: OverviewQuery,
-        response: { 200: Overview, ...errorResponses(400, 401, 403, 429) },
+        response: { 200: JsonOrCsv(Overview, CSV_BODY), ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (req, reply) => {
-      const overview = await overviewReport(app.db, req.principal, app.queues);
+      const overview = await overviewReport(app.db, req.principal, app.queues, app.now());
       if (wantsCsv(req, req.query.format)) return sendCsv(reply, `tong-quan_${overview.asOf.slice(0, 10)}`, overviewCsv(overview));
       return overview;
     },

@@ -15,7 +15,8 @@ const sellers: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sellers'],
         summary: 'List sellers',
-        ...secured('admin, provincial_staff, seller_manager (only their own seller)'),
+        operationId: 'listSellers',
+        ...secured('seller', 'list'),
         querystring: SellerQuery,
         response: { 200: Page(Type.Ref('Seller')), ...errorResponses(400, 401, 403) },
       },
@@ -32,7 +33,8 @@ const sellers: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sellers'],
         summary: 'Register a cooperative, household or enterprise',
-        ...secured('admin'),
+        operationId: 'createSeller',
+        ...secured('seller', 'create'),
         body: SellerCreate,
         response: { 201: Type.Ref('Seller'), ...errorResponses(400, 401, 403, 409) },
       },
@@ -46,7 +48,8 @@ const sellers: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sellers'],
         summary: 'One seller',
-        ...secured('admin, provincial_staff, seller_manager (own seller; others answer 404)'),
+        operationId: 'getSeller',
+        ...secured('seller', 'read'),
         params: IdParams,
         response: { 200: Type.Ref('Seller'), ...errorResponses(400, 401, 404) },
       },
@@ -60,7 +63,8 @@ const sellers: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sellers'],
         summary: "Change a seller's details",
-        ...secured('admin, seller_manager (own seller)'),
+        operationId: 'updateSeller',
+        ...secured('seller', 'update'),
         params: IdParams,
         body: SellerPatch,
         response: { 200: Type.Ref('Seller'), ...errorResponses(400, 401, 403, 404, 409) },

@@ -16,9 +16,13 @@ const shipmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['orders'],
         summary: 'Where the seller should drop the parcel, best first',
+        operationId: 'getPickupSuggestions',
         ...secured(
-          'admin, provincial_staff, seller_manager (own seller; others answer 404)',
+          'order',
+          'read',
           'Active points accepting drop-off with a slot left today; cold storage first when a product keeps ≤ 7 days, then open now, then nearest to the seller’s commune.',
+          // The suggestions are for the seller's drop-off: the service checks the bare order, which a clerk never sees.
+          { hiddenFrom: ['post_office_clerk'] },
         ),
         params: IdParams,
         response: { 200: PickupSuggestions, ...errorResponses(400, 401, 404) },
@@ -33,10 +37,12 @@ const shipmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['orders'],
         summary: 'Ship the order through a pickup point',
+        operationId: 'shipOrder',
         ...secured(
-          'admin, seller_manager (own seller; others answer 404); provincial_staff gets 403',
+          'order',
+          'update',
           'Books one of today’s drop-off slots at the point at once (a full point answers 409 `PICKUP_POINT_FULL` naming the next suggestion), ' +
-            'then a job asks Postmart to ship (202); the package number and the order’s status follow when Postmart accepts. Only from `processed`. ' +
+            'then a job asks Postmart to ship (202; `jobId` names that job, which starts even if the job queue was briefly unavailable); the package number and the order’s status follow when Postmart accepts. Only from `processed`. ' +
             'A cancelled order, or a ship Postmart refuses, frees the slot.',
         ),
         params: IdParams,
@@ -45,9 +51,8 @@ const shipmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const { shipment, bookingId } = await requestShip(app.db, req.principal, req.params.id, req.body.pickupPointId);
-      const job = await app.queues.orderActions.add('ship', { orderId: req.params.id, actorUserId: req.principal.id, action: 'ship', bookingId });
-      return reply.status(202).send({ queued: true as const, jobId: String(job.id), shipment });
+      const { shipment, jobId } = await requestShip(app.db, req.principal, req.params.id, req.body.pickupPointId);
+      return reply.status(202).send({ queued: true as const, jobId, shipment });
     },
   );
 
@@ -57,7 +62,8 @@ const shipmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['orders'],
         summary: 'The order’s drop-off: point, day, package number, weights',
-        ...secured('admin, provincial_staff, seller_manager (own seller), post_office_clerk (orders at their point); others answer 404'),
+        operationId: 'getShipment',
+        ...secured('order', 'read'),
         params: IdParams,
         response: { 200: Shipment, ...errorResponses(400, 401, 404) },
       },
@@ -71,8 +77,10 @@ const shipmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['pickup-points'],
         summary: 'The clerk receives the seller’s parcel and weighs it',
+        operationId: 'recordHandover',
         ...secured(
-          'admin, post_office_clerk (drop-offs booked at their point; others answer 404)',
+          'order',
+          'operate',
           'A weight more than 10% off the declared one (product weight × quantity) sets `weightFlagged` for the seller. Recorded as an order event with the clerk as actor.',
         ),
         params: IdParams,
@@ -89,8 +97,10 @@ const shipmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['pickup-points'],
         summary: 'The buyer collects the parcel at the counter',
+        operationId: 'recordCollection',
         ...secured(
-          'admin, post_office_clerk (parcels waiting at their point; others answer 404)',
+          'order',
+          'operate',
           'Only for `ready_for_pickup`. The phone the buyer gives is normalized and compared with the recipient’s; a wrong number answers 422 `RECIPIENT_PHONE_MISMATCH` and is logged in the order’s history.',
         ),
         params: IdParams,

@@ -15,7 +15,8 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['users'],
         summary: 'List accounts',
-        ...secured('admin, provincial_staff (read)'),
+        operationId: 'listUsers',
+        ...secured('user', 'list'),
         querystring: UserQuery,
         response: { 200: Page(Type.Ref('User')), ...errorResponses(400, 401, 403) },
       },
@@ -32,7 +33,8 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['users'],
         summary: 'Create an account',
-        ...secured('admin', 'A seller_manager needs `sellerId`; a post_office_clerk needs `pickupPointId`. The phone must be a real Vietnamese number (mobile or landline); it is stored in E.164 and shown in national form (0xxxxxxxxx).'),
+        operationId: 'createUser',
+        ...secured('user', 'create', 'A seller_manager needs `sellerId`; a post_office_clerk needs `pickupPointId`. The phone must be a real Vietnamese number (mobile or landline); it is stored in E.164 and shown in national form (0xxxxxxxxx).'),
         body: UserCreate,
         response: { 201: Type.Ref('User'), ...errorResponses(400, 401, 403, 409) },
       },
@@ -49,7 +51,8 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['users'],
         summary: 'Change role, scope, name or password; disable or enable',
-        ...secured('admin'),
+        operationId: 'updateUser',
+        ...secured('user', 'update'),
         params: IdParams,
         body: UserPatch,
         response: { 200: Type.Ref('User'), ...errorResponses(400, 401, 403, 404) },

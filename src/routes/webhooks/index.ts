@@ -4,6 +4,7 @@ import { AppError } from '../../errors.ts';
 import { WEBHOOK_PATH } from '../../postmart/paths.ts';
 import { errorResponses } from '../../schemas/common.ts';
 import { notQueued, recordWebhook, verifyWebhook } from '../../services/orders/webhooks.ts';
+import { postmartSigned } from '../docs.ts';
 
 /** postmart-api.md#webhooks: payloads are thin; anything near this size is not a Postmart event. */
 const MAX_BODY = 64 * 1024;
@@ -18,10 +19,10 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['postmart'],
         summary: 'Receives Postmart webhooks',
-        security: [{ postmartSignature: [] }],
-        description:
-          '**Roles:** Postmart (authenticated by X-PM-Signature over the raw body, timestamp within ±300 s). ' +
+        operationId: 'receivePostmartWebhook',
+        ...postmartSigned(
           'Stores each event once (a duplicate event_id is acknowledged and ignored), answers at once and leaves the work to a job.',
+        ),
         response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean() }), ...errorResponses(400, 401, 413, 415, 503) },
       },
     },
@@ -44,6 +45,8 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       const fresh = await recordWebhook(app.db, verdict.event);
       if (fresh) {
         // Stored first: if Redis is away the event waits for the sweeper instead of being lost.
+        // Not through the outbox: webhook_events is this path's own outbox (the stored event, its
+        // enqueued_at, the same sweeper), and a direct add saves the relay's hop on the busiest path.
         await app.queues.webhooks.add('event', { eventId: verdict.event.event_id }, { jobId: `wh-${verdict.event.event_id}` }).catch(async (err: unknown) => {
           req.log.warn({ err: (err as Error).message, eventId: verdict.event.event_id }, 'webhook stored but not queued; the sweeper will pick it up');
           await notQueued(app.db, verdict.event.event_id);

@@ -1,4 +1,4 @@
-import type { Role } from '../../../db/schema/users.ts';
+import { ROLES, type Role } from '../../../db/schema/users.ts';
 import { forbidden, notFound } from '../../errors.ts';
 
 /** The authenticated user as every service sees it. */
@@ -11,19 +11,6 @@ export type Principal = Readonly<{
 }>;
 
 /**
- * The one place that decides who may read or change what. Routes call these before touching an
- * object; services that list objects call `sellerScope` to filter.
- *
- * - admin: everything.
- * - provincial_staff: reads everything, changes nothing.
- * - seller_manager: only their own seller and its products.
- * - post_office_clerk: scoped to a pickup point: reads it and the orders dropped off or waiting
- *   there, and works its counter (handover, collection); sees no sellers or products directly.
- *
- * A forbidden object answers 404 so its existence is not revealed; a forbidden action on a
- * visible object answers 403.
- */
-/**
  * `system`: operations on the connector itself (reconcile, queues). `report`: sales and programme
  * reports. `pickup_parcels`: a point's counter list, which shows every seller's parcels there.
  */
@@ -31,61 +18,94 @@ export type Resource = 'seller' | 'product' | 'order' | 'user' | 'pickup_point' 
 /** `operate`: a post office counter's work (parcels of the day, handover, collection). */
 export type Action = 'list' | 'read' | 'create' | 'update' | 'operate';
 
+/** Resources checked as a whole (authorizeAction), never object by object. */
+type Collective = 'system' | 'report';
+
 function ownerSellerId(resource: Resource, obj: Record<string, unknown>): string | null {
   if (resource === 'seller') return obj.id as string;
   if (resource === 'product' || resource === 'order') return obj.sellerId as string;
   return null;
 }
 
+/** The ways an object can be "one's own"; `label` is how the API documentation names each. */
+const OWN = {
+  account: { label: 'own account', owns: (p: Principal, _r: Resource, obj: Record<string, unknown>) => obj.id === p.id },
+  seller: { label: 'own seller', owns: (p: Principal, r: Resource, obj: Record<string, unknown>) => ownerSellerId(r, obj) === p.sellerId },
+  point: { label: 'own point', owns: (p: Principal, _r: Resource, obj: Record<string, unknown>) => obj.id === p.pickupPointId },
+  // An order carries the points it passes through (src/services/fulfillment/pickup-orders.ts orderForAccess).
+  pointOrders: {
+    label: 'orders at their point',
+    owns: (p: Principal, _r: Resource, obj: Record<string, unknown>) =>
+      p.pickupPointId !== null && ((obj.pickupPointIds as string[] | undefined) ?? []).includes(p.pickupPointId),
+  },
+} as const;
+type Own = keyof typeof OWN;
+
+/** What a role sees of a resource (`all`, none, or only its own) and what it may do there. */
+export type Rule = Readonly<{ sees: 'all' | 'none' | Own; may: readonly Action[] }>;
+
+const EVERYTHING: readonly Action[] = ['list', 'read', 'create', 'update', 'operate'];
+const READING: readonly Action[] = ['list', 'read'];
+const NOTHING: Rule = { sees: 'none', may: [] };
+const everyResource = (rule: Rule): Record<Resource, Rule> => ({
+  seller: rule, product: rule, order: rule, user: rule, pickup_point: rule, pickup_parcels: rule, system: rule, report: rule,
+});
+
+/**
+ * The one place that decides who may read or change what, as data: the checks below and the
+ * "Roles:" line of every route's OpenAPI description (src/routes/docs.ts) both read this table.
+ *
+ * - admin: everything.
+ * - provincial_staff: reads everything, changes nothing.
+ * - seller_manager: only their own seller and its products and orders; reports cut to their seller.
+ * - post_office_clerk: scoped to a pickup point: reads it and the orders dropped off or waiting
+ *   there, and works its counter (handover, collection); sees no sellers or products directly.
+ *
+ * A forbidden object answers 404 so its existence is not revealed; a forbidden action on a
+ * visible object answers 403.
+ */
+export const ACCESS_RULES: Readonly<Record<Role, Readonly<Record<Resource, Rule>>>> = {
+  admin: everyResource({ sees: 'all', may: EVERYTHING }),
+  provincial_staff: everyResource({ sees: 'all', may: READING }),
+  seller_manager: {
+    // A manager edits their seller's details and catalog; creating sellers and accounts is an admin's job.
+    seller: { sees: 'seller', may: ['list', 'read', 'update'] },
+    product: { sees: 'seller', may: ['list', 'read', 'create', 'update'] },
+    order: { sees: 'seller', may: ['list', 'read', 'create', 'update'] },
+    user: { sees: 'account', may: ['read'] },
+    // Every seller chooses among all pickup points, but a point's parcels include other sellers'.
+    pickup_point: { sees: 'all', may: READING },
+    pickup_parcels: NOTHING,
+    system: NOTHING,
+    // Read-only, cut to their seller by reportScope.
+    report: { sees: 'seller', may: ['read'] },
+  },
+  post_office_clerk: {
+    seller: NOTHING,
+    product: NOTHING,
+    order: { sees: 'pointOrders', may: ['read', 'operate'] },
+    user: { sees: 'account', may: ['read'] },
+    pickup_point: { sees: 'point', may: ['list', 'read', 'operate'] },
+    pickup_parcels: { sees: 'point', may: ['read'] },
+    system: NOTHING,
+    report: NOTHING,
+  },
+};
+
 /** May the principal see this object at all? */
 export function canSee(p: Principal, resource: Resource, obj: Record<string, unknown>): boolean {
-  switch (p.role) {
-    case 'admin':
-    case 'provincial_staff':
-      return true;
-    case 'seller_manager':
-      if (resource === 'user') return obj.id === p.id;
-      // Every seller chooses among all pickup points, but a point's parcels include other sellers'.
-      if (resource === 'pickup_point') return true;
-      if (resource === 'pickup_parcels') return false;
-      return ownerSellerId(resource, obj) === p.sellerId;
-    case 'post_office_clerk':
-      if (resource === 'user') return obj.id === p.id;
-      if (resource === 'pickup_point' || resource === 'pickup_parcels') return obj.id === p.pickupPointId;
-      // An order carries the points it passes through (src/services/pickup-orders.ts orderForAccess).
-      if (resource === 'order') return p.pickupPointId !== null && ((obj.pickupPointIds as string[] | undefined) ?? []).includes(p.pickupPointId);
-      return false;
-  }
+  const { sees } = ACCESS_RULES[p.role][resource];
+  if (sees === 'all' || sees === 'none') return sees === 'all';
+  return OWN[sees].owns(p, resource, obj);
 }
 
 /** May the principal perform this action on resources of this kind (given it can see the object)? */
 export function canDo(p: Principal, resource: Resource, action: Action): boolean {
-  switch (p.role) {
-    case 'admin':
-      return true;
-    case 'provincial_staff':
-      return action === 'read' || action === 'list';
-    case 'seller_manager':
-      // Reports are read-only; a manager's are cut to their seller by reportScope.
-      if (resource === 'report') return action === 'read';
-      // A manager edits their seller's details and catalog; creating sellers and accounts is an admin's job.
-      if (resource === 'system') return false;
-      if (action === 'operate') return false;
-      if (resource === 'user') return action === 'read';
-      if (resource === 'seller') return action !== 'create';
-      if (resource === 'pickup_point') return action === 'read' || action === 'list';
-      return true;
-    case 'post_office_clerk':
-      if (resource === 'user') return action === 'read';
-      if (resource === 'pickup_point') return action === 'read' || action === 'list' || action === 'operate';
-      if (resource === 'pickup_parcels') return action === 'read';
-      if (resource === 'order') return action === 'read' || action === 'operate';
-      return false;
-  }
+  return ACCESS_RULES[p.role][resource].may.includes(action);
 }
 
 /** Throws 404 when the object is invisible, 403 when the action is not allowed on a visible one. */
-export function authorize(p: Principal, resource: Exclude<Resource, 'system' | 'report'>, action: Action, obj: Record<string, unknown> | null): void {
+export function authorize(p: Principal, resource: Exclude<Resource, Collective>, action: Action, obj: Record<string, unknown> | null): void {
   if (obj === null || !canSee(p, resource, obj)) throw notFound(resource === 'pickup_parcels' ? 'pickup_point' : resource);
   if (!canDo(p, resource, action)) throw forbidden();
 }
@@ -113,4 +133,49 @@ export function reportScope(p: Principal): string | null {
   // A manager account without a seller must not fall through to "the whole province".
   if (p.role === 'seller_manager' && !p.sellerId) throw forbidden();
   return sellerScope(p);
+}
+
+/** Object actions are checked object by object (authorize: an invisible object answers 404). */
+const OBJECT_ACTIONS: readonly Action[] = ['read', 'update', 'operate'];
+
+/**
+ * Whether the action needs no object to decide on: lists, creations, reports, operations. Those are
+ * decided by role alone (authorizeAction); the rest need the object (authorize), so only a service
+ * that has loaded it can answer, and an invisible one answers 404.
+ */
+/** What a route declares it does (src/routes/docs.ts secured), read by its documentation and its check. */
+export type DeclaredAccess = Readonly<{ resource: Resource; action: Action }>;
+
+export const decidedByRole = (resource: Resource, action: Action): boolean =>
+  !OBJECT_ACTIONS.includes(action) || resource === 'system' || resource === 'report';
+
+export type AccessNotes = Readonly<{
+  /** What a role sees differently (a masked phone): a view rule, not an access rule. */
+  notes?: Partial<Record<Role, string>>;
+  /** Roles the route's service never shows the object to, whatever the rules allow (they get 404). */
+  hiddenFrom?: readonly Role[];
+}>;
+
+/**
+ * Who may call a route that performs `action` on `resource`, in words, read off ACCESS_RULES, e.g.
+ * "admin, seller_manager (own seller; others answer 404); provincial_staff gets 403; post_office_clerk gets 404".
+ */
+export function describeAccess(resource: Resource, action: Action, { notes = {}, hiddenFrom = [] }: AccessNotes = {}): string {
+  const onObject = !decidedByRole(resource, action);
+  const allowed: string[] = [];
+  const refused = new Map<string, Role[]>();
+  for (const role of ROLES) {
+    const { sees, may } = ACCESS_RULES[role][resource];
+    const hidden = hiddenFrom.includes(role) || sees === 'none';
+    if (may.includes(action) && !hidden) {
+      const said = [...(sees === 'all' ? [] : [onObject ? `${OWN[sees].label}; others answer 404` : `${OWN[sees].label} only`]), ...(notes[role] ? [notes[role]] : [])];
+      allowed.push(said.length ? `${role} (${said.join('; ')})` : role);
+      continue;
+    }
+    // On an object, what the role cannot see answers 404 before the action is considered.
+    const answer = !onObject || sees === 'all' ? '403' : hidden ? '404' : '403 or 404';
+    refused.set(answer, [...(refused.get(answer) ?? []), role]);
+  }
+  const refusals = [...refused].map(([answer, roles]) => `${roles.join(', ')} ${roles.length > 1 ? 'get' : 'gets'} ${answer}`);
+  return [allowed.join(', '), ...refusals].join('; ');
 }

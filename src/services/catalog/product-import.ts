@@ -108,7 +108,7 @@ export async function importProducts(db: Db, p: Principal, actor: Actor, sellerI
         const { field, detail } = describeValidationError(validateRow.errors![0]!, 'row');
         throw invalid(field, detail);
       }
-      const input = row as unknown as ProductCreateInput;
+      const input = row;
       await checkProductRules(db, input, input);
       const outcome = await upsertRow(db, actor, sellerId, input);
       report[outcome] += 1;

@@ -14,7 +14,9 @@ import { authorize, authorizeAction, sellerScope, type Principal } from '../acco
 import { diff, recordAudit, type Actor } from '../accounts/audit.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { recordListingChange } from '../outbox/listing-outbox.ts';
-import { listingStatuses } from '../listings/listings.ts';
+import { OUTBOX_KIND } from '../outbox/outbox.ts';
+import { recordOpeningStock, setStockLocked } from '../stock/ledger.ts';
+import { listingStatuses } from '../listings/listing-statuses.ts';
 import { runProductList } from './product-list-query.ts';
 import { checkProductRules } from './product-rules.ts';
 import { getSeller } from '../accounts/sellers.ts';
@@ -108,16 +110,7 @@ export async function insertProduct(tx: Tx, actor: Actor, sellerId: string, inpu
       status: input.status ?? 'draft',
     })
     .returning();
-  if (stock > 0) {
-    await tx.insert(stockMovements).values({
-      productId: row!.id,
-      kind: movementKind,
-      delta: stock,
-      stockAfter: stock,
-      reason: movementKind === 'import' ? 'CSV import' : 'Opening stock',
-      actorUserId: actor.userId,
-    });
-  }
+  if (stock > 0) await recordOpeningStock(tx, row!.id, stock, movementKind, actor.userId);
   await recordAudit(tx, actor, 'product.create', { type: 'product', id: row!.id }, diff(null, row!));
   await recordListingChange(tx, row!.id, row!.version, 'create');
   return row!;
@@ -143,7 +136,7 @@ export function changedFields(current: ProductRow, patch: ProductPatchInput): Pa
     const value = typeof v === 'string' && (k === 'name' || k === 'sku') ? v.trim() : v;
     if (JSON.stringify((current as Record<string, unknown>)[k] ?? null) !== JSON.stringify(value ?? null)) out[k] = value;
   }
-  return out as Partial<ProductRow>;
+  return out;
 }
 
 /** Applies a patch inside the caller's transaction (row locked); bumps the version only when something changed. */
@@ -158,7 +151,7 @@ export async function applyProductPatch(tx: Tx, actor: Actor, current: ProductRo
   await recordAudit(tx, actor, action, { type: 'product', id: current.id }, diff(current, row!));
   // Price alone travels by the batch endpoints; anything else needs the product's own sync.
   const onlyPrice = Object.keys(changes).every((k) => k === 'priceVnd');
-  await recordListingChange(tx, current.id, row!.version, action, onlyPrice ? 'price_stock' : 'full');
+  await recordListingChange(tx, current.id, row!.version, action, onlyPrice ? OUTBOX_KIND.listingPriceStock : OUTBOX_KIND.listingFull);
   return row!;
 }
 
@@ -199,36 +192,6 @@ export async function archiveProduct(db: Db, p: Principal, actor: Actor, id: str
   return viewOf(db, row);
 }
 
-/** Sets or adjusts stock under a row lock and writes the ledger row in the same transaction. */
-export async function setStockLocked(
-  tx: Tx,
-  actor: Actor,
-  current: ProductRow,
-  change: { set?: number | undefined; delta?: number | undefined; reason: string },
-  kind: 'set' | 'adjust' | 'import',
-): Promise<ProductRow> {
-  const target = change.set !== undefined ? change.set : current.stock + (change.delta ?? 0);
-  const delta = target - current.stock;
-  if (target < 0) throw new AppError('INSUFFICIENT_STOCK', { stock: current.stock, delta: -(change.delta ?? 0) }, 'delta');
-  if (delta === 0) return current;
-  const [row] = await tx
-    .update(products)
-    .set({ stock: target, version: sql`${products.version} + 1`, updatedAt: new Date() })
-    .where(eq(products.id, current.id))
-    .returning();
-  await tx.insert(stockMovements).values({
-    productId: current.id,
-    kind,
-    delta,
-    stockAfter: target,
-    reason: change.reason.trim(),
-    actorUserId: actor.userId,
-  });
-  await recordAudit(tx, actor, 'product.stock', { type: 'product', id: current.id }, { stock: { from: current.stock, to: target } });
-  await recordListingChange(tx, current.id, row!.version, 'stock', 'price_stock');
-  return row!;
-}
-
 export async function changeStock(db: Db, p: Principal, actor: Actor, id: string, change: StockChangeInput): Promise<ProductView> {
   const before = await loadProduct(db, id);
   authorize(p, 'product', 'update', before);
@@ -247,7 +210,7 @@ export async function changeStock(db: Db, p: Principal, actor: Actor, id: string
   return viewOf(db, row);
 }
 
-export { loadProduct };
+export { loadProduct, setStockLocked };
 
 export type StockMovementView = Omit<typeof stockMovements.$inferSelect, 'createdAt'> & { createdAt: string };
 

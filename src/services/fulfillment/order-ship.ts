@@ -9,6 +9,7 @@ import { toVnIso, vnToday } from '../../lib/time.ts';
 import { PostmartError } from '../../postmart/client/errors.ts';
 import { authorize, type Principal } from '../accounts/access.ts';
 import { importOrders, type OrderImportDeps } from '../orders/order-import.ts';
+import { outboxJobId, recordWork } from '../outbox/outbox.ts';
 import { orderForAccess } from './pickup-orders.ts';
 import { bookSlot, releaseShipment } from './pickup-capacity.ts';
 import { rankDropoffPoints } from './pickup-finder.ts';
@@ -44,7 +45,9 @@ export async function declaredWeight(db: DbOrTx, orderId: string): Promise<numbe
 /**
  * POST /v1/orders/:id/ship: books a slot of today's capacity at the chosen point (a full point is
  * refused with the next suggestion) and records the shipment as requested, in one transaction
- * under the order's row lock. The Postmart call follows in an order-actions job (performShip).
+ * under the order's row lock, with the outbox note of the ship action: the Postmart call follows in
+ * an order-actions job (performShip) that the relay starts once the transaction commits, so a Redis
+ * outage cannot leave a slot booked with no job to use or free it.
  * postmart-api.md#orders: ship is allowed from PROCESSED.
  */
 export async function requestShip(db: Db, p: Principal, orderId: string, pickupPointId: string, now = new Date()) {
@@ -77,7 +80,8 @@ export async function requestShip(db: Db, p: Principal, orderId: string, pickupP
     const values = { bookingId: newId(), pickupPointId: point.id, day, state: 'requested' as const, packageNumber: null, failure: null, declaredWeightGrams: await declaredWeight(tx, orderId), measuredWeightGrams: null, weightFlagged: false, handedOverAt: null, handedOverBy: null, requestedBy: p.id, updatedAt: now };
     const [s] = await tx.insert(shipments).values({ orderId, ...values }).onConflictDoUpdate({ target: shipments.orderId, set: values }).returning();
     await tx.insert(orderEvents).values({ orderId, source: 'user', actorUserId: p.id, fromStatus: order!.status, toStatus: order!.status, note: `drop-off booked at ${point.code} for ${day}` });
-    return { shipment: shipmentView(s!, point.code), bookingId: s!.bookingId };
+    const outboxId = await recordWork(tx, 'order.action', { orderId, actorUserId: p.id, action: 'ship', bookingId: s!.bookingId }, 'order-ship');
+    return { shipment: shipmentView(s!, point.code), bookingId: s!.bookingId, jobId: outboxJobId(outboxId) };
   });
 }
 

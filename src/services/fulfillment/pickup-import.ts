@@ -78,7 +78,7 @@ export async function importPickupPoints(db: Db, p: Principal, actor: Actor, csv
         const { field, detail } = describeValidationError(validateRow.errors![0]!, 'row');
         throw invalid(field, detail);
       }
-      report[await upsertLocal(db, actor, row as unknown as PickupPointCreateInput)]++;
+      report[await upsertLocal(db, actor, row)]++;
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       report.rejected.push({ line, code, errorCode: err.code, ...(err.field ? { field: err.field } : {}), message: err.messageIn(lang) });

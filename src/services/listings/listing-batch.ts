@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { and, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import { productListings } from '../../../db/schema/listings.ts';
 import { products } from '../../../db/schema/products.ts';
+import { outbox } from '../../../db/schema/outbox.ts';
 import { settlePriceStock } from '../outbox/listing-outbox.ts';
+import { OUTBOX_KIND } from '../outbox/outbox.ts';
 import type { ListingDeps } from './listing-sync.ts';
 
 /** postmart-api.md#products: at most 50 items per batch call. */
@@ -79,7 +81,7 @@ async function pushChunk(deps: ListingDeps, shopId: string, rows: PendingRow[]):
       updated_at = now(),
       -- With no other change of the product waiting, Postmart now has this version of it.
       synced_version = CASE WHEN v.error IS NULL AND NOT EXISTS (
-        SELECT 1 FROM listing_outbox o WHERE o.product_id = v.product_id AND o.kind = 'full' AND o.processed_at IS NULL
+        SELECT 1 FROM ${outbox} o WHERE o.product_id = v.product_id AND o.kind = ${OUTBOX_KIND.listingFull} AND o.processed_at IS NULL
       ) THEN v.version ELSE l.synced_version END,
       last_synced_at = CASE WHEN v.error IS NULL THEN now() ELSE l.last_synced_at END,
       last_error_code = CASE WHEN v.error IS NULL THEN l.last_error_code ELSE 'BATCH_ITEM_REJECTED' END,

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Certification } from '../../../db/schema/products.ts';
 import type { ProductRow } from '../catalog/products.ts';
+import type { ListingStatus } from '../../../db/schema/listings.ts';
 import type { ProductPayload } from '../../postmart/client/contract.ts';
 
 /** Đồng Tháp's province code after the 2025 reform (db/seed/README.md). */
@@ -76,4 +77,21 @@ export function diffPayload(prev: ProductPayload, next: ProductPayload): Payload
     return { fields, priceChanged: false, stockChanged: false };
   }
   return { fields, priceChanged: a?.price !== b?.price, stockChanged: a?.stock !== b?.stock };
+}
+
+/** Maps Postmart's product status to our listing status (postmart-api.md#products). */
+export function listingStatusOf(remote: string): ListingStatus {
+  switch (remote) {
+    case 'ACTIVE':
+      return 'listed';
+    case 'PENDING_REVIEW':
+      return 'pending';
+    case 'REJECTED':
+    case 'BANNED':
+      return 'rejected';
+    case 'UNLISTED':
+      return 'unlisted';
+    default:
+      return 'not_listed';
+  }
 }

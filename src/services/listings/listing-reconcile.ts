@@ -6,8 +6,8 @@ import { products } from '../../../db/schema/products.ts';
 import { vnToday } from '../../lib/time.ts';
 import type { ProductPayload, RemoteProductT } from '../../postmart/client/contract.ts';
 import { recordListingChange } from '../outbox/listing-outbox.ts';
-import { notSellableReasons, toPostmartPayload } from './listing-payload.ts';
-import { listingStatusOf, type ListingDeps } from './listing-sync.ts';
+import { listingStatusOf, notSellableReasons, toPostmartPayload } from './listing-payload.ts';
+import type { ListingDeps } from './listing-sync.ts';
 
 export type ReconcileReport = { sellerId: string; shopId: string; checked: number; inSync: number; repaired: number; adopted: number; orphaned: number };
 

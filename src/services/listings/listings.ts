@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { productListings, type ListingStatus } from '../../../db/schema/listings.ts';
 import { postmartShops } from '../../../db/schema/postmart.ts';
 import type { Db } from '../../db.ts';
@@ -43,13 +43,6 @@ export async function getListing(db: Db, p: Principal, productId: string, now = 
     rejectReason: listing?.rejectReason ?? null,
     notSellableReasons: notSellableReasons({ ...product!, shopConnected: shop?.status === 'connected' }, vnToday(now)),
   };
-}
-
-/** Listing status per product, for product lists and details. */
-export async function listingStatuses(db: Db, productIds: string[]): Promise<Map<string, ListingStatus>> {
-  if (productIds.length === 0) return new Map();
-  const rows = await db.select({ id: productListings.productId, status: productListings.status }).from(productListings).where(inArray(productListings.productId, productIds));
-  return new Map(rows.map((r) => [r.id, r.status]));
 }
 
 /**

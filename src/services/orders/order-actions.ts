@@ -1,12 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { orders } from '../../../db/schema/orders.ts';
 import type { OrderAction } from '../../queues/definitions.ts';
-import type { Db } from '../../db.ts';
+import type { Db, DbOrTx } from '../../db.ts';
 import { AppError } from '../../errors.ts';
 import { authorize, type Principal } from '../accounts/access.ts';
 import { orderForAccess } from '../fulfillment/pickup-orders.ts';
 import { importOrders, type OrderImportDeps } from './order-import.ts';
 import { performShip } from '../fulfillment/order-ship.ts';
+import { outboxJobId, recordWork } from '../outbox/outbox.ts';
 
 /** Where each seller action may start (postmart-api.md#orders: the contract's own state machine). */
 const ALLOWED_FROM: Record<OrderAction['action'], readonly string[]> = {
@@ -17,12 +18,22 @@ const ALLOWED_FROM: Record<OrderAction['action'], readonly string[]> = {
 };
 
 /**
- * Checks that the principal may act on the order and that the action fits its status; the action
- * itself is queued (seller actions reach Postmart through a job, and the local status follows only
- * when Postmart has accepted it).
+ * POST /v1/orders/:id/{confirm,cancel,buyer-cancellation}: checks that the principal may act on the
+ * order and that the action fits its status, and notes the action in the outbox in the same
+ * transaction. Seller actions reach Postmart through a job (`jobId`, the relay's job id for the
+ * row), and the local status follows only when Postmart has accepted it. A Redis outage delays the
+ * action; it never loses it.
  */
-export async function checkOrderAction(db: Db, p: Principal, orderId: string, action: OrderAction): Promise<void> {
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+export async function requestOrderAction(db: Db, p: Principal, orderId: string, action: Exclude<OrderAction, { action: 'ship' }>): Promise<{ jobId: string }> {
+  return db.transaction(async (tx) => {
+    await checkOrderAction(tx, p, orderId, action);
+    const id = await recordWork(tx, 'order.action', { orderId, actorUserId: p.id, ...action }, `order-${action.action}`);
+    return { jobId: outboxJobId(id) };
+  });
+}
+
+async function checkOrderAction(db: DbOrTx, p: Principal, orderId: string, action: OrderAction): Promise<void> {
+  const [order] = await db.select().from(orders).where(eq(orders.id, orderId)).for('update');
   // Through orderForAccess, so a clerk who may read this order (it passes their point) gets 403, not 404.
   authorize(p, 'order', 'update', await orderForAccess(db, p, order));
   if (!ALLOWED_FROM[action.action].includes(order!.status)) {

@@ -12,7 +12,7 @@ import type { Postmart } from '../../postmart/index.ts';
 import { isCommuneCode } from '../reference/communes.ts';
 import { acceptsUpdate, localStatusOf, nextLocalStatus, RESERVING, stockEffectOf } from './order-states.ts';
 import { needsTracking, refreshTracking } from './order-tracking.ts';
-import { consumeStock, releaseStock, reserveStock, resyncRemoteStock, type StockLine } from '../stock/order-stock.ts';
+import { consumeStock, releaseStock, reserveStock, resyncRemoteStock, type StockLine } from '../stock/ledger.ts';
 import { releaseShipment } from '../fulfillment/pickup-capacity.ts';
 
 export type OrderImportDeps = { db: Db; postmart: () => Promise<Postmart>; log?: Logger };

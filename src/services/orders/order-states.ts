@@ -43,7 +43,10 @@ export function canReach(from: string, to: string): boolean {
   while (queue.length > 0) {
     for (const next of NEXT[queue.shift()!]) {
       if (next === goal) return true;
-      if (!seen.has(next)) seen.add(next), queue.push(next);
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
     }
   }
   return false;

@@ -1,9 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { orders, orderTrackingEvents, type OrderStatus } from '../../../db/schema/orders.ts';
-import type { OrderImportDeps } from './order-import.ts';
+import type { Db } from '../../db.ts';
+import type { Postmart } from '../../postmart/index.ts';
 
 /** Statuses the carrier moves an order through: each change brings new tracking entries. */
 export const CARRIER_STATUSES: ReadonlySet<OrderStatus> = new Set(['shipped', 'ready_for_pickup', 'picked_up', 'delivered', 'completed', 'failed_delivery', 'to_return', 'returned']);
+
+/** What reading tracking needs; order-import's deps satisfy it (a narrow type here keeps the two files out of a cycle). */
+export type TrackingDeps = { db: Db; postmart: () => Promise<Postmart> };
 
 type TrackedOrder = Pick<typeof orders.$inferSelect, 'id' | 'shopId' | 'orderSn' | 'status' | 'remoteUpdateTime' | 'trackingUpdateTime'>;
 
@@ -22,7 +26,7 @@ export const needsTracking = (o: TrackedOrder, changed: boolean) =>
  * Records the order's update_time it has caught up with, so a retried job reads it again only if
  * it did not get this far. Answers the number of new entries.
  */
-export async function refreshTracking(deps: OrderImportDeps, order: TrackedOrder): Promise<number> {
+export async function refreshTracking(deps: TrackingDeps, order: TrackedOrder): Promise<number> {
   const pm = await deps.postmart();
   const t = await pm.client.tracking(order.shopId, order.orderSn);
   return deps.db.transaction(async (tx) => {

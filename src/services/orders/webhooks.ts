@@ -6,7 +6,7 @@ import type { Db } from '../../db.ts';
 import { signWebhook } from '../../postmart/client/signing.ts';
 import type { Postmart } from '../../postmart/index.ts';
 import { recordListingChange } from '../outbox/listing-outbox.ts';
-import { listingStatusOf } from '../listings/listing-sync.ts';
+import { listingStatusOf } from '../listings/listing-payload.ts';
 import { importOrders } from './order-import.ts';
 import { refreshTracking } from './order-tracking.ts';
 import { orders } from '../../../db/schema/orders.ts';

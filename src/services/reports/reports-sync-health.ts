@@ -27,9 +27,9 @@ export async function syncHealth(db: Db, sellerId: string | null, queues: QueueC
       WHERE pl.status IN ('error', 'rejected') ${bySeller('pl.seller_id')}
       ORDER BY at DESC NULLS LAST LIMIT 20`),
     db.execute<{ at: Date | null }>(sql`
-      SELECT min(x.created_at) AS at FROM listing_outbox x
+      SELECT min(x.created_at) AS at FROM outbox x
       ${sellerId ? sql`JOIN products p ON p.id = x.product_id AND p.seller_id = ${sellerId}` : sql``}
-      WHERE x.processed_at IS NULL`),
+      WHERE x.processed_at IS NULL AND x.kind LIKE 'listing.%'`),
     db.execute<{ shop_id: string; seller_name: string | null; last_success_at: Date | null }>(sql`
       SELECT ps.shop_id, s.name AS seller_name, ps.last_success_at
       FROM order_poll_state ps LEFT JOIN postmart_shops sh ON sh.shop_id = ps.shop_id LEFT JOIN sellers s ON s.id = sh.seller_id
