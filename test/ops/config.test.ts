@@ -153,7 +153,7 @@ describe('loadConfig', () => {
     });
 
     it('has no secret constant in the source', async () => {
-      const source = await readFile(new URL('../src/config.ts', import.meta.url), 'utf8');
+      const source = await readFile(new URL('../../src/config.ts', import.meta.url), 'utf8');
       expect(source).not.toMatch(/dev-only|change-me/i);
     });
   });

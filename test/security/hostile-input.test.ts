@@ -41,7 +41,7 @@ async function fingerprint(db: FastifyInstance['db']): Promise<string> {
     (SELECT count(*) FROM sellers) || '/' || (SELECT coalesce(max(updated_at)::text, '') FROM sellers) || ':' ||
     (SELECT count(*) FROM products) || '/' || (SELECT coalesce(max(updated_at)::text, '') FROM products) || '/' || (SELECT coalesce(sum(stock), 0) FROM products) || ':' ||
     (SELECT count(*) FROM stock_movements) || ':' || (SELECT count(*) FROM pickup_points) || '/' || (SELECT coalesce(max(updated_at)::text, '') FROM pickup_points) || ':' ||
-    (SELECT count(*) FROM orders) || '/' || (SELECT count(*) FROM order_events) || ':' || (SELECT count(*) FROM listing_outbox) || ':' || (SELECT count(*) FROM webhook_events) || ':' || (SELECT count(*) FROM audit_log) AS f`);
+    (SELECT count(*) FROM orders) || '/' || (SELECT count(*) FROM order_events) || ':' || (SELECT count(*) FROM outbox) || ':' || (SELECT count(*) FROM webhook_events) || ':' || (SELECT count(*) FROM audit_log) AS f`);
   return String((r.rows[0] as { f: string }).f);
 }
 
