@@ -47,7 +47,7 @@ export function buildValidators(): ValidatorFactory {
     const coercing = pool(externalSchemas, withCoercion(options, 'array'));
     return (route: RouteDef) => {
       if (route.httpPart === 'body') return strict(route);
-      return refuseNonFinite(coercing(route) as unknown as AjvValidate);
+      return refuseNonFinite(coercing(route));
     };
   }) as ValidatorFactory;
 }

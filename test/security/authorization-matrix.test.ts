@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, makePickupPoint, makeSeller, makeUser, productBody, uniquePhone, uniqueTaxCode, type TestUser } from '../helpers.ts';
 import { shipments } from '../../db/schema/pickup-points.ts';

@@ -4,7 +4,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TIMEOUT_MS } from '../../src/build.ts';
 import { makeSeller, makeUser, productBody, bearer, type TestUser } from '../helpers.ts';
-import { HOSTILE_STRINGS, hostileValue, mutatedObject, queryFor } from './hostile.ts';
+import { HOSTILE_STRINGS, mutatedObject, queryFor } from './hostile.ts';
 import { appWithRoutes, isThirdParty, routeKey, type JsonSchema, type Route } from './route-table.ts';
 
 /**
