@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import { invalid } from './errors.ts';
-import { deepNfc, findNulPath } from './lib/text.ts';
+import { AppError, invalid } from './errors.ts';
+import { deepNfc, findNulPath, MAX_JSON_DEPTH, nestsDeeperThan } from './lib/text.ts';
 import auth from './plugins/auth.ts';
 import errors from './plugins/errors.ts';
 import infra from './plugins/infra.ts';
 import media from './plugins/media.ts';
+import limits from './plugins/limits.ts';
+import protection from './plugins/protection.ts';
 import metrics from './plugins/metrics.ts';
 import postmart from './plugins/postmart.ts';
 import queueDashboard from './plugins/queue-dashboard.ts';
@@ -53,6 +55,8 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   fastify.decorate('now', opts.now ?? (() => new Date()));
   await fastify.register(infra, { config: opts.config });
   await fastify.register(errors);
+  await fastify.register(protection);
+  await fastify.register(limits);
   await fastify.register(swagger);
   await fastify.register(auth);
   await fastify.register(queues);
@@ -67,6 +71,10 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   // NUL cannot be stored in PostgreSQL text, so it is refused here rather than failing in the database.
   fastify.addHook('preValidation', async (req) => {
     for (const [part, value] of [['body', req.body], ['query', req.query]] as const) {
+      // Depth first: the walks below recurse, and a deeply nested body must be a 400, not a stack overflow.
+      if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+        throw new AppError('INVALID_BODY', { detail: { vi: `dữ liệu lồng nhau quá ${MAX_JSON_DEPTH} cấp`, en: `nested deeper than ${MAX_JSON_DEPTH} levels` } });
+      }
       const nul = findNulPath(value);
       if (nul !== null) throw invalid(nul || part, { vi: 'chứa ký tự NUL không hợp lệ', en: 'contains an invalid NUL character' });
     }

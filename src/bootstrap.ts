@@ -7,6 +7,8 @@ import { seedReference } from '../db/seed/reference.ts';
 import { createMediaStorage } from './services/media/create-storage.ts';
 import type { Config } from './config.ts';
 import { createDb } from './db.ts';
+import { AppError } from './errors.ts';
+import { requireStrongPassword } from './services/accounts/password-policy.ts';
 
 /**
  * Everything a fresh machine needs before serving: the database, its migrations, the reference
@@ -21,6 +23,12 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<void
     const ref = await seedReference(db);
     if (ref.communes || ref.mappings) log.info(ref, 'loaded commune reference data');
     if (config.admin) {
+      // The same rule as any account's password (src/services/accounts/password-policy.ts).
+      try {
+        requireStrongPassword(config.admin.password, [config.admin.phone], 'ADMIN_PASSWORD');
+      } catch (err) {
+        throw new Error(err instanceof AppError ? `${err.messageIn('vi')} / ${err.messageIn('en')}` : String(err));
+      }
       const created = await ensureAccount(db, { ...config.admin, name: 'Quản trị viên', role: 'admin' });
       if (created) log.info({ phone: config.admin.phone }, 'created the first admin from ADMIN_PHONE');
     }

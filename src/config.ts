@@ -1,17 +1,18 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { resolveLogFormat, type LogFormat } from './lib/logger.ts';
+import { getHeapStatistics } from 'node:v8';
+import { localSecrets } from './local-secrets.ts';
 
 export const ROLE_NAMES = ['api', 'worker', 'sandbox'] as const;
 export type ProcessRole = (typeof ROLE_NAMES)[number];
 
-const DEV_JWT_SECRET = 'dev-only-secret-change-me-in-production-0123456789';
-const DEV_TOKEN_KEY = 'dev-only-token-key-change-me-in-production-0123456789';
 
 /** Every environment variable the service reads, with defaults that work on a developer machine. */
 const EnvSchema = Type.Object({
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
-  HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
+  /** Default: 127.0.0.1 outside production (a dev instance is not on the LAN), 0.0.0.0 in production. */
+  HOST: Type.Optional(Type.String({ minLength: 1 })),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', default: 'postgres://postgres@127.0.0.1:5432/dong_thap_postmart' }),
@@ -33,7 +34,6 @@ const EnvSchema = Type.Object({
   /** How far the order poller's window trails now: Postmart lists changes up to 60 s late (postmart-api.md#orders). */
   ORDER_POLL_LAG_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 60 }),
   /** Encrypts Postmart tokens and keys at rest. */
-  TOKEN_ENCRYPTION_KEY: Type.String({ minLength: 32, default: DEV_TOKEN_KEY }),
   /** Where uploaded photos are kept: `local` (a folder, MEDIA_DIR) or `s3` (any S3-compatible store). */
   MEDIA_DRIVER: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local' }),
   MEDIA_DIR: Type.String({ minLength: 1, default: './var/media' }),
@@ -44,14 +44,15 @@ const EnvSchema = Type.Object({
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
   /** Path-style addressing (`endpoint/bucket/key`), which MinIO and most self-hosted stores need. */
   S3_FORCE_PATH_STYLE: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
+  TOKEN_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 32 })),
   ROLES: Type.String({ pattern: '^(all|api|worker|sandbox)(,(api|worker|sandbox))*$', default: 'all' }),
-  JWT_SECRET: Type.String({ minLength: 32, default: DEV_JWT_SECRET }),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   JWT_TTL_SECONDS: Type.Integer({ minimum: 60, default: 12 * 3600 }),
   LOGIN_ATTEMPTS_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics is open. */
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   ADMIN_PHONE: Type.Optional(Type.String({ minLength: 9 })),
-  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),
   SEED_DEMO: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   MIGRATE_ON_START: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
   /** auto: pretty (pino-pretty) in development on a terminal, JSON lines everywhere else. */
@@ -60,6 +61,17 @@ const EnvSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
+  // --- Hardening (issue 15): secrets outside production, per-user limits, load shedding ---
+  /** Outside production, where JWT_SECRET / TOKEN_ENCRYPTION_KEY come from when unset (generated at first start). */
+  SECRETS_FILE: Type.String({ minLength: 1, default: '.secrets.local.json' }),
+  LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
+  REPORTS_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
+  SEARCHES_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
+  IMPORTS_PER_MINUTE: Type.Integer({ minimum: 1, default: 6 }),
+  /** Above this event-loop delay the API answers 503 with Retry-After (0: not checked). */
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000 }),
+  /** Above this heap use the API answers 503 with Retry-After (0: 90% of the V8 heap limit). */
+  MAX_HEAP_USED_MB: Type.Integer({ minimum: 0, default: 0 }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -99,6 +111,10 @@ export type Config = Readonly<{
   logLevel: string;
   media: MediaConfig;
   logFormat: LogFormat;
+  // --- Hardening (issue 15) ---
+  /** Per-user (or, for logins, per-address) requests allowed per minute; counted in Redis. */
+  limits: { loginsPerAddress: number; reportsPerUser: number; searchesPerUser: number; importsPerUser: number };
+  pressure: { maxEventLoopDelayMs: number; maxHeapUsedBytes: number };
 }>;
 
 export type MediaConfig = Readonly<
@@ -126,10 +142,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   );
   const env = withDefaults as Env;
   if (problems.length === 0) {
-    if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {
+    if (env.NODE_ENV === 'production' && env.JWT_SECRET === undefined) {
       problems.push('JWT_SECRET: must be set to a secret of at least 32 characters in production');
     }
-    if (env.NODE_ENV === 'production' && env.TOKEN_ENCRYPTION_KEY === DEV_TOKEN_KEY) {
+    if (env.NODE_ENV === 'production' && env.TOKEN_ENCRYPTION_KEY === undefined) {
       problems.push('TOKEN_ENCRYPTION_KEY: must be set to a secret of at least 32 characters in production');
     }
     // The sandbox is a development and test double (docs/postmart-sandbox.md); production must name the real Postmart.
@@ -156,9 +172,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const everything: ProcessRole[] = env.NODE_ENV === 'production' ? ['api', 'worker'] : [...ROLE_NAMES];
   const roles: ProcessRole[] = env.ROLES === 'all' ? everything : [...new Set(env.ROLES.split(',') as ProcessRole[])];
   const publicUrl = env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
+  // No secret is a constant in the code: outside production an unset one is generated once and kept
+  // in a git-ignored local file, so every process of this checkout (and a restart) shares it.
+  const generated = env.JWT_SECRET === undefined || env.TOKEN_ENCRYPTION_KEY === undefined ? localSecrets(env.SECRETS_FILE) : null;
   return Object.freeze({
     env: env.NODE_ENV,
-    host: env.HOST,
+    host: env.HOST ?? (env.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     port: env.PORT,
     publicUrl: publicUrl.replace(/\/$/, ''),
     databaseUrl: env.DATABASE_URL,
@@ -174,9 +193,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       env.POSTMART_PARTNER_ID && env.POSTMART_PARTNER_KEY ? { partnerId: env.POSTMART_PARTNER_ID, partnerKey: env.POSTMART_PARTNER_KEY } : null,
     postmartRate: { perSecond: env.POSTMART_RATE_PER_SECOND, burst: env.POSTMART_RATE_BURST },
     orderPollLagSeconds: env.ORDER_POLL_LAG_SECONDS,
-    tokenEncryptionKey: env.TOKEN_ENCRYPTION_KEY,
+    tokenEncryptionKey: env.TOKEN_ENCRYPTION_KEY ?? generated!.tokenEncryptionKey,
     roles: Object.freeze(roles),
-    jwtSecret: env.JWT_SECRET,
+    jwtSecret: env.JWT_SECRET ?? generated!.jwtSecret,
     jwtTtlSeconds: env.JWT_TTL_SECONDS,
     loginAttemptsPerMinute: env.LOGIN_ATTEMPTS_PER_MINUTE,
     metricsToken: env.METRICS_TOKEN ?? null,
@@ -198,5 +217,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         : { driver: 'local' as const, dir: env.MEDIA_DIR },
     ),
     logFormat: resolveLogFormat(env.LOG_FORMAT, env.NODE_ENV),
+    limits: {
+      loginsPerAddress: env.LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE,
+      reportsPerUser: env.REPORTS_PER_MINUTE,
+      searchesPerUser: env.SEARCHES_PER_MINUTE,
+      importsPerUser: env.IMPORTS_PER_MINUTE,
+    },
+    pressure: {
+      maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: env.MAX_HEAP_USED_MB > 0 ? env.MAX_HEAP_USED_MB * 1024 * 1024 : Math.floor(getHeapStatistics().heap_size_limit * 0.9),
+    },
   });
 }

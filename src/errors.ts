@@ -29,6 +29,10 @@ export const ERRORS = {
     vi: (p) => `Trường «${f(p)}»: mỗi sản phẩm có tối đa ${p.max} ảnh (hiện có ${p.current}); xóa bớt ảnh rồi thử lại`,
     en: (p) => `Field '${f(p)}': a product has at most ${p.max} photos (it has ${p.current}); delete some and retry`,
   },
+  URI_TOO_LONG: { status: 414, vi: () => 'Đường dẫn yêu cầu quá dài', en: () => 'Request path is too long' },
+  HEADERS_TOO_LARGE: { status: 431, vi: () => 'Phần đầu (header) của yêu cầu quá lớn', en: () => 'Request headers are too large' },
+  REQUEST_TIMEOUT: { status: 408, vi: () => 'Yêu cầu gửi đến quá chậm, kết nối đã đóng', en: () => 'The request took too long to arrive' },
+  BAD_REQUEST: { status: 400, vi: () => 'Yêu cầu HTTP không hợp lệ', en: () => 'Malformed HTTP request' },
   PAYLOAD_TOO_LARGE: { status: 413, vi: () => 'Nội dung yêu cầu quá lớn', en: () => 'Request body is too large' },
   UNAUTHENTICATED: {
     status: 401,
@@ -70,7 +74,21 @@ export const ERRORS = {
     vi: () => 'Trường «phone»: số điện thoại không khớp với người nhận của đơn hàng; không giao bưu gửi',
     en: () => "Field 'phone': the number does not match the order's recipient; do not hand the parcel over",
   },
-  RATE_LIMITED: { status: 429, vi: () => 'Quá nhiều yêu cầu, thử lại sau', en: () => 'Too many requests, try again later' },
+  RATE_LIMITED: {
+    status: 429,
+    vi: (p) => `Quá nhiều yêu cầu loại này; thử lại sau ${p.seconds ?? 60} giây`,
+    en: (p) => `Too many requests of this kind; try again in ${p.seconds ?? 60} s`,
+  },
+  IMPORT_IN_PROGRESS: {
+    status: 409,
+    vi: () => 'Một lần nhập CSV khác của người bán này đang chạy; chờ xong rồi thử lại',
+    en: () => "Another CSV import for this seller is running; wait for it to finish and retry",
+  },
+  TOO_MANY_LOGINS_FROM_ADDRESS: {
+    status: 429,
+    vi: (p) => `Quá nhiều lần đăng nhập từ địa chỉ này; thử lại sau ${p.seconds} giây`,
+    en: (p) => `Too many login attempts from this address; try again in ${p.seconds} s`,
+  },
   TOO_MANY_LOGINS: {
     status: 429,
     vi: (p) => `Đăng nhập quá nhiều lần với số điện thoại này; thử lại sau ${p.seconds} giây`,
@@ -80,6 +98,11 @@ export const ERRORS = {
     status: 500,
     vi: (p) => `Lỗi hệ thống; mã yêu cầu ${p.requestId}`,
     en: (p) => `Internal error; request id ${p.requestId}`,
+  },
+  OVERLOADED: {
+    status: 503,
+    vi: (p) => `Máy chủ đang quá tải; thử lại sau ${p.seconds} giây`,
+    en: (p) => `The server is overloaded; try again in ${p.seconds} s`,
   },
   UNAVAILABLE: {
     status: 503,

@@ -54,7 +54,7 @@ export const orders = pgTable(
     voucherAmountVnd: bigint('voucher_amount_vnd', { mode: 'number' }).notNull(),
     totalAmountVnd: bigint('total_amount_vnd', { mode: 'number' }).notNull(),
     recipientName: text('recipient_name').notNull(),
-    /** Normalized (src/lib/phone.ts) when it parses; else as Postmart sent it. */
+    /** E.164 (src/lib/phone.ts) when it is a real Vietnamese number; else as Postmart sent it. */
     recipientPhone: text('recipient_phone').notNull(),
     recipientAddressLine: text('recipient_address_line').notNull(),
     /** Our commune when Postmart's ward code is one we know; the raw code is kept either way. */

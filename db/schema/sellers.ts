@@ -8,6 +8,7 @@ export const sellers = pgTable('sellers', {
   kind: text('kind', { enum: SELLER_KINDS }).notNull(),
   name: text('name').notNull(),
   taxCode: text('tax_code').unique(),
+  /** E.164 (+84…), src/lib/phone.ts; shown in national form. */
   phone: text('phone').notNull(),
   wardCode: text('ward_code')
     .notNull()

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { sellers } from './sellers.ts';
 
 export const ROLES = ['admin', 'provincial_staff', 'seller_manager', 'post_office_clerk'] as const;
@@ -9,7 +9,7 @@ export const users = pgTable(
   'users',
   {
     id: uuid('id').primaryKey(),
-    /** Normalized Vietnamese mobile number, 0xxxxxxxxx. */
+    /** E.164 (+84…), validated by libphonenumber-js (src/lib/phone.ts); shown in Vietnamese national form. */
     phone: text('phone').notNull().unique(),
     name: text('name').notNull(),
     role: text('role', { enum: ROLES }).notNull(),
@@ -19,6 +19,11 @@ export const users = pgTable(
     pickupPointId: uuid('pickup_point_id'),
     passwordHash: text('password_hash').notNull(),
     disabled: boolean('disabled').notNull().default(false),
+    /**
+     * Carried in every token the account gets (`ver`); a password change, a role or scope change and
+     * disabling bump it, so every token issued before stops working at once.
+     */
+    tokenVersion: integer('token_version').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -14,10 +14,10 @@ import { users, type Role } from '../schema/users.ts';
 
 /** Demo data for a new user's first look. Fixed ids and natural keys make a second run a no-op. */
 export const DEMO_SELLERS = [
-  { id: '01930000-0000-7000-8000-000000000001', kind: 'cooperative', name: 'HTX Xoài Mỹ Hiệp', taxCode: '1401234567', phone: '0277385001', wardCode: '30112', address: 'Ấp Mỹ Thạnh' },
-  { id: '01930000-0000-7000-8000-000000000002', kind: 'cooperative', name: 'HTX Quýt hồng Lai Vung', taxCode: '1401234568', phone: '0277385002', wardCode: '30226', address: 'Ấp Hòa Bình' },
+  { id: '01930000-0000-7000-8000-000000000001', kind: 'cooperative', name: 'HTX Xoài Mỹ Hiệp', taxCode: '1401234567', phone: '02773850001', wardCode: '30112', address: 'Ấp Mỹ Thạnh' },
+  { id: '01930000-0000-7000-8000-000000000002', kind: 'cooperative', name: 'HTX Quýt hồng Lai Vung', taxCode: '1401234568', phone: '02773850002', wardCode: '30226', address: 'Ấp Hòa Bình' },
   { id: '01930000-0000-7000-8000-000000000003', kind: 'household', name: 'Hộ Nguyễn Văn Sen', taxCode: null, phone: '0912345003', wardCode: '30037', address: 'Ấp 3' },
-  { id: '01930000-0000-7000-8000-000000000004', kind: 'enterprise', name: 'Công ty TNHH Gạo Tràm Chim', taxCode: '1401234570', phone: '0277385004', wardCode: '30001', address: 'Khóm 2' },
+  { id: '01930000-0000-7000-8000-000000000004', kind: 'enterprise', name: 'Công ty TNHH Gạo Tràm Chim', taxCode: '1401234570', phone: '02773850004', wardCode: '30001', address: 'Khóm 2' },
   { id: '01930000-0000-7000-8000-000000000005', kind: 'household', name: 'Vườn hoa Tân Quy Đông', taxCode: null, phone: '0912345005', wardCode: '29905', address: 'Đường Nguyễn Tất Thành' },
 ] as const;
 

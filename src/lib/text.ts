@@ -39,6 +39,27 @@ export function escapeLike(term: string): string {
   return term.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** How deep a request's JSON may nest; our deepest schema (certifications in a product) needs 4. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Whether a JSON-like value nests deeper than `max` arrays/objects. Iterative, so a hostile
+ * `[[[…10,000 levels…]]]` is measured without recursion; the recursive walkers below (deepNfc,
+ * findNulPath) only ever see values that passed this check.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 /** Path of the first string containing a NUL character (PostgreSQL text cannot store it), or null. */
 export function findNulPath(value: unknown, path = ''): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path : null;

@@ -22,6 +22,22 @@ export function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
+/**
+ * The years a date the API accepts may fall in. Every date range is bounded by them, so no loop
+ * over days, weeks or months can run past year 9999 (where ISO strings grow a sign and stop sorting).
+ */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+/** The same bound as a JSON Schema pattern prefix, for dates and date-times crossing the API. */
+export const SERVICE_YEAR_PATTERN = '^(20\\d{2}|2100)-';
+
+/** True for a real calendar date in YYYY-MM-DD form within MIN_YEAR..MAX_YEAR. */
+export function isServiceDate(value: string): boolean {
+  if (!isCalendarDate(value)) return false;
+  const year = Number(value.slice(0, 4));
+  return year >= MIN_YEAR && year <= MAX_YEAR;
+}
+
 /** True for a real calendar date in YYYY-MM-DD form (rejects 2026-02-30). */
 export function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, forbidden } from '../errors.ts';
 import type { Principal } from '../services/accounts/access.ts';
+import { AUDIENCE, type Audience } from './auth.ts';
 
 export const DASHBOARD_PATH = '/admin/queues';
 export const SESSION_COOKIE = 'dtpc_queues';
@@ -49,8 +50,9 @@ function readCookie(header: string | undefined, name: string): string | null {
  * it), Path=/admin/queues (the API never receives it) and Secure when PUBLIC_URL is https.
  * Changes made through the dashboard with the cookie must also come from our own origin.
  *
- * Every request, pages and assets included, is checked with auth.ts's verifyToken (the same
- * secret, expiry and disabled-account rules as the API): no token 401, not an admin 403, in the
+ * The session token's audience is the queue board: it is refused as an API bearer token, and an
+ * API token is refused as a session cookie. Every request, pages and assets included, is checked
+ * with auth.ts's verifyToken (the same secret, expiry, token-version and disabled-account rules as the API): no token 401, not an admin 403, in the
  * API's error body. The routes are hidden from OpenAPI.
  */
 export default fp(
@@ -59,8 +61,8 @@ export default fp(
     const cookie = (value: string, maxAge: number) =>
       `${SESSION_COOKIE}=${value}; Max-Age=${maxAge}; Path=${DASHBOARD_PATH}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 
-    const admin = async (token: string): Promise<Principal> => {
-      const principal = await app.verifyToken(token);
+    const admin = async (token: string, audience: Audience = AUDIENCE.api): Promise<Principal> => {
+      const principal = await app.verifyToken(token, audience);
       if (principal.role !== 'admin') throw forbidden();
       return principal;
     };
@@ -83,7 +85,8 @@ export default fp(
         const token = bearer !== undefined ? /^Bearer (\S+)$/.exec(bearer)?.[1] : fromCookie;
         if (!token) throw new AppError('UNAUTHENTICATED');
         if (fromCookie && !SAFE_METHODS.has(req.method) && !sameOrigin(req)) throw forbidden();
-        req.principal = await admin(token);
+        // The cookie holds a queue-board session, valid here only; the header an ordinary API token.
+        req.principal = await admin(token, fromCookie ? AUDIENCE.queueBoard : AUDIENCE.api);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         // Answered here rather than thrown: bull-board installs its own error handler on its routes.
@@ -111,10 +114,12 @@ export default fp(
 
         scope.post<{ Body: { token: string } }>('/login', { schema: { hide: true, body: LoginBody } }, async (req, reply) => {
           const principal = await admin(req.body.token);
-          const exp = app.jwt.decode<{ exp?: number }>(req.body.token)?.exp ?? 0;
+          const { exp = 0, ver = -1 } = app.jwt.decode<{ exp?: number; ver?: number }>(req.body.token) ?? {};
           const ttl = Math.min(SESSION_SECONDS, exp - Math.floor(Date.now() / 1000));
           if (ttl < 1) throw new AppError('TOKEN_EXPIRED');
-          const session = app.jwt.sign({ sub: principal.id, role: principal.role }, { algorithm: 'HS256', expiresIn: ttl });
+          // A token for the queue board only (its audience), carrying the account's token version, so
+          // the cookie is no API bearer token and a password change or disabling ends the session too.
+          const session = await app.signToken({ id: principal.id, role: principal.role, tokenVersion: ver }, { audience: AUDIENCE.queueBoard, expiresInSeconds: ttl });
           return reply.header('set-cookie', cookie(session, ttl)).header('cache-control', 'no-store').redirect(`${DASHBOARD_PATH}/`, 303);
         });
 

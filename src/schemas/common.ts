@@ -1,5 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { UUID_PATTERN } from '../lib/ids.ts';
+import { MAX_YEAR, MIN_YEAR, SERVICE_YEAR_PATTERN } from '../lib/time.ts';
 
 /** A string enum as a plain JSON Schema `enum`, which gives clearer validation errors and OpenAPI than anyOf/const. */
 export const StringEnum = <T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
@@ -10,7 +11,11 @@ export const IdParams = Type.Object({ id: Uuid() });
 
 /** Instants cross the API as ISO 8601 in Asia/Ho_Chi_Minh time (+07:00). */
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, Asia/Ho_Chi_Minh (+07:00)' });
-export const CalendarDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+/** A calendar day within the years the service handles (src/lib/time.ts MIN_YEAR..MAX_YEAR). */
+export const CalendarDate = Type.String({ format: 'date', pattern: `${SERVICE_YEAR_PATTERN}\\d{2}-\\d{2}$`, description: `YYYY-MM-DD, years ${MIN_YEAR}–${MAX_YEAR}` });
+/** A date-time a client filters by, within the same years. */
+export const DateTimeFilter = (description: string) =>
+  Type.String({ format: 'date-time', pattern: SERVICE_YEAR_PATTERN, description: `${description}; years ${MIN_YEAR}–${MAX_YEAR}` });
 
 /**
  * Contains at least two non-space characters. Services trim names and addresses before storing,
@@ -22,7 +27,7 @@ export const Label = (maxLength: number, options: { description?: string } = {})
   Type.String({ minLength: 2, maxLength, pattern: TWO_VISIBLE_CHARACTERS, ...options });
 
 export const WardCode = Type.String({ pattern: '^\\d{5}$', description: 'GSO code of a Đồng Tháp commune (GET /v1/communes)' });
-export const Phone = Type.String({ minLength: 9, maxLength: 20, description: 'Vietnamese phone number; stored as 0xxxxxxxxx' });
+export const Phone = Type.String({ minLength: 9, maxLength: 20, description: 'A real Vietnamese phone number, mobile or landline (0912345678, +84 912 345 678, 0277 3851 234); stored in E.164, shown as 0xxxxxxxxx' });
 /** Integer VND: the đồng has no subunit in use, so money is never fractional. */
 export const Vnd = (options: { description?: string; minimum?: number; exclusiveMinimum?: number } = {}) =>
   Type.Integer({ maximum: 1_000_000_000_000, ...options });

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ORDER_EVENT_SOURCES, ORDER_STATUSES } from '../../db/schema/orders.ts';
-import { Cursor, Limit, StringEnum, Timestamp, Uuid } from './common.ts';
+import { Cursor, DateTimeFilter, Limit, StringEnum, Timestamp, Uuid } from './common.ts';
 
 const Status = StringEnum(ORDER_STATUSES);
 
@@ -71,8 +71,8 @@ export const OrderQuery = Type.Object(
     status: Type.Optional(Status),
     sellerId: Type.Optional(Uuid()),
     pickupPointId: Type.Optional(Uuid({ description: 'Orders dropped off at, or waiting for their buyer at, this pickup point' })),
-    from: Type.Optional(Type.String({ format: 'date-time', description: 'Placed at or after (ISO 8601)' })),
-    to: Type.Optional(Type.String({ format: 'date-time', description: 'Placed before (ISO 8601)' })),
+    from: Type.Optional(DateTimeFilter('Placed at or after (ISO 8601)')),
+    to: Type.Optional(DateTimeFilter('Placed before (ISO 8601)')),
     overdue: Type.Optional(Type.Boolean({ description: 'Only orders still to ship past their ship-by deadline' })),
     limit: Limit,
     cursor: Type.Optional(Cursor),

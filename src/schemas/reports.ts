@@ -1,13 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ORDER_STATUSES } from '../../db/schema/orders.ts';
 import { LISTING_STATUSES } from '../../db/schema/listings.ts';
-import { StringEnum, Timestamp, Uuid } from './common.ts';
+import { CalendarDate, StringEnum, Timestamp, Uuid } from './common.ts';
 
 export const GROUP_BYS = ['day', 'week', 'month', 'commune', 'category', 'seller', 'pickupPoint', 'certification'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 const Format = StringEnum(['json', 'csv'] as const, { description: 'csv: the same report as a CSV file (UTF-8 with BOM); `Accept: text/csv` does the same' });
-const Day = (description: string) => Type.String({ format: 'date', description });
+const Day = (description: string) => Type.Unsafe<string>({ ...CalendarDate, description: `${description}; years 2000–2100` });
 
 export const SalesQuery = Type.Object(
   {

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ROLES } from '../../db/schema/users.ts';
 import { Cursor, Label, Limit, Phone, StringEnum, Timestamp, Uuid } from './common.ts';
 
-const Password = Type.String({ minLength: 8, maxLength: 200, description: 'At least 8 characters' });
+const Password = Type.String({ minLength: 10, maxLength: 200, description: 'At least 10 characters, and not easy to guess (not a common password, keyboard pattern, repeat, or the phone or name)' });
 const Name = Label(120);
 
 export const User = Type.Object(

@@ -79,7 +79,8 @@ describe('user management', () => {
     const res = await createUser(admin, { phone: `+84${staff.phone.slice(1)}`, name: 'Trùng số', password: 'mat-khau-123', role: 'admin' });
     expect(res.statusCode).toBe(409);
     expect(errorOf(res)).toMatchObject({ code: 'CONFLICT', field: 'phone' });
-    const [row] = await app.db.select({ name: users.name, role: users.role }).from(users).where(eq(users.phone, staff.phone));
+    // Stored in E.164 (src/lib/phone.ts).
+    const [row] = await app.db.select({ name: users.name, role: users.role }).from(users).where(eq(users.phone, `+84${staff.phone.slice(1)}`));
     expect(row).toEqual({ name: 'Người dùng provincial_staff', role: 'provincial_staff' });
   });
 
@@ -150,9 +151,12 @@ describe('user management', () => {
     expect(refused.statusCode).toBe(401);
     expect(errorOf(refused)).toMatchObject({ code: 'ACCOUNT_DISABLED', message: 'Tài khoản đã bị khóa' });
 
+    // Enabling restores the login; the token from before the disabling stays dead (its version is old).
     expect((await patchUser(admin, u.id, { disabled: false })).statusCode).toBe(200);
-    expect((await me(app, u.token)).statusCode).toBe(200);
-    expect((await login(u.phone, u.password)).statusCode).toBe(200);
+    expect((await me(app, u.token)).statusCode).toBe(401);
+    const back = await login(u.phone, u.password);
+    expect(back.statusCode).toBe(200);
+    expect((await me(app, back.json().token)).statusCode).toBe(200);
   });
 
   describe('on another instance (a second API replica)', () => {
@@ -184,7 +188,7 @@ describe('user management', () => {
     });
   });
 
-  it('a role change takes effect on the existing token: a demoted manager can no longer write products', async () => {
+  it('a role change ends the existing token, and the new one carries the new role: a demoted manager can no longer write products', async () => {
     const u = await newAccount('seller_manager', { sellerId });
     const product = { sku: `ROLE-${randomUUID().slice(0, 8)}`, name: 'Mít Thái', category: 'fruit', unit: 'kg', priceVnd: 20000, weightGrams: 5000, originWardCode: '30112' };
     expect((await app.inject({ method: 'POST', url: '/v1/products', headers: { authorization: `Bearer ${u.token}` }, payload: product })).statusCode).toBe(201);
@@ -192,14 +196,16 @@ describe('user management', () => {
     const res = await patchUser(admin, u.id, { role: 'provincial_staff' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ role: 'provincial_staff', sellerId: null });
+    expect((await me(app, u.token)).statusCode).toBe(401);
+    const token = (await login(u.phone, u.password)).json().token as string;
     const write = await app.inject({
       method: 'POST',
       url: '/v1/products',
-      headers: { authorization: `Bearer ${u.token}` },
+      headers: { authorization: `Bearer ${token}` },
       payload: { ...product, sku: `${product.sku}-2`, sellerId },
     });
     expect(write.statusCode).toBe(403);
-    expect((await me(app, u.token)).json().role).toBe('provincial_staff');
+    expect((await me(app, token)).json().role).toBe('provincial_staff');
   });
 
   it('a password change makes the old password fail and the new one work', async () => {

@@ -152,6 +152,11 @@ describe("the clerk's counter", () => {
     expect((await call('GET', `/v1/orders/${shipped.order.id}`, elsewhere)).statusCode).toBe(404);
     expect((await call('POST', `/v1/orders/${shipped.order.id}/handover`, elsewhere, { weightGrams: 1 })).statusCode).toBe(404);
     expect((await call('GET', `/v1/orders/${shipped.order.id}`, dropClerk)).statusCode).toBe(200);
+    // The clerk reads this order, so seller actions on it are a forbidden action (403), not an invisible object (404).
+    expect((await call('POST', `/v1/orders/${shipped.order.id}/cancel`, dropClerk, { reason: 'OUT_OF_STOCK' })).statusCode).toBe(403);
+    expect((await call('POST', `/v1/orders/${shipped.order.id}/confirm`, dropClerk)).statusCode).toBe(403);
+    expect((await ship(shipped.order.id, dropoff.id, dropClerk)).statusCode).toBe(403);
+    expect((await call('POST', `/v1/orders/${shipped.order.id}/cancel`, elsewhere, { reason: 'OUT_OF_STOCK' })).statusCode).toBe(404);
     // A seller manager does not work the counter, nor read it (it shows other sellers' parcels).
     expect((await call('POST', `/v1/orders/${shipped.order.id}/handover`, seller.manager, { weightGrams: 1 })).statusCode).toBe(403);
     expect((await call('GET', `/v1/pickup-points/${dropoff.id}/parcels`, seller.manager)).statusCode).toBe(404);

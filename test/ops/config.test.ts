@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { SANDBOX_VARIABLES } from '../../sandbox/config.ts';
@@ -152,5 +155,42 @@ describe('loadConfig', () => {
     const documented = new Set([...readFileSync(new URL('../../.env.example', import.meta.url), 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
     expect([...CONFIG_VARIABLES, ...SANDBOX_VARIABLES].filter((v) => !documented.has(v))).toEqual([]);
     expect(CONFIG_VARIABLES).toContain('WORKER_HTTP_PORT');
+  });
+
+  describe('finding 7: no secret is a constant, and development stays off the network', () => {
+    it('listens on 127.0.0.1 by default outside production, on 0.0.0.0 in production, and on HOST when set', () => {
+      expect(loadConfig({}).host).toBe('127.0.0.1');
+      expect(loadConfig({ NODE_ENV: 'test' }).host).toBe('127.0.0.1');
+      expect(loadConfig(PRODUCTION).host).toBe('0.0.0.0');
+      expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    });
+    it('generates random development secrets once, keeps them in a private local file, and reuses them', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'dtpc-secrets-'));
+      try {
+        const file = join(dir, '.secrets.local.json');
+        const first = loadConfig({ SECRETS_FILE: file });
+        expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
+        expect(first.tokenEncryptionKey.length).toBeGreaterThanOrEqual(32);
+        expect(first.jwtSecret).not.toBe(first.tokenEncryptionKey);
+        expect((await stat(file)).mode & 0o077).toBe(0);
+        expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ jwtSecret: first.jwtSecret, tokenEncryptionKey: first.tokenEncryptionKey });
+        const again = loadConfig({ SECRETS_FILE: file });
+        expect([again.jwtSecret, again.tokenEncryptionKey]).toEqual([first.jwtSecret, first.tokenEncryptionKey]);
+        // Another checkout (another file) gets other secrets: nothing is shared through the code.
+        const other = loadConfig({ SECRETS_FILE: join(dir, 'other.json') });
+        expect(other.jwtSecret).not.toBe(first.jwtSecret);
+        // Set variables win over the file.
+        expect(loadConfig({ SECRETS_FILE: file, JWT_SECRET: 'x'.repeat(40) }).jwtSecret).toBe('x'.repeat(40));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+    it('requires both secrets in production and never writes a file there', () => {
+      expect(problemsOf({ ...PRODUCTION, TOKEN_ENCRYPTION_KEY: undefined })).toEqual([expect.stringMatching(/^TOKEN_ENCRYPTION_KEY: /)]);
+    });
+    it('has no secret constant in the source', async () => {
+      const source = await readFile(new URL('../../src/config.ts', import.meta.url), 'utf8');
+      expect(source).not.toMatch(/dev-only|change-me/i);
+    });
   });
 });

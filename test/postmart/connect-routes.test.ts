@@ -73,6 +73,17 @@ describe("connecting a seller's Postmart shop", () => {
     expect(shops.size).toBe(3);
   });
 
+  it('answers 400 naming the code when Postmart refuses it (a stale or forged callback), and the seller can start again', async () => {
+    const seller = await makeSeller(app);
+    const start = await app.inject({ method: 'POST', url: `/v1/sellers/${seller.id}/postmart/connect`, headers: bearer(admin) });
+    const state = new URL(start.json().authorizeUrl).searchParams.get('state')!;
+    const res = await app.inject({ url: `/v1/postmart/oauth/callback?code=bogus&shop_id=shop-x&state=${encodeURIComponent(state)}` });
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res).field).toBe('code');
+    const status = await app.inject({ url: `/v1/sellers/${seller.id}/postmart`, headers: bearer(admin) });
+    expect(status.json()).toMatchObject({ status: 'pending' });
+  });
+
   it("keeps other sellers' connections out of a seller manager's reach and provincial staff read-only", async () => {
     const mine = await makeSeller(app);
     const other = await makeSeller(app);

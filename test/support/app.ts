@@ -15,6 +15,16 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     PORT: '0',
     SANDBOX_PORT: '0',
+    // Every test file of a run logs in from 127.0.0.1 under one Redis prefix; the per-address limit has
+    // its own test (test/security/limits.test.ts), which gives its app its own prefix and a low limit.
+    LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: '1000000',
+    // Likewise the per-user limits: tests call these routes back to back by design.
+    REPORTS_PER_MINUTE: '1000000',
+    SEARCHES_PER_MINUTE: '1000000',
+    IMPORTS_PER_MINUTE: '1000000',
+    // Tests share two cores with other runs; a busy moment must not shed their requests. The load
+    // shedding test (test/security/limits.test.ts) sets its own threshold.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     ...overrides,
   });
 }

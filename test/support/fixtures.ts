@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { pickupPoints } from '../../db/schema/pickup-points.ts';
 import type { Role } from '../../db/schema/users.ts';
@@ -11,7 +11,8 @@ import { newId } from '../../src/lib/ids.ts';
 
 /** A phone number no other test uses (the 09x range, random). */
 export function uniquePhone(): string {
-  return `09${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
+  // 091–098: every number there is a real mobile range (src/lib/phone.ts validates with libphonenumber-js).
+  return `09${randomInt(1, 9)}${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
 }
 
 export function uniqueTaxCode(): string {
@@ -36,7 +37,7 @@ export type TestUser = { id: string; phone: string; password: string; token: str
 /** Creates an account through the users service and logs it in through the API. */
 export async function makeUser(app: FastifyInstance, role: Role, scope: { sellerId?: string; pickupPointId?: string } = {}): Promise<TestUser> {
   const phone = uniquePhone();
-  const password = `pw-${randomInt(1e9)}`;
+  const password = `Mk-${randomBytes(9).toString('base64url')}`; // passes the password rule (password-policy.ts)
   const user = await createUser(app.db, null, { userId: null }, { phone, password, role, name: `Người dùng ${role}`, ...scope });
   const res = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { phone, password } });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);

@@ -23,10 +23,12 @@ export function errorOf(res: LightMyRequestResponse): ErrorReply {
 
 /**
  * An HS256 JWT built by hand, so tests can make tokens the app would never issue: signed with
- * another secret, or already expired (a past iat/exp, no waiting).
+ * another secret, or already expired (a past iat/exp, no waiting). It is an API token of a fresh
+ * account (`aud` dtpc-api, token version 0) unless the claims say otherwise; a claim given as
+ * undefined is left out.
  */
 export function signJwt(claims: Record<string, unknown>, secret = TEST_JWT_SECRET): string {
   const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ ver: 0, aud: 'dtpc-api', ...claims })}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }

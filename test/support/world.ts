@@ -10,6 +10,7 @@ import { runMigrations } from '../../db/migrate.ts';
 import { runSandboxMigrations } from '../../sandbox/db/migrate.ts';
 import { seedReference } from '../../db/seed/reference.ts';
 import { startWorkers, type Workers } from '../../jobs/worker.ts';
+import { buildServer } from '../../src/build.ts';
 import { createDb } from '../../src/db.ts';
 import type { RuntimeConfigPatch } from '../../sandbox/config.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
@@ -39,7 +40,12 @@ export type World = {
   close: () => Promise<void>;
 };
 
-export async function startWorld(sandboxConfig: RuntimeConfigPatch = {}, env: Record<string, string> = {}, opts: { inProcessWorkers?: boolean } = {}): Promise<World> {
+/** `logStream`: the API's and the in-process workers' logs go there, at debug level (the log-scan test reads them). */
+export async function startWorld(
+  sandboxConfig: RuntimeConfigPatch = {},
+  env: Record<string, string> = {},
+  opts: { inProcessWorkers?: boolean; logStream?: NodeJS.WritableStream } = {},
+): Promise<World> {
   const run = randomBytes(3).toString('hex');
   const url = await createScratchDatabase(`ls_${run}`);
   await runMigrations(url);
@@ -72,10 +78,11 @@ export async function startWorld(sandboxConfig: RuntimeConfigPatch = {}, env: Re
     POSTMART_RATE_BURST: '1000',
     ...env,
   };
-  const app = await buildTestApp(overrides);
+  const app = opts.logStream ? await buildServer(testConfig({ ...overrides, LOG_LEVEL: 'debug' }), { logger: { stream: opts.logStream } }) : await buildTestApp(overrides);
   await app.listen({ host: '127.0.0.1', port });
   await control('PUT', `/partners/${partnerId}/webhook`, { url: `http://127.0.0.1:${port}/v1/webhooks/postmart` });
-  const workers = opts.inProcessWorkers === false ? null : await startWorkers(testConfig(overrides), pino({ level: process.env.TEST_WORKER_LOG ?? 'silent' }));
+  const workerLog = opts.logStream ? pino({ level: 'debug' }, opts.logStream) : pino({ level: process.env.TEST_WORKER_LOG ?? 'silent' });
+  const workers = opts.inProcessWorkers === false ? null : await startWorkers(testConfig(overrides), workerLog);
   const admin = await makeUser(app, 'admin');
 
   const connectSeller = async () => {

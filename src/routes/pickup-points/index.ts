@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { AppError } from '../../errors.ts';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
 import { NearbyPickupPoint, Parcels, ParcelsQuery, PickupImportReport, PickupPointCreate, PickupPointPatch, PickupPointQuery, PickupSyncResult } from '../../schemas/pickup-points.ts';
 import { searchPickupPoints } from '../../services/fulfillment/pickup-finder.ts';
@@ -69,10 +70,12 @@ const pickupPointRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ),
         consumes: ['text/csv'],
         body: Type.String({ description: 'CSV text' }),
-        response: { 200: PickupImportReport, ...errorResponses(400, 401, 403, 413, 415) },
+        response: { 200: PickupImportReport, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
       },
+      preHandler: app.limit({ name: 'import', perMinute: app.config.limits.importsPerUser, key: (req) => req.principal.id }),
     },
-    async (req) => importPickupPoints(app.db, req.principal, actorOf(req), req.body, req.lang),
+    // One registry import at a time: two would upsert the same codes concurrently.
+    async (req) => app.oneAtATime('pickup-import', () => new AppError('IMPORT_IN_PROGRESS'), () => importPickupPoints(app.db, req.principal, actorOf(req), req.body, req.lang)),
   );
 
   app.post(

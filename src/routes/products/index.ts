@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { AppError } from '../../errors.ts';
 import { errorResponses, IdParams, Page, Uuid } from '../../schemas/common.ts';
 import { CSV_COLUMNS, ImportReport, ProductCreate, ProductPatch, ProductQuery, StockChange } from '../../schemas/products.ts';
 import { StockMovement } from '../../schemas/stock.ts';
@@ -17,6 +18,9 @@ import { actorOf, secured } from '../docs.ts';
 
 const products: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
+  // Searching and importing are the catalog's expensive requests: limited per user (README, Configuration).
+  const searchLimit = app.limit({ name: 'search', perMinute: app.config.limits.searchesPerUser, key: (req) => ((req.query as { q?: string }).q ? req.principal.id : null) });
+  const importLimit = app.limit({ name: 'import', perMinute: app.config.limits.importsPerUser, key: (req) => req.principal.id });
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
   app.get(
@@ -28,8 +32,9 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listProducts',
         ...secured('product', 'list', 'Newest first, paged by an opaque cursor. `q` ignores case and diacritics: `xoai cat` finds `Xoài cát Hòa Lộc`.'),
         querystring: ProductQuery,
-        response: { 200: Page(Type.Ref('Product')), ...errorResponses(400, 401, 403) },
+        response: { 200: Page(Type.Ref('Product')), ...errorResponses(400, 401, 403, 429) },
       },
+      preHandler: searchLimit,
     },
     async (req) => listProducts(app.db, req.principal, req.query),
   );
@@ -67,10 +72,15 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object({ sellerId: Type.Optional(Uuid()) }, { additionalProperties: false }),
         consumes: ['text/csv'],
         body: Type.String({ description: 'CSV text' }),
-        response: { 200: ImportReport, ...errorResponses(400, 401, 403, 404, 413, 415) },
+        response: { 200: ImportReport, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
+      preHandler: importLimit,
     },
-    async (req) => importProducts(app.db, req.principal, actorOf(req), req.query.sellerId, req.body, req.lang),
+    // One import at a time per seller: two would race on the same SKUs and double the database load.
+    async (req) =>
+      app.oneAtATime(`product-import:${req.principal.sellerId ?? req.query.sellerId ?? 'none'}`, () => new AppError('IMPORT_IN_PROGRESS'), () =>
+        importProducts(app.db, req.principal, actorOf(req), req.query.sellerId, req.body, req.lang),
+      ),
   );
 
   app.get(

@@ -37,6 +37,8 @@ function sendCsv(reply: FastifyReply, name: string, body: string) {
 
 const reports: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
+  // Reports read every order in a range: limited per user (README, Configuration), shared by both routes.
+  app.addHook('preHandler', app.limit({ name: 'reports', perMinute: app.config.limits.reportsPerUser, key: (req) => req.principal.id }));
 
   app.get(
     '/v1/reports/sales',
@@ -47,7 +49,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getSalesReport',
         ...secured('report', 'read', `${SALES_DEFINITIONS}\n\n${CSV_NOTE}`, SCOPE_NOTES),
         querystring: SalesQuery,
-        response: { 200: JsonOrCsv(SalesReport, CSV_BODY), ...errorResponses(400, 401, 403) },
+        response: { 200: JsonOrCsv(SalesReport, CSV_BODY), ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (req, reply) => {
@@ -71,7 +73,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
           SCOPE_NOTES,
         ),
         querystring: OverviewQuery,
-        response: { 200: JsonOrCsv(Overview, CSV_BODY), ...errorResponses(400, 401, 403) },
+        response: { 200: JsonOrCsv(Overview, CSV_BODY), ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (req, reply) => {

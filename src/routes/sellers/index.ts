@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { withVnTimes } from '../../lib/time.ts';
 import { errorResponses, IdParams, Page } from '../../schemas/common.ts';
 import { SellerCreate, SellerPatch, SellerQuery } from '../../schemas/sellers.ts';
-import { createSeller, getSeller, listSellers, updateSeller } from '../../services/accounts/sellers.ts';
+import { createSeller, getSeller, listSellers, toPublicSeller, updateSeller } from '../../services/accounts/sellers.ts';
 import { actorOf, secured } from '../docs.ts';
 
 const sellers: FastifyPluginAsyncTypebox = async (app) => {
@@ -23,7 +23,7 @@ const sellers: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const { page, nextCursor } = await listSellers(app.db, req.principal, req.query);
-      return { items: page.map(withVnTimes), nextCursor };
+      return { items: page.map((s) => withVnTimes(toPublicSeller(s))), nextCursor };
     },
   );
 
@@ -39,7 +39,7 @@ const sellers: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Type.Ref('Seller'), ...errorResponses(400, 401, 403, 409) },
       },
     },
-    async (req, reply) => reply.status(201).send(withVnTimes(await createSeller(app.db, req.principal, actorOf(req), req.body))),
+    async (req, reply) => reply.status(201).send(withVnTimes(toPublicSeller(await createSeller(app.db, req.principal, actorOf(req), req.body)))),
   );
 
   app.get(
@@ -54,7 +54,7 @@ const sellers: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('Seller'), ...errorResponses(400, 401, 404) },
       },
     },
-    async (req) => withVnTimes(await getSeller(app.db, req.principal, req.params.id)),
+    async (req) => withVnTimes(toPublicSeller(await getSeller(app.db, req.principal, req.params.id))),
   );
 
   app.patch(
@@ -70,7 +70,7 @@ const sellers: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('Seller'), ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (req) => withVnTimes(await updateSeller(app.db, req.principal, actorOf(req), req.params.id, req.body)),
+    async (req) => withVnTimes(toPublicSeller(await updateSeller(app.db, req.principal, actorOf(req), req.params.id, req.body))),
   );
 };
 export default sellers;

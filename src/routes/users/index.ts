@@ -34,7 +34,7 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['users'],
         summary: 'Create an account',
         operationId: 'createUser',
-        ...secured('user', 'create', 'A seller_manager needs `sellerId`; a post_office_clerk needs `pickupPointId`. The phone is normalized to 0xxxxxxxxx.'),
+        ...secured('user', 'create', 'A seller_manager needs `sellerId`; a post_office_clerk needs `pickupPointId`. The phone must be a real Vietnamese number (mobile or landline); it is stored in E.164 and shown in national form (0xxxxxxxxx).'),
         body: UserCreate,
         response: { 201: Type.Ref('User'), ...errorResponses(400, 401, 403, 409) },
       },

@@ -9,6 +9,7 @@ import { authorize, authorizeAction, sellerScope, type Principal } from './acces
 import { diff, recordAudit, type Actor } from './audit.ts';
 import { requireCommune } from '../reference/communes.ts';
 import { requirePhone } from './users.ts';
+import { displayPhone } from '../../lib/phone.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 
 export type Seller = typeof sellers.$inferSelect;
@@ -23,6 +24,11 @@ export type SellerInput = {
 
 const taxCodeTaken = () =>
   new AppError('CONFLICT', { detail: { vi: 'mã số thuế đã được dùng cho người bán khác', en: 'tax code already used by another seller' } }, 'taxCode');
+
+/** A seller as the API shows it: the phone in its national form (stored E.164, src/lib/phone.ts). */
+export function toPublicSeller(row: Seller): Seller {
+  return { ...row, phone: displayPhone(row.phone) };
+}
 
 export async function getSeller(db: Db, p: Principal, id: string): Promise<Seller> {
   const [row] = await db.select().from(sellers).where(eq(sellers.id, id));

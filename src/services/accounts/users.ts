@@ -1,4 +1,4 @@
-import { asc, eq, gt } from 'drizzle-orm';
+import { asc, eq, gt, sql } from 'drizzle-orm';
 import { pickupPoints } from '../../../db/schema/pickup-points.ts';
 import { sellers } from '../../../db/schema/sellers.ts';
 import { users, type Role } from '../../../db/schema/users.ts';
@@ -7,16 +7,17 @@ import { AppError, invalid, notFound } from '../../errors.ts';
 import { pageOf } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
 import { cursorId } from '../../lib/paging.ts';
-import { normalizePhone } from '../../lib/phone.ts';
+import { displayPhone, normalizePhone } from '../../lib/phone.ts';
 import { authorize, authorizeAction, type Principal } from './access.ts';
 import { diff, recordAudit, type Actor } from './audit.ts';
+import { requireStrongPassword } from './password-policy.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
 
 export type UserRow = typeof users.$inferSelect;
-export type PublicUser = Omit<UserRow, 'passwordHash'>;
+export type PublicUser = Omit<UserRow, 'passwordHash' | 'tokenVersion'>;
 
-export function toPublicUser({ passwordHash: _omit, ...rest }: UserRow): PublicUser {
-  return rest;
+export function toPublicUser({ passwordHash: _omit, tokenVersion: _internal, ...rest }: UserRow): PublicUser {
+  return { ...rest, phone: displayPhone(rest.phone) };
 }
 
 export function toPrincipal(u: UserRow | PublicUser): Principal {
@@ -27,8 +28,8 @@ export function requirePhone(raw: string, field = 'phone'): string {
   const phone = normalizePhone(raw);
   if (!phone) {
     throw invalid(field, {
-      vi: 'phải là số điện thoại Việt Nam hợp lệ (10 số, ví dụ 0912345678)',
-      en: 'must be a valid Vietnamese phone number (10 digits, e.g. 0912345678)',
+      vi: 'phải là số điện thoại Việt Nam có thật (di động hoặc cố định, ví dụ 0912345678 hoặc 0277 3851 234)',
+      en: 'must be a real Vietnamese phone number (mobile or landline, e.g. 0912345678 or 0277 3851 234)',
     });
   }
   return phone;
@@ -83,6 +84,7 @@ export type NewUser = { phone: string; name: string; password: string; role: Rol
 export async function createUser(db: Db, p: Principal | null, actor: Actor, input: NewUser): Promise<PublicUser> {
   if (p) authorizeAction(p, 'user', 'create');
   const phone = requirePhone(input.phone);
+  requireStrongPassword(input.password, [input.phone, input.name]);
   const scope = await checkScope(db, input);
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
@@ -128,14 +130,23 @@ export async function updateUser(db: Db, p: Principal, actor: Actor, id: string,
       en: 'you cannot disable or demote your own account',
     });
   }
+  if (patch.password !== undefined) requireStrongPassword(patch.password, [displayPhone(current.phone), current.name]);
   const role = patch.role ?? current.role;
   const scope = await checkScope(db, {
     role,
     sellerId: patch.sellerId !== undefined ? patch.sellerId : role === current.role ? current.sellerId : null,
     pickupPointId: patch.pickupPointId !== undefined ? patch.pickupPointId : role === current.role ? current.pickupPointId : null,
   });
+  // Tokens issued before a change of password, role, scope or enabled state stop working (src/plugins/auth.ts).
+  const revokesTokens =
+    patch.password !== undefined ||
+    role !== current.role ||
+    scope.sellerId !== current.sellerId ||
+    scope.pickupPointId !== current.pickupPointId ||
+    (patch.disabled !== undefined && patch.disabled !== current.disabled);
   const values = {
     ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+    ...(revokesTokens ? { tokenVersion: sql`${users.tokenVersion} + 1` } : {}),
     ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
     ...(patch.password !== undefined ? { passwordHash: await hashPassword(patch.password) } : {}),
     role,

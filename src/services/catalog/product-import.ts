@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
+import { restoreCell } from '../../lib/csv-safe.ts';
 import { and, eq } from 'drizzle-orm';
 import { products } from '../../../db/schema/products.ts';
 import type { Db } from '../../db.ts';
@@ -47,6 +48,8 @@ function parseCsv(text: string): { header: string[]; records: { line: number; va
   } catch (err) {
     throw new AppError('INVALID_BODY', { detail: (err as Error).message });
   }
+  // A cell our own CSV neutralized against formula injection ("'=x") reads back as written ("=x").
+  for (const r of rows) r.record = r.record.map(restoreCell);
   const [head, ...data] = rows;
   if (!head) throw invalid('csv', { vi: 'tệp CSV trống', en: 'the CSV file is empty' });
   const header = head.record.map((h) => h.trim());

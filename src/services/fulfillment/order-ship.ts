@@ -53,7 +53,8 @@ export async function declaredWeight(db: DbOrTx, orderId: string): Promise<numbe
 export async function requestShip(db: Db, p: Principal, orderId: string, pickupPointId: string, now = new Date()) {
   return db.transaction(async (tx) => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
-    authorize(p, 'order', 'update', order ?? null);
+    // Through orderForAccess, so a clerk who may read this order (it passes their point) gets 403, not 404.
+    authorize(p, 'order', 'update', await orderForAccess(tx, p, order));
     if (order!.status !== 'processed') {
       throw new AppError('CONFLICT', { detail: { vi: `chỉ gửi hàng được khi đơn ở trạng thái processed (hiện ${order!.status}); hãy xác nhận đơn trước`, en: `ship needs status processed (now ${order!.status}); confirm the order first` } }, 'status');
     }

@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import { parse } from 'csv-parse/sync';
+import { restoreCell } from '../../lib/csv-safe.ts';
 import { eq } from 'drizzle-orm';
 import { pickupPoints } from '../../../db/schema/pickup-points.ts';
 import type { Db } from '../../db.ts';
@@ -30,6 +31,8 @@ function readCsv(text: string) {
   } catch (err) {
     throw new AppError('INVALID_BODY', { detail: (err as Error).message });
   }
+  // A cell our own CSV neutralized against formula injection ("'=x") reads back as written ("=x").
+  for (const r of rows) r.record = r.record.map(restoreCell);
   const [head, ...data] = rows;
   if (!head) throw invalid('csv', { vi: 'tệp CSV trống', en: 'the CSV file is empty' });
   const header = head.record;

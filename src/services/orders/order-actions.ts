@@ -4,6 +4,7 @@ import type { OrderAction } from '../../queues/definitions.ts';
 import type { Db, DbOrTx } from '../../db.ts';
 import { AppError } from '../../errors.ts';
 import { authorize, type Principal } from '../accounts/access.ts';
+import { orderForAccess } from '../fulfillment/pickup-orders.ts';
 import { importOrders, type OrderImportDeps } from './order-import.ts';
 import { performShip } from '../fulfillment/order-ship.ts';
 import { outboxJobId, recordWork } from '../outbox/outbox.ts';
@@ -33,7 +34,8 @@ export async function requestOrderAction(db: Db, p: Principal, orderId: string, 
 
 async function checkOrderAction(db: DbOrTx, p: Principal, orderId: string, action: OrderAction): Promise<void> {
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId)).for('update');
-  authorize(p, 'order', 'update', order ?? null);
+  // Through orderForAccess, so a clerk who may read this order (it passes their point) gets 403, not 404.
+  authorize(p, 'order', 'update', await orderForAccess(db, p, order));
   if (!ALLOWED_FROM[action.action].includes(order!.status)) {
     throw new AppError(
       'CONFLICT',

@@ -3,7 +3,7 @@ import { orderEvents, orderLines, orders, orderTrackingEvents } from '../../../d
 import type { Db } from '../../db.ts';
 import { invalid } from '../../errors.ts';
 import { pageOf } from '../../lib/cursor.ts';
-import { maskPhone } from '../../lib/phone.ts';
+import { displayPhone, maskPhone } from '../../lib/phone.ts';
 import { toVnIso } from '../../lib/time.ts';
 import type { OrderQueryInput } from '../../schemas/orders.ts';
 import { authorize, authorizeAction, sellerScope, type Principal } from '../accounts/access.ts';
@@ -88,7 +88,7 @@ export async function getOrder(db: Db, p: Principal, id: string, now = new Date(
     note: order.note,
     recipient: {
       name: order.recipientName,
-      phone: seesPhone ? order.recipientPhone : maskPhone(order.recipientPhone),
+      phone: seesPhone ? displayPhone(order.recipientPhone) : maskPhone(order.recipientPhone),
       addressLine: order.recipientAddressLine,
       wardCode: order.recipientWardCode,
       wardName: order.recipientWardName,

@@ -5,6 +5,7 @@ import type { Db } from '../../db.ts';
 import { AppError, invalid } from '../../errors.ts';
 import { toVnIso } from '../../lib/time.ts';
 import type { PostmartClient } from '../../postmart/client/client.ts';
+import { PostmartError } from '../../postmart/client/errors.ts';
 import type { TokenStore } from '../../postmart/client/token-store.ts';
 import { authorize, type Principal } from '../accounts/access.ts';
 import { recordAudit, type Actor } from '../accounts/audit.ts';
@@ -61,7 +62,18 @@ export async function completeConnect(
   if (other && other.sellerId !== row.sellerId) {
     throw new AppError('CONFLICT', { detail: { vi: 'gian hàng này đã gắn với người bán khác', en: 'this shop is already linked to another seller' } }, 'shop_id');
   }
-  const pair = await deps.client.exchangeCode(q.code, q.shop_id);
+  let pair: Awaited<ReturnType<PostmartClient['exchangeCode']>>;
+  try {
+    pair = await deps.client.exchangeCode(q.code, q.shop_id);
+  } catch (err) {
+    // Postmart refusing the code (INVALID_PARAM: wrong, expired or already used; postmart-api.md#errors)
+    // is the seller's link being stale, not our failure: 400 naming the code, so they start again.
+    // Retryable failures (Postmart down) stay 5xx/503 through the error handler.
+    if (err instanceof PostmartError && !err.opts.retryable && err.opts.status !== null && err.opts.status >= 400 && err.opts.status < 500) {
+      throw invalid('code', { vi: 'Postmart từ chối mã ủy quyền (sai, hết hạn hoặc đã dùng); hãy kết nối lại', en: 'Postmart refused the authorization code (wrong, expired or already used); start the connection again' });
+    }
+    throw err;
+  }
   await deps.tokens.save(row.sellerId, q.shop_id, pair);
   await recordAudit(db, { userId: null }, 'postmart.connected', { type: 'seller', id: row.sellerId }, { shopId: { from: row.shopId, to: q.shop_id } });
   return { sellerId: row.sellerId, shopId: q.shop_id };

@@ -1,11 +1,13 @@
 import { stringify } from 'csv-stringify/sync';
+import { SAFE_CELLS } from '../../lib/csv-safe.ts';
 import type { OverviewOutput, SalesReportOutput } from '../../schemas/reports.ts';
 
 /**
  * CSV for spreadsheets: UTF-8 with a byte-order mark (Excel otherwise reads Vietnamese as
- * Windows-1252), CRLF line ends, Vietnamese headers, money as plain integers of VND.
+ * Windows-1252), CRLF line ends, Vietnamese headers, money as plain integers of VND. Text cells a
+ * spreadsheet would run as a formula (a seller named "=HYPERLINK(…)") are neutralized (src/lib/csv-safe.ts).
  */
-const csv = (rows: unknown[][]) => stringify(rows, { bom: true, record_delimiter: 'windows' });
+const csv = (rows: unknown[][]) => stringify(rows, { bom: true, record_delimiter: 'windows', ...SAFE_CELLS });
 
 export function salesCsv(r: SalesReportOutput): string {
   return csv([

@@ -58,13 +58,22 @@ export function periodOf(kind: 'day' | 'week' | 'month', start: string): { key: 
   return { key: `${year}-W${String(week).padStart(2, '0')}`, label: `Tuần ${week}/${year} (${dmy(start)} – ${dmy(addDays(start, 6))})` };
 }
 
-/** The first day of every period of this kind overlapping [from, to], in order. */
+const dayNumber = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+
+/**
+ * The first day of every period of this kind overlapping [from, to], in order. Days are compared
+ * as numbers, not strings (past year 9999 an ISO string gains a sign and sorts first), and the
+ * loop cannot run more times than there are days in the range.
+ */
 export function periodStarts(kind: 'day' | 'week' | 'month', from: string, to: string): string[] {
+  const end = dayNumber(to);
+  const span = end - dayNumber(from);
+  if (!Number.isFinite(span) || span < 0) return [];
   let d = from;
   if (kind === 'week') d = addDays(from, -((new Date(`${from}T00:00:00Z`).getUTCDay() + 6) % 7));
   if (kind === 'month') d = `${from.slice(0, 7)}-01`;
   const out: string[] = [];
-  while (d <= to) {
+  while (dayNumber(d) <= end && out.length <= span + 1) {
     out.push(d);
     if (kind === 'day') d = addDays(d, 1);
     else if (kind === 'week') d = addDays(d, 7);

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db.ts';
 import { invalid } from '../../errors.ts';
-import { addDays, isCalendarDate, vnToday } from '../../lib/time.ts';
+import { addDays, isServiceDate, MAX_YEAR, MIN_YEAR, vnToday } from '../../lib/time.ts';
 import type { GroupBy, SalesQueryInput, SalesReportOutput } from '../../schemas/reports.ts';
 import { reportScope, type Principal } from '../accounts/access.ts';
 import { CATEGORY_LABELS, CERTIFICATION_LABELS, periodOf, periodStarts, pickupPointKeySql } from './reports-labels.ts';
@@ -49,7 +49,9 @@ function grouping(groupBy: GroupBy): { dim: string; key: SQL; label: SQL; joins:
 function checkedRange(q: SalesQueryInput, today: string): { from: string; to: string } {
   for (const field of ['from', 'to'] as const) {
     const v = q[field];
-    if (v !== undefined && !isCalendarDate(v)) throw invalid(field, { vi: 'phải là ngày hợp lệ dạng YYYY-MM-DD', en: 'must be a real date as YYYY-MM-DD' });
+    if (v !== undefined && !isServiceDate(v)) {
+      throw invalid(field, { vi: `phải là ngày hợp lệ dạng YYYY-MM-DD, năm ${MIN_YEAR}–${MAX_YEAR}`, en: `must be a real date as YYYY-MM-DD, years ${MIN_YEAR}–${MAX_YEAR}` });
+    }
   }
   const to = q.to ?? today;
   const from = q.from ?? addDays(to, -29);
