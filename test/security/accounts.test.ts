@@ -80,8 +80,8 @@ describe('finding 12: phone numbers', () => {
     expect(displayPhone(normalizePhone('0277 3851 234')!)).toBe('02773851234');
   });
 
-  it('migration 0011 moves stored national numbers to E.164 and leaves anything else alone', async () => {
-    const migration = await readFile(new URL('../../db/migrations/0011_hardening.sql', import.meta.url), 'utf8');
+  it('migration 0013 moves stored national numbers to E.164 and leaves anything else alone', async () => {
+    const migration = await readFile(new URL('../../db/migrations/0013_hardening.sql', import.meta.url), 'utf8');
     const updates = migration.split('--> statement-breakpoint').map((s) => s.trim()).filter((s) => /^(--[^\n]*\n)*UPDATE "users"/.test(s));
     expect(updates).toHaveLength(1);
     const legacy = `09${uniquePhone().slice(2)}`;
