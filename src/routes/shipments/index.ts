@@ -40,7 +40,7 @@ const shipmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'shipOrder',
         ...secured(
           'order',
-          'update',
+          'ship',
           'Books one of today’s drop-off slots at the point at once (a full point answers 409 `PICKUP_POINT_FULL` naming the next suggestion), ' +
             'then a job asks Postmart to ship (202; `jobId` names that job, which starts even if the job queue was briefly unavailable); the package number and the order’s status follow when Postmart accepts. Only from `processed`. ' +
             'A cancelled order, or a ship Postmart refuses, frees the slot.',
