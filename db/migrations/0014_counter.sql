@@ -79,4 +79,5 @@ ALTER TABLE "parcel_returns" ADD CONSTRAINT "parcel_returns_pickup_point_id_pick
 ALTER TABLE "parcel_returns" ADD CONSTRAINT "parcel_returns_returned_by_users_id_fk" FOREIGN KEY ("returned_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "authorizations_point_idx" ON "authorizations" USING btree ("pickup_point_id","valid_until") WHERE "authorizations"."revoked_at" IS NULL;--> statement-breakpoint
 CREATE INDEX "authorizations_seller_idx" ON "authorizations" USING btree ("seller_id");--> statement-breakpoint
-CREATE INDEX "counter_cash_point_day_idx" ON "counter_cash" USING btree ("pickup_point_id","day");
+CREATE INDEX "counter_cash_point_day_idx" ON "counter_cash" USING btree ("pickup_point_id","day");--> statement-breakpoint
+CREATE INDEX "shipments_package_number_idx" ON "shipments" USING btree ("package_number");

@@ -82,6 +82,8 @@ async function resolveSellerForCreate(db: Db, p: Principal, sellerId: string | u
     if (err instanceof AppError && err.code === 'NOT_FOUND') throw new AppError('NOT_FOUND', err.params, 'sellerId');
     throw err;
   }
+  // Seeing the seller is not enough: a clerk may create for them only under an authorization with the catalog scope.
+  authorize(p, 'product', 'create', { sellerId: id });
   return id;
 }
 
