@@ -12,6 +12,8 @@ import queues from './plugins/queues.ts';
 import swagger from './plugins/swagger.ts';
 import adminRoutes from './routes/admin/index.ts';
 import authRoutes from './routes/auth/index.ts';
+import authorizationRoutes from './routes/authorizations/index.ts';
+import counterRoutes from './routes/counter/index.ts';
 import communeRoutes from './routes/communes/index.ts';
 import dashboardRoutes from './routes/dashboard/index.ts';
 import healthRoutes from './routes/health/index.ts';
@@ -70,6 +72,8 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(orderRoutes);
   await fastify.register(pickupPointRoutes);
   await fastify.register(shipmentRoutes);
+  await fastify.register(counterRoutes);
+  await fastify.register(authorizationRoutes);
   await fastify.register(reportRoutes);
   await fastify.register(adminRoutes);
   await fastify.register(webhookRoutes);
