@@ -68,6 +68,16 @@ export const Overview = Type.Object({
     }),
     { description: 'Each post office’s work today: buyer pickups ordered today and drop-offs booked against capacity' },
   ),
+  counterCash: Type.Array(
+    Type.Object({
+      pickupPointId: Uuid(),
+      code: Type.String(),
+      name: Type.String(),
+      parcels: Type.Integer({ description: 'COD parcels collected at the counter this month' }),
+      cashVnd: Type.Integer({ description: 'Cash taken for them (integer VND)' }),
+    }),
+    { description: 'Cash on delivery collected at each post office’s counter this month (Vietnam time), from the clerks’ day sheets' },
+  ),
   ordersToPrepare: Type.Integer({ description: 'Orders waiting for the seller to confirm or hand over (ready_to_ship, processed)' }),
   syncHealth: Type.Object({
     listingsPending: Type.Integer(),

@@ -36,6 +36,7 @@ export function overviewCsv(o: OverviewOutput): string {
     add('Tải bưu cục hôm nay (đơn nhận tại bưu cục)', t.code, t.label, t.orders);
     add('Tải bưu cục hôm nay (lượt gửi hàng / sức chứa)', t.code, t.label, t.dailyCapacity === null ? String(t.dropoffsBooked) : `${t.dropoffsBooked}/${t.dailyCapacity}`);
   }
+  for (const c of o.counterCash) add('Tiền COD thu tại quầy tháng này (VND)', c.code, c.name, c.cashVnd);
   add('Đơn cần chuẩn bị', 'ordersToPrepare', 'Đơn chờ xác nhận hoặc giao cho bưu cục', o.ordersToPrepare);
   const h = o.syncHealth;
   add('Đồng bộ', 'listingsPending', 'Niêm yết đang chờ', h.listingsPending);
