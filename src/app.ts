@@ -14,6 +14,7 @@ import adminRoutes from './routes/admin/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import authorizationRoutes from './routes/authorizations/index.ts';
 import counterRoutes from './routes/counter/index.ts';
+import productHistoryRoutes from './routes/product-history/index.ts';
 import communeRoutes from './routes/communes/index.ts';
 import dashboardRoutes from './routes/dashboard/index.ts';
 import healthRoutes from './routes/health/index.ts';
@@ -74,6 +75,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(shipmentRoutes);
   await fastify.register(counterRoutes);
   await fastify.register(authorizationRoutes);
+  await fastify.register(productHistoryRoutes);
   await fastify.register(reportRoutes);
   await fastify.register(adminRoutes);
   await fastify.register(webhookRoutes);

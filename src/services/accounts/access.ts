@@ -239,10 +239,9 @@ export function describeAccess(resource: Resource, action: Action, { notes = {},
     const answer = !onObject || sees === 'all' ? '403' : hidden ? '404' : '403 or 404';
     refused.set(answer, [...(refused.get(answer) ?? []), role]);
   }
-  const scopes = (Object.keys(MANDATE_SCOPES) as AuthorizationScope[]).filter((s) => scopeAllows(s, resource, action));
-  if (scopes.length > 0 && !allowed.some((a) => a.startsWith('post_office_clerk'))) {
-    allowed.push(`post_office_clerk under a live authorization (ủy quyền) with scope ${scopes.join(' or ')} (that seller only${onObject ? '; others answer 404' : ''})`);
-  }
   const refusals = [...refused].map(([answer, roles]) => `${roles.join(', ')} ${roles.length > 1 ? 'get' : 'gets'} ${answer}`);
-  return [allowed.join(', '), ...refusals].join('; ');
+  // Clerks acting for a seller under an authorization (MANDATE_SCOPES): the exception to their 403/404 above.
+  const scopes = (Object.keys(MANDATE_SCOPES) as AuthorizationScope[]).filter((s) => scopeAllows(s, resource, action));
+  const mandated = scopes.length > 0 && !allowed.some((a) => a.startsWith('post_office_clerk')) ? [`except a post_office_clerk acting for a seller under a live authorization (ủy quyền) with scope ${scopes.join(' or ')}, for that seller only`] : [];
+  return [allowed.join(', '), ...refusals, ...mandated].join('; ');
 }
