@@ -1,10 +1,8 @@
-import { and, eq, min, sql } from 'drizzle-orm';
+import { and, eq, min } from 'drizzle-orm';
 import { orderEvents, orders } from '../../../db/schema/orders.ts';
-import { pickupParcels, pickupPoints, shipments } from '../../../db/schema/pickup-points.ts';
+import { pickupPoints, shipments } from '../../../db/schema/pickup-points.ts';
 import type { Db, DbOrTx } from '../../db.ts';
 import { AppError } from '../../errors.ts';
-import { maskPhone, normalizePhone } from '../../lib/phone.ts';
-import { toVnIso } from '../../lib/time.ts';
 import { authorize, type Principal } from '../accounts/access.ts';
 import { shipmentView } from './order-ship.ts';
 import { orderForAccess } from './pickup-orders.ts';

@@ -92,7 +92,7 @@ export async function recordReturn(db: Db, p: Principal, orderId: string, input:
     const [point] = o.postOfficeCode ? await tx.select().from(pickupPoints).where(eq(pickupPoints.code, o.postOfficeCode)) : [];
     const notHere = () => new AppError('CONFLICT', { detail: { vi: 'bưu gửi không nằm trong danh sách hoàn trả của điểm này', en: 'the parcel is not on this point’s return list' } }, 'status');
     if (!point || (p.role === 'post_office_clerk' && point.id !== p.pickupPointId)) throw notHere();
-    const [eligible] = await returnRows(tx, and(eq(orders.id, orderId), toReturnAt(point.code))!);
+    const [eligible] = await returnRows(tx, and(eq(orders.id, orderId), toReturnAt(point.code)));
     if (!eligible) throw notHere();
     const event = (note: string, toStatus: typeof o.status = o.status) => tx.insert(orderEvents).values({ orderId, source: 'user', actorUserId: p.id, fromStatus: o.status, toStatus, note });
     const typed = normalizePhone(input.sellerPhone);
