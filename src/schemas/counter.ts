@@ -142,3 +142,37 @@ export const AuthorizationQuery = Type.Object({
   live: Type.Optional(Type.Boolean({ description: 'Only live (true) or only expired/revoked (false)' })),
 });
 export const RevokeBody = Type.Object({ reason: Type.String({ minLength: 2, maxLength: 500 }) }, Strict);
+
+export const OnboardBody = Type.Object(
+  {
+    pickupPointId: Type.Optional(Uuid({ description: 'The office authorized; a clerk’s own office by default' })),
+    name: Label(200, { description: 'The farmer’s name as on their ID card' }),
+    phone: Phone,
+    wardCode: Type.String({ pattern: '^\\d{5}$', description: 'GSO code of the farmer’s commune' }),
+    address: Label(500),
+    authorization: Type.Object(
+      {
+        scopes: Scopes,
+        validFrom: Type.Optional(Timestamp),
+        validUntil: Timestamp,
+        documentNumber: Type.String({ minLength: 2, maxLength: 64 }),
+      },
+      Strict,
+    ),
+  },
+  Strict,
+);
+export const Onboarded = Type.Object({
+  seller: Type.Ref('Seller'),
+  authorization: Type.Object({
+    id: Uuid(),
+    sellerId: Uuid(),
+    pickupPointId: Uuid(),
+    pickupPointCode: Type.String(),
+    scopes: Type.Array(StringEnum(AUTHORIZATION_SCOPES)),
+    validFrom: Timestamp,
+    validUntil: Timestamp,
+    documentNumber: Type.String(),
+    farmerPresent: Type.Literal(true),
+  }),
+});

@@ -25,9 +25,11 @@ beforeAll(async () => {
   ({ world, seller, kit } = await startOrderWorld());
   expect((await world.app.inject({ method: 'POST', url: '/v1/pickup-points/sync', headers: bearer(world.admin) })).statusCode).toBe(200);
   // Offices that none of the test's orders pass through (buyers get home delivery), so a clerk sees
-  // the seller's objects only through an authorization.
-  offices = await world.app.db.select().from(pickupPoints).where(eq(pickupPoints.active, true)).orderBy(pickupPoints.code).limit(9);
-  expect(offices.length).toBe(9);
+  // the seller's objects only through an authorization. Each test uses offices of its own (tests run
+  // shuffled): 0 ship target, 1–3 matrix, 4–5 other office, 6–7 expiry and revocation, 8 audit,
+  // 9–10 recording, 11 onboarding.
+  offices = await world.app.db.select().from(pickupPoints).where(eq(pickupPoints.active, true)).orderBy(pickupPoints.code).limit(12);
+  expect(offices.length).toBe(12);
   orderable = await kit.createListed({ stock: 500 });
 });
 afterAll(() => world?.close());
@@ -210,7 +212,7 @@ describe('acting for a seller under an authorization (ủy quyền)', () => {
   });
 
   it('is recorded by an admin, or by a clerk of the office for a household farmer at the counter; the seller’s manager sees and revokes it', async () => {
-    const office = offices[0]!;
+    const office = offices[9]!;
     const clerk = await makeUser(world.app, 'post_office_clerk', { pickupPointId: office.id });
     const household = await call('POST', '/v1/sellers', world.admin, { kind: 'household', name: 'Hộ ông Năm Sen', phone: '0918123456', wardCode: '30226', address: 'Ấp Tân Lập' });
     expect(household.statusCode).toBe(201);
@@ -229,20 +231,53 @@ describe('acting for a seller under an authorization (ủy quyền)', () => {
     expect(made.json()).toMatchObject({ farmerPresent: true, createdBy: clerk.id, live: true, scanUrl: null });
     expect(errorOf(await call('POST', '/v1/authorizations', clerk, body({ farmerPresent: false }))).field).toBe('farmerPresent');
     expect(errorOf(await call('POST', '/v1/authorizations', clerk, body({ sellerId: seller.sellerId }))).field).toBe('sellerId'); // a cooperative
-    expect((await call('POST', '/v1/authorizations', clerk, body({ pickupPointId: offices[1]!.id }))).statusCode).toBe(404);
+    expect((await call('POST', '/v1/authorizations', clerk, body({ pickupPointId: offices[10]!.id }))).statusCode).toBe(404);
     expect((await call('POST', '/v1/authorizations', seller.manager, body())).statusCode).toBe(403);
     expect((await call('POST', '/v1/authorizations', world.admin, body({ validUntil: new Date(Date.now() - DAY).toISOString() }))).statusCode).toBe(400);
 
-    // The seller's manager sees the seller's authorizations (the matrix's ones), and no one else's.
+    // The seller's manager sees the seller's authorizations, and no one else's.
+    await authorize(office.id, ['orders']);
     const mine = (await call('GET', '/v1/authorizations', seller.manager)).json().items;
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every((x: { sellerId: string }) => x.sellerId === seller.sellerId)).toBe(true);
     expect((await call('GET', `/v1/authorizations/${made.json().id}`, seller.manager)).statusCode).toBe(404);
-    const otherClerk = await makeUser(world.app, 'post_office_clerk', { pickupPointId: offices[1]!.id });
+    const otherClerk = await makeUser(world.app, 'post_office_clerk', { pickupPointId: offices[10]!.id });
     expect((await call('GET', `/v1/authorizations/${made.json().id}`, otherClerk)).statusCode).toBe(404);
     expect((await call('GET', '/v1/authorizations', clerk)).json().items.every((x: { pickupPointId: string }) => x.pickupPointId === office.id)).toBe(true);
     const householdManager = await makeUser(world.app, 'seller_manager', { sellerId: household.json().id });
     expect((await call('POST', `/v1/authorizations/${made.json().id}/revoke`, householdManager, { reason: 'Tự quản lý' })).statusCode).toBe(200);
     expect((await call('GET', '/v1/authorizations?live=true', clerk)).json().items.map((x: { id: string }) => x.id)).not.toContain(made.json().id);
+  });
+
+  it('registers a household farmer at the counter with their authorization in one step (công dân không viết), then lists a product for them', async () => {
+    const office = offices[11]!;
+    const clerk = await makeUser(world.app, 'post_office_clerk', { pickupPointId: office.id });
+    const body = (over: Record<string, unknown> = {}) => ({
+      name: 'Lê Văn Sáu',
+      phone: '0917 654 321',
+      wardCode: '30226',
+      address: 'Ấp Long Thắng',
+      authorization: { scopes: ['catalog'], validUntil: new Date(Date.now() + 365 * DAY).toISOString(), documentNumber: 'UQ-2026-0107' },
+      ...over,
+    });
+    const res = await call('POST', '/v1/counter/farmers', clerk, body());
+    expect(res.statusCode, res.body).toBe(201);
+    const { seller: farmer, authorization } = res.json();
+    expect(farmer).toMatchObject({ kind: 'household', name: 'Lê Văn Sáu', phone: '0917654321', wardCode: '30226' });
+    expect(authorization).toMatchObject({ sellerId: farmer.id, pickupPointId: office.id, scopes: ['catalog'], farmerPresent: true });
+    expect((await call('GET', `/v1/authorizations/${authorization.id}`, clerk)).json()).toMatchObject({ live: true, createdBy: clerk.id });
+
+    const product = await call('POST', '/v1/products', clerk, productBody({ sellerId: farmer.id, name: 'Sen Tháp Mười tươi' }));
+    expect(product.statusCode).toBe(201);
+    const history = (await call('GET', `/v1/products/${product.json().id}/history`, clerk)).json().items;
+    expect(history[0]).toMatchObject({ actorUserId: clerk.id, authorizationId: authorization.id, onBehalfOfSellerId: farmer.id, summary: expect.stringContaining(`under authorization ${authorization.id}`) });
+
+    // Only for one's own office; not for managers or staff; nothing half-made on a refusal.
+    expect((await call('POST', '/v1/counter/farmers', clerk, body({ pickupPointId: offices[10]!.id }))).statusCode).toBe(404);
+    expect((await call('POST', '/v1/counter/farmers', seller.manager, body())).statusCode).toBe(403);
+    expect((await call('POST', '/v1/counter/farmers', await makeUser(world.app, 'provincial_staff'), body())).statusCode).toBe(403);
+    const bad = await call('POST', '/v1/counter/farmers', clerk, body({ name: 'Hộ không hợp lệ', wardCode: '99999' }));
+    expect(bad.statusCode).toBe(400);
+    expect((await call('GET', '/v1/sellers?limit=100', world.admin)).json().items.some((x: { name: string }) => x.name === 'Hộ không hợp lệ')).toBe(false);
   });
 });

@@ -17,7 +17,6 @@ let dropoff: typeof pickupPoints.$inferSelect;
 let collection: typeof pickupPoints.$inferSelect;
 let dropClerk: TestUser;
 let pickupClerk: TestUser;
-let pickupClerk2: TestUser;
 let otherClerk: TestUser;
 const RECIPIENT_PHONE = '0947555124';
 const point = async (code: string) => (await world.app.db.select().from(pickupPoints).where(eq(pickupPoints.code, code)))[0]!;
@@ -31,7 +30,6 @@ beforeAll(async () => {
   collection = await point('PO30037');
   dropClerk = await makeUser(world.app, 'post_office_clerk', { pickupPointId: dropoff.id });
   pickupClerk = await makeUser(world.app, 'post_office_clerk', { pickupPointId: collection.id });
-  pickupClerk2 = await makeUser(world.app, 'post_office_clerk', { pickupPointId: collection.id });
   otherClerk = await makeUser(world.app, 'post_office_clerk', { pickupPointId: (await point('PO30112')).id });
 });
 afterAll(() => world?.close());
@@ -45,12 +43,12 @@ const shipmentOf = async (orderId: string) => (await world.app.db.select().from(
  * shipping fee, so the COD amount is known by hand), confirmed, shipped through the seller's
  * office, received there at its declared weight, carried and arrived.
  */
-async function waitingParcel(o: { priceVnd?: number; qty?: number; shippingFee?: number } = {}) {
+async function waitingParcel(o: { priceVnd?: number; qty?: number; shippingFee?: number; at?: typeof collection } = {}) {
   const product = await kit.createListed({ stock: 50, priceVnd: o.priceVnd ?? 65_000 });
   const sn = await kit.placeOrder(product.sku, o.qty ?? 2, {
     payment_method: 'COD',
     shipping_fee: o.shippingFee ?? 0,
-    fulfillment: { mode: 'PICKUP_AT_POST_OFFICE', post_office_code: collection.code },
+    fulfillment: { mode: 'PICKUP_AT_POST_OFFICE', post_office_code: (o.at ?? collection).code },
     recipient: { phone: RECIPIENT_PHONE },
   });
   const order = (await eventually(() => kit.orderBySn(sn), (x) => x?.stockState === 'reserved'))!;
@@ -139,10 +137,14 @@ describe('the phone check at collection', () => {
 
 describe('cash on delivery at the counter', () => {
   it('records the cash taken on the day sheet, totals it per clerk and for the office, and a closed day refuses further collections', async () => {
-    const a = await waitingParcel({ priceVnd: 65_000, qty: 2, shippingFee: 15_000 }); // COD 145,000
-    const b = await waitingParcel({ priceVnd: 120_000, qty: 1, shippingFee: 0 }); // COD 120,000
-    const c = await waitingParcel({ priceVnd: 65_000, qty: 3, shippingFee: 22_000 }); // COD 217,000
-    const late = await waitingParcel({ priceVnd: 50_000, qty: 1, shippingFee: 0 });
+    // An office of its own: closing its day must not close the day of the other tests' office.
+    const collection = await point('PO30010');
+    const pickupClerk = await makeUser(world.app, 'post_office_clerk', { pickupPointId: collection.id });
+    const pickupClerk2 = await makeUser(world.app, 'post_office_clerk', { pickupPointId: collection.id });
+    const a = await waitingParcel({ priceVnd: 65_000, qty: 2, shippingFee: 15_000, at: collection }); // COD 145,000
+    const b = await waitingParcel({ priceVnd: 120_000, qty: 1, shippingFee: 0, at: collection }); // COD 120,000
+    const c = await waitingParcel({ priceVnd: 65_000, qty: 3, shippingFee: 22_000, at: collection }); // COD 217,000
+    const late = await waitingParcel({ priceVnd: 50_000, qty: 1, shippingFee: 0, at: collection });
     const today = vnToday();
     const before = (await call('GET', `/v1/pickup-points/${collection.id}/cash?date=${today}`, pickupClerk)).json().totals;
 

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
-import { AuthorizationCreate, AuthorizationQuery, AuthorizationView, RevokeBody } from '../../schemas/counter.ts';
+import { AuthorizationCreate, AuthorizationQuery, AuthorizationView, OnboardBody, Onboarded, RevokeBody } from '../../schemas/counter.ts';
+import { onboardFarmer } from '../../services/accounts/assisted-sellers.ts';
 import { createAuthorization, getAuthorization, listAuthorizations, revokeAuthorization } from '../../services/accounts/authorizations.ts';
 import { actorOf, secured } from '../docs.ts';
 
@@ -69,6 +70,25 @@ const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => revokeAuthorization(app.db, req.principal, actorOf(req), req.params.id, req.body.reason),
+  );
+
+  app.post(
+    '/v1/counter/farmers',
+    {
+      schema: {
+        tags: ['authorizations'],
+        summary: 'Register a household farmer at the counter, with their authorization',
+        operationId: 'onboardFarmer',
+        ...secured(
+          'assisted_seller',
+          'create',
+          '“Công dân không viết”: the farmer is at the counter and fills nothing in; the clerk registers them as a `household` seller and records their authorization (ủy quyền) of the office, in one step. The first products follow through `POST /v1/products` with the new `sellerId`, under that authorization.',
+        ),
+        body: OnboardBody,
+        response: { 201: Onboarded, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await onboardFarmer(app.db, req.principal, actorOf(req), req.body)),
   );
 };
 export default authorizationRoutes;

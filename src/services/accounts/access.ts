@@ -22,8 +22,10 @@ export type Principal = Readonly<{
 /**
  * `system`: operations on the connector itself (reconcile, queues). `report`: sales and programme
  * reports. `pickup_parcels`: a point's counter list, which shows every seller's parcels there.
+ * `authorization`: a seller's ủy quyền of a post office. `assisted_seller`: a household farmer registered
+ * at a post office's counter together with their authorization ("công dân không viết").
  */
-export type Resource = 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'pickup_parcels' | 'system' | 'report' | 'authorization';
+export type Resource = 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'pickup_parcels' | 'system' | 'report' | 'authorization' | 'assisted_seller';
 /**
  * `operate`: a post office counter's work (parcels of the day, handover, collection). `ship`: book
  * an order's drop-off (kept apart from `update` because an authorization may allow one without the other).
@@ -61,7 +63,7 @@ const EVERYTHING: readonly Action[] = ['list', 'read', 'create', 'update', 'oper
 const READING: readonly Action[] = ['list', 'read'];
 const NOTHING: Rule = { sees: 'none', may: [] };
 const everyResource = (rule: Rule): Record<Resource, Rule> => ({
-  seller: rule, product: rule, order: rule, user: rule, pickup_point: rule, pickup_parcels: rule, system: rule, report: rule, authorization: rule,
+  seller: rule, product: rule, order: rule, user: rule, pickup_point: rule, pickup_parcels: rule, system: rule, report: rule, authorization: rule, assisted_seller: rule,
 });
 
 /**
@@ -94,6 +96,7 @@ export const ACCESS_RULES: Readonly<Record<Role, Readonly<Record<Resource, Rule>
     report: { sees: 'seller', may: ['read'] },
     // The seller's own manager sees who acts for the seller and can revoke it (update); an admin or the office records it.
     authorization: { sees: 'seller', may: ['list', 'read', 'update'] },
+    assisted_seller: NOTHING,
   },
   post_office_clerk: {
     seller: NOTHING,
@@ -106,6 +109,8 @@ export const ACCESS_RULES: Readonly<Record<Role, Readonly<Record<Resource, Rule>
     report: NOTHING,
     // A clerk records a household farmer's authorization for their own office, and sees and revokes the office's.
     authorization: { sees: 'office', may: ['list', 'read', 'create', 'update'] },
+    // Registering a household farmer with their authorization, at their own office only; no other seller creation.
+    assisted_seller: { sees: 'office', may: ['create'] },
   },
 };
 
@@ -155,7 +160,7 @@ export function canDo(p: Principal, resource: Resource, action: Action): boolean
  * audit: clerk X for seller Y under authorization Z), null otherwise.
  */
 export function authorize(p: Principal, resource: Exclude<Resource, Collective>, action: Action, obj: Record<string, unknown> | null): Mandate | null {
-  if (obj === null || !canSee(p, resource, obj)) throw notFound(resource === 'pickup_parcels' ? 'pickup_point' : resource);
+  if (obj === null || !canSee(p, resource, obj)) throw notFound(resource === 'pickup_parcels' || resource === 'assisted_seller' ? 'pickup_point' : resource);
   if (baseSees(p, resource, obj) && ACCESS_RULES[p.role][resource].may.includes(action)) return null;
   const mandate = mandateFor(p, resource, action, obj);
   if (!mandate) throw forbidden();
