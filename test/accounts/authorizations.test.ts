@@ -6,7 +6,7 @@ import { authorizations } from '../../db/schema/counter.ts';
 import { pickupPoints, shipments } from '../../db/schema/pickup-points.ts';
 import { buildTestApp } from '../support/app.ts';
 import { bearer, errorOf } from '../support/http.ts';
-import { makeSeller, makeUser, productBody, type TestUser } from '../support/fixtures.ts';
+import { makePickupPoint, makeSeller, makeUser, productBody, type TestUser } from '../support/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
 import type { World } from '../support/world.ts';
 import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
@@ -279,5 +279,26 @@ describe('acting for a seller under an authorization (ủy quyền)', () => {
     const bad = await call('POST', '/v1/counter/farmers', clerk, body({ name: 'Hộ không hợp lệ', wardCode: '99999' }));
     expect(bad.statusCode).toBe(400);
     expect((await call('GET', '/v1/sellers?limit=100', world.admin)).json().items.some((x: { name: string }) => x.name === 'Hộ không hợp lệ')).toBe(false);
+  });
+
+  it('reports the assisted sellers per authorized post office and per commune, JSON and CSV', async () => {
+    const pointId = await makePickupPoint(world.app);
+    const code = (await world.app.db.select().from(pickupPoints).where(eq(pickupPoints.id, pointId)))[0]!.code;
+    const clerk = await makeUser(world.app, 'post_office_clerk', { pickupPointId: pointId });
+    const onboard = async (name: string, wardCode: string) =>
+      (await call('POST', '/v1/counter/farmers', clerk, { name, phone: '0916 000 111', wardCode, address: 'Ấp 3', authorization: { scopes: ['catalog'], validUntil: new Date(Date.now() + 90 * DAY).toISOString(), documentNumber: 'UQ-R' } })).json();
+    const first = await onboard('Hộ bà Bảy', '30226');
+    await onboard('Hộ ông Tám', '30112');
+    expect((await call('POST', `/v1/authorizations/${first.authorization.id}/revoke`, clerk, { reason: 'Hết nhu cầu' })).statusCode).toBe(200);
+
+    const byPoint = await call('GET', '/v1/reports/assisted-sellers?groupBy=pickupPoint', world.admin);
+    expect(byPoint.statusCode).toBe(200);
+    expect(byPoint.json().rows.find((r: { key: string }) => r.key === code)).toEqual({ key: code, label: 'Điểm giao nhận thử', assistedSellers: 2, liveAuthorizations: 1, orders: 0, units: 0, revenueVnd: 0 });
+    const byCommune = (await call('GET', '/v1/reports/assisted-sellers?groupBy=commune', world.admin)).json();
+    expect(byCommune.rows.find((r: { key: string }) => r.key === '30112').assistedSellers).toBeGreaterThanOrEqual(1);
+    const file = await call('GET', '/v1/reports/assisted-sellers?groupBy=pickupPoint&format=csv', world.admin);
+    expect(file.headers['content-type']).toMatch(/^text\/csv/);
+    expect(file.body).toContain(`${code},Điểm giao nhận thử,2,1,0,0,0`);
+    expect((await call('GET', '/v1/reports/assisted-sellers', clerk)).statusCode).toBe(403);
   });
 });

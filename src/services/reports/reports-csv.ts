@@ -1,11 +1,18 @@
 import { stringify } from 'csv-stringify/sync';
-import type { OverviewOutput, SalesReportOutput } from '../../schemas/reports.ts';
+import type { AssistedReportOutput, OverviewOutput, SalesReportOutput } from '../../schemas/reports.ts';
 
 /**
  * CSV for spreadsheets: UTF-8 with a byte-order mark (Excel otherwise reads Vietnamese as
  * Windows-1252), CRLF line ends, Vietnamese headers, money as plain integers of VND.
  */
 const csv = (rows: unknown[][]) => stringify(rows, { bom: true, record_delimiter: 'windows' });
+
+export function assistedCsv(r: AssistedReportOutput): string {
+  return csv([
+    [r.groupBy === 'commune' ? 'Mã xã' : 'Mã bưu cục', 'Tên', 'Người bán được hỗ trợ', 'Ủy quyền còn hiệu lực', 'Số đơn', 'Số lượng bán', 'Doanh thu (VND)'],
+    ...r.rows.map((x) => [x.key, x.label, x.assistedSellers, x.liveAuthorizations, x.orders, x.units, x.revenueVnd]),
+  ]);
+}
 
 export function salesCsv(r: SalesReportOutput): string {
   return csv([
