@@ -166,6 +166,7 @@ export const Parcels = Type.Object({
       arrivedAt: Type.Union([Timestamp, Type.Null()]),
       holdUntil: Type.Union([Timestamp, Type.Null()]),
       flaggedForReturn: Type.Boolean(),
+      collectionLocked: Type.Boolean({ description: 'Locked after 5 wrong recipient phone numbers (POST /v1/orders/{id}/collection-unlock)' }),
       collectedAt: Type.Union([Timestamp, Type.Null()]),
     }),
   ),

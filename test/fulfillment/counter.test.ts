@@ -111,6 +111,8 @@ describe('the phone check at collection', () => {
     expect(tries[4]!.note).toMatch(/wrong number 5 of 5\); collection locked/);
     expect(tries[5]!.note).toMatch(/locked after 5 wrong phone numbers \(tried 0947\*\*\*124\)/);
     expect((await call('GET', `/v1/parcels/${(await shipmentOf(order.id))!.packageNumber}`, pickupClerk)).json().pickup.collectionLocked).toBe(true);
+    const listed = (await call('GET', `/v1/pickup-points/${collection.id}/parcels`, pickupClerk)).json().pickups;
+    expect(listed.find((x: { orderId: string }) => x.orderId === order.id)).toMatchObject({ collectionLocked: true });
 
     // A clerk cannot simply lift the lock; an identity check recorded by the clerk does.
     expect((await call('POST', `/v1/orders/${order.id}/collection-unlock`, pickupClerk, {})).statusCode).toBe(403);
