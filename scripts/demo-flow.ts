@@ -79,10 +79,12 @@ async function main() {
   const waiting = await until('the parcel to reach the pickup office', () => call('GET', `${API}/v1/orders/${orderId}`, clerk), (o) => o.status === 'ready_for_pickup');
   step(6, `the carrier brought it to ${clerkPoint.code}: ${waiting.status}, ${waiting.tracking?.length ?? 0} tracking entries`);
 
-  const wrong = await call('POST', `${API}/v1/orders/${orderId}/collect`, clerk, { phone: '0999999999' }).catch((err: { status?: number; body?: Json }) => err);
+  // A cash-on-delivery parcel: the clerk records the cash taken, the COD amount.
+  const cash = waiting.paymentMethod === 'COD' && waiting.codAmountVnd > 0 ? { cashVnd: waiting.codAmountVnd } : {};
+  const wrong = await call('POST', `${API}/v1/orders/${orderId}/collect`, clerk, { phone: '0999999999', ...cash }).catch((err: { status?: number; body?: Json }) => err);
   step(7, `a wrong phone number at the counter is refused: ${(wrong as { status?: number }).status} ${(wrong as { body?: Json }).body?.error?.code}`);
-  const collected = await call('POST', `${API}/v1/orders/${orderId}/collect`, clerk, { phone: '+84 912 345 678' });
-  step(8, `the buyer collected it with their phone (+84 912 345 678, normalized): ${collected.collectedAt}`);
+  const collected = await call('POST', `${API}/v1/orders/${orderId}/collect`, clerk, { phone: '+84 912 345 678', ...cash });
+  step(8, `the buyer collected it with their phone (+84 912 345 678, normalized)${collected.cashVnd ? `, paying ${collected.cashVnd} VND` : ''}: ${collected.collectedAt}`);
   process.stdout.write(`\nSee it in the dashboard: ${API}/dashboard (seller manager 0900000003 / demo-seller-2026)\n`);
 }
 

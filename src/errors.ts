@@ -89,6 +89,33 @@ export const ERRORS = {
     vi: (p) => `Quá nhiều lần đăng nhập từ địa chỉ này; thử lại sau ${p.seconds} giây`,
     en: (p) => `Too many login attempts from this address; try again in ${p.seconds} s`,
   },
+  PARCEL_LOCKED: {
+    status: 423,
+    vi: () =>
+      'Bưu gửi đã bị khóa nhận hàng vì nhập sai số điện thoại người nhận 5 lần; không giao bưu gửi. Cần quản trị viên mở khóa, hoặc nhân viên kiểm tra giấy tờ tùy thân của người nhận và ghi lại (loại giấy tờ, 4 số cuối)',
+    en: () =>
+      "Collection of this parcel is locked after 5 wrong recipient phone numbers; do not hand it over. An admin must unlock it, or the clerk checks the recipient's identity document and records it (type, last 4 digits)",
+  },
+  WEIGHT_CONFIRMATION_REQUIRED: {
+    status: 409,
+    vi: (p) => `Trường «weightGrams»: khối lượng cân được ${p.measured} g lệch hơn 10% so với khai báo ${p.declared} g; cân lại, hoặc gửi lại với "weightConfirmed": true để xác nhận`,
+    en: (p) => `Field 'weightGrams': the measured ${p.measured} g is more than 10% off the declared ${p.declared} g; weigh again, or resend with "weightConfirmed": true to confirm`,
+  },
+  COD_CASH_MISMATCH: {
+    status: 422,
+    vi: (p) => `Trường «cashVnd»: số tiền thu ${p.taken} đ khác số tiền thu hộ (COD) ${p.expected} đ; thu đúng số tiền, hoặc ghi lý do ở trường «cashReason»`,
+    en: (p) => `Field 'cashVnd': ${p.taken} VND taken differs from the COD amount ${p.expected} VND; take the exact amount, or give a reason in 'cashReason'`,
+  },
+  CASH_DAY_CLOSED: {
+    status: 409,
+    vi: (p) => `Sổ thu tiền ngày ${p.day} của điểm giao nhận đã được chốt; không thể ghi thêm hay sửa`,
+    en: (p) => `The cash sheet of ${p.day} at this pickup point is closed; nothing can be added or changed`,
+  },
+  SELLER_PHONE_MISMATCH: {
+    status: 422,
+    vi: () => 'Trường «sellerPhone»: số điện thoại không khớp với người bán; không trả bưu gửi',
+    en: () => "Field 'sellerPhone': the number does not match the seller's; do not hand the parcel back",
+  },
   TOO_MANY_LOGINS: {
     status: 429,
     vi: (p) => `Đăng nhập quá nhiều lần với số điện thoại này; thử lại sau ${p.seconds} giây`,
@@ -123,6 +150,8 @@ export const THINGS = {
   pickup_point: { vi: 'điểm giao nhận', en: 'Pickup point' },
   shipment: { vi: 'lô gửi hàng', en: 'Shipment' },
   image: { vi: 'ảnh', en: 'Image' },
+  authorization: { vi: 'giấy ủy quyền', en: 'Authorization' },
+  parcel: { vi: 'bưu gửi', en: 'Parcel' },
 } as const;
 export type Thing = keyof typeof THINGS;
 

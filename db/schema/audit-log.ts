@@ -13,6 +13,9 @@ export const auditLog = pgTable(
     entityId: text('entity_id').notNull(),
     changes: jsonb('changes').$type<Record<string, { from: unknown; to: unknown }>>().notNull().default({}),
     requestId: text('request_id'),
+    /** Set when a clerk acted for a seller under an authorization (ủy quyền): clerk X for seller Y under authorization Z. */
+    authorizationId: uuid('authorization_id'),
+    onBehalfOfSellerId: uuid('on_behalf_of_seller_id'),
   },
   (t) => [index('audit_log_entity_idx').on(t.entityType, t.entityId, t.id), index('audit_log_actor_idx').on(t.actorUserId, t.id)],
 );

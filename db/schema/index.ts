@@ -13,3 +13,4 @@ export * from './pickup-points.ts';
 export * from './reports.ts';
 export * from './product-images.ts';
 export * from './incarnation.ts';
+export * from './counter.ts';

@@ -137,6 +137,8 @@ export const orderEvents = pgTable(
     source: text('source', { enum: ORDER_EVENT_SOURCES }).notNull(),
     actorUserId: uuid('actor_user_id').references(() => users.id),
     note: text('note'),
+    /** Set when a clerk acted for the seller under an authorization (ủy quyền). */
+    authorizationId: uuid('authorization_id'),
   },
   (t) => [index('order_events_order_idx').on(t.orderId, t.id)],
 );

@@ -100,7 +100,8 @@ export const shipments = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('shipments_point_day_idx').on(t.pickupPointId, t.day)],
+  // The counter looks parcels up by the package number on their label (GET /v1/parcels/:packageNumber).
+  (t) => [index('shipments_point_day_idx').on(t.pickupPointId, t.day), index('shipments_package_number_idx').on(t.packageNumber)],
 );
 
 /** A parcel waiting at a pickup point for its buyer: when it arrived, who collected it, or when it was flagged for return. */

@@ -35,4 +35,4 @@ export function postmartSigned(description?: string) {
   };
 }
 
-export const actorOf = (req: FastifyRequest): Actor => ({ userId: req.principal.id, requestId: req.id });
+export const actorOf = (req: FastifyRequest): Actor => ({ userId: req.principal.id, requestId: req.id, ...(req.principal.mandates?.length ? { mandates: req.principal.mandates } : {}) });

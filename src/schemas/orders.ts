@@ -61,6 +61,7 @@ export const OrderDetail = Type.Composite([
         source: StringEnum(ORDER_EVENT_SOURCES),
         actorUserId: Type.Union([Uuid(), Type.Null()]),
         note: Type.Union([Type.String(), Type.Null()]),
+        authorizationId: Type.Union([Uuid(), Type.Null()], { description: 'Set when a clerk acted for the seller under this authorization (ủy quyền)' }),
       }),
     ),
   }),

@@ -121,9 +121,22 @@ export const Shipment = Type.Object({
 });
 export const ShipAccepted = Type.Object({ queued: Type.Literal(true), jobId: Type.String(), shipment: Shipment });
 
-export const HandoverBody = Type.Object({ weightGrams: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Weight measured at the counter' }) }, Strict);
-export const CollectBody = Type.Object({ phone: Type.String({ minLength: 6, maxLength: 20, description: "The recipient's phone as the buyer says it; normalized before comparing" }) }, Strict);
-export const Collected = Type.Object({ orderId: Uuid(), collectedAt: Timestamp });
+export const HandoverBody = Type.Object(
+  {
+    weightGrams: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Weight measured at the counter' }),
+    weightConfirmed: Type.Optional(Type.Boolean({ description: 'The clerk confirms a weight more than 10% off the declared one (otherwise 409 WEIGHT_CONFIRMATION_REQUIRED)' })),
+  },
+  Strict,
+);
+export const CollectBody = Type.Object(
+  {
+    phone: Type.String({ minLength: 6, maxLength: 20, description: "The recipient's phone as the buyer says it; normalized before comparing" }),
+    cashVnd: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Cash taken for a cash-on-delivery parcel (integer VND); required for COD, must equal the COD amount unless `cashReason` is given' })),
+    cashReason: Type.Optional(Type.String({ minLength: 2, maxLength: 500, description: 'Why the cash taken differs from the COD amount' })),
+  },
+  Strict,
+);
+export const Collected = Type.Object({ orderId: Uuid(), collectedAt: Timestamp, cashVnd: Type.Union([Type.Integer(), Type.Null()], { description: 'Cash taken (COD), null for a prepaid parcel' }) });
 
 const ParcelBase = {
   orderId: Uuid(),
@@ -153,6 +166,7 @@ export const Parcels = Type.Object({
       arrivedAt: Type.Union([Timestamp, Type.Null()]),
       holdUntil: Type.Union([Timestamp, Type.Null()]),
       flaggedForReturn: Type.Boolean(),
+      collectionLocked: Type.Boolean({ description: 'Locked after 5 wrong recipient phone numbers (POST /v1/orders/{id}/collection-unlock)' }),
       collectedAt: Type.Union([Timestamp, Type.Null()]),
     }),
   ),

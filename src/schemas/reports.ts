@@ -20,6 +20,32 @@ export const SalesQuery = Type.Object(
 );
 export type SalesQueryInput = Static<typeof SalesQuery>;
 
+/** Sellers served at a post office's counter under an authorization (ủy quyền): the programme's KPI. */
+export const AssistedQuery = Type.Object(
+  {
+    from: Type.Optional(Day('First Vietnam calendar day included (YYYY-MM-DD); default 29 days before `to`')),
+    to: Type.Optional(Day('Last Vietnam calendar day included (YYYY-MM-DD); default today in Asia/Ho_Chi_Minh')),
+    groupBy: StringEnum(['pickupPoint', 'commune'] as const, { default: 'pickupPoint', description: 'pickupPoint: the authorized post office; commune: the seller’s commune' }),
+    format: Type.Optional(Format),
+  },
+  { additionalProperties: false },
+);
+export type AssistedQueryInput = Static<typeof AssistedQuery>;
+const AssistedFigures = {
+  assistedSellers: Type.Integer({ description: 'Sellers with an authorization of a post office (ever recorded)' }),
+  liveAuthorizations: Type.Integer({ description: 'Of their authorizations, those live now' }),
+  orders: Type.Integer({ description: 'Their orders placed in the period' }),
+  units: Type.Integer(),
+  revenueVnd: Type.Integer({ description: 'Their sold orders’ goods value (as in the sales report)' }),
+};
+export const AssistedReport = Type.Object({
+  from: Type.String({ format: 'date' }),
+  to: Type.String({ format: 'date' }),
+  groupBy: StringEnum(['pickupPoint', 'commune'] as const),
+  rows: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), ...AssistedFigures })),
+});
+export type AssistedReportOutput = Static<typeof AssistedReport>;
+
 export const OverviewQuery = Type.Object({ format: Type.Optional(Format) }, { additionalProperties: false });
 
 const Figures = {
@@ -67,6 +93,16 @@ export const Overview = Type.Object({
       dailyCapacity: Type.Union([Type.Integer(), Type.Null()], { description: 'Drop-offs the office takes a day; null when not in the registry' }),
     }),
     { description: 'Each post office’s work today: buyer pickups ordered today and drop-offs booked against capacity' },
+  ),
+  counterCash: Type.Array(
+    Type.Object({
+      pickupPointId: Uuid(),
+      code: Type.String(),
+      name: Type.String(),
+      parcels: Type.Integer({ description: 'COD parcels collected at the counter this month' }),
+      cashVnd: Type.Integer({ description: 'Cash taken for them (integer VND)' }),
+    }),
+    { description: 'Cash on delivery collected at each post office’s counter this month (Vietnam time), from the clerks’ day sheets' },
   ),
   ordersToPrepare: Type.Integer({ description: 'Orders waiting for the seller to confirm or hand over (ready_to_ship, processed)' }),
   syncHealth: Type.Object({

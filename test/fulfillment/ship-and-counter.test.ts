@@ -136,11 +136,16 @@ describe("the clerk's counter", () => {
     const ok = await call('POST', `/v1/orders/${shipped.order.id}/handover`, dropClerk, { weightGrams: 2150 });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ measuredWeightGrams: 2150, declaredWeightGrams: 2000, weightFlagged: false });
-    const off = await call('POST', `/v1/orders/${light.order.id}/handover`, dropClerk, { weightGrams: 2300 });
+    // More than 10% off must be confirmed: refused (nothing recorded) until the body says so.
+    const unconfirmed = await call('POST', `/v1/orders/${light.order.id}/handover`, dropClerk, { weightGrams: 2300 });
+    expect(unconfirmed.statusCode).toBe(409);
+    expect(errorOf(unconfirmed)).toMatchObject({ code: 'WEIGHT_CONFIRMATION_REQUIRED', field: 'weightGrams' });
+    expect(await shipmentOf(light.order.id)).toMatchObject({ measuredWeightGrams: null, handedOverAt: null });
+    const off = await call('POST', `/v1/orders/${light.order.id}/handover`, dropClerk, { weightGrams: 2300, weightConfirmed: true });
     expect(off.json()).toMatchObject({ measuredWeightGrams: 2300, weightFlagged: true });
     const event = (await kit.eventsOf(light.order.id)).at(-1)!;
     expect(event).toMatchObject({ source: 'user', actorUserId: dropClerk.id });
-    expect(event.note).toMatch(/2300 g, declared 2000 g \(\+15\.0%\); weight flagged for the seller/);
+    expect(event.note).toMatch(/2300 g, declared 2000 g \(\+15\.0%\); weight flagged for the seller \(confirmed by the clerk\)/);
     expect((await call('GET', `/v1/orders/${light.order.id}/shipment`, seller.manager)).json().weightFlagged).toBe(true);
     expect((await call('POST', `/v1/orders/${light.order.id}/handover`, dropClerk, { weightGrams: 2000 })).statusCode).toBe(409);
   });
@@ -175,16 +180,17 @@ describe("the clerk's counter", () => {
     const waiting = (await call('GET', `/v1/pickup-points/${collection.id}/parcels`, pickupClerk)).json().pickups;
     expect(waiting.find((p: { orderId: string }) => p.orderId === shipped.order.id)).toMatchObject({ recipientPhone: '0912***678', flaggedForReturn: false, collectedAt: null });
 
-    const wrong = await call('POST', `/v1/orders/${shipped.order.id}/collect`, pickupClerk, { phone: '0912 345 679' });
+    const cod = (await kit.orderBySn(shipped.sn))!.codAmountVnd;
+    const wrong = await call('POST', `/v1/orders/${shipped.order.id}/collect`, pickupClerk, { phone: '0912 345 679', cashVnd: cod });
     expect(wrong.statusCode).toBe(422);
     expect(errorOf(wrong)).toMatchObject({ code: 'RECIPIENT_PHONE_MISMATCH', field: 'phone' });
     expect((await kit.eventsOf(shipped.order.id)).at(-1)).toMatchObject({ actorUserId: pickupClerk.id, note: expect.stringMatching(/collection refused/) });
-    expect((await call('POST', `/v1/orders/${shipped.order.id}/collect`, dropClerk, { phone: RECIPIENT_PHONE })).statusCode).toBe(409);
+    expect((await call('POST', `/v1/orders/${shipped.order.id}/collect`, dropClerk, { phone: RECIPIENT_PHONE, cashVnd: cod })).statusCode).toBe(409);
 
-    const right = await call('POST', `/v1/orders/${shipped.order.id}/collect`, pickupClerk, { phone: '+84 912.345.678' });
+    const right = await call('POST', `/v1/orders/${shipped.order.id}/collect`, pickupClerk, { phone: '+84 912.345.678', cashVnd: cod });
     expect(right.statusCode).toBe(200);
     expect((await kit.eventsOf(shipped.order.id)).at(-1)).toMatchObject({ actorUserId: pickupClerk.id, note: expect.stringMatching(/collected by the buyer/) });
-    expect((await call('POST', `/v1/orders/${shipped.order.id}/collect`, pickupClerk, { phone: RECIPIENT_PHONE })).statusCode).toBe(409);
+    expect((await call('POST', `/v1/orders/${shipped.order.id}/collect`, pickupClerk, { phone: RECIPIENT_PHONE, cashVnd: cod })).statusCode).toBe(409);
   });
 
   it('flags parcels not collected within the hold period for return, perishables sooner, and counts them in metrics', async () => {

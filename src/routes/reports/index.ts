@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorResponses, JsonOrCsv } from '../../schemas/common.ts';
-import { Overview, OverviewQuery, SalesQuery, SalesReport } from '../../schemas/reports.ts';
-import { overviewCsv, salesCsv } from '../../services/reports/reports-csv.ts';
+import { AssistedQuery, AssistedReport, Overview, OverviewQuery, SalesQuery, SalesReport } from '../../schemas/reports.ts';
+import { assistedSellersReport } from '../../services/reports/reports-assisted.ts';
+import { assistedCsv, overviewCsv, salesCsv } from '../../services/reports/reports-csv.ts';
 import { overviewReport } from '../../services/reports/reports-overview.ts';
 import { salesReport } from '../../services/reports/reports-sales.ts';
 import { secured } from '../docs.ts';
@@ -80,6 +81,30 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       const overview = await overviewReport(app.db, req.principal, app.queues, app.now());
       if (wantsCsv(req, req.query.format)) return sendCsv(reply, `tong-quan_${overview.asOf.slice(0, 10)}`, overviewCsv(overview));
       return overview;
+    },
+  );
+
+  app.get(
+    '/v1/reports/assisted-sellers',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Sellers served at the post-office counter under an authorization, and their sales',
+        operationId: 'getAssistedSellersReport',
+        ...secured(
+          'report',
+          'read',
+          `The programme's KPI: per authorized post office (\`groupBy=pickupPoint\`) or per seller's commune (\`groupBy=commune\`), the sellers with an authorization (ủy quyền), how many authorizations are live now, and their orders, units and revenue in the period, counted as in GET /v1/reports/sales.\n\n${CSV_NOTE}`,
+          SCOPE_NOTES,
+        ),
+        querystring: AssistedQuery,
+        response: { 200: JsonOrCsv(AssistedReport, CSV_BODY), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (req, reply) => {
+      const report = await assistedSellersReport(app.db, req.principal, req.query, app.now());
+      if (wantsCsv(req, req.query.format)) return sendCsv(reply, `nguoi-ban-duoc-ho-tro_${report.groupBy}_${report.from}_${report.to}`, assistedCsv(report));
+      return report;
     },
   );
 };

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
+import { UnlockBody, Unlocked } from '../../schemas/counter.ts';
 import { CollectBody, Collected, HandoverBody, PickupSuggestions, ShipAccepted, ShipBody, Shipment } from '../../schemas/pickup-points.ts';
-import { recordCollection, recordHandover } from '../../services/fulfillment/handover.ts';
+import { recordCollection, unlockCollection } from '../../services/fulfillment/counter-collect.ts';
+import { recordHandover } from '../../services/fulfillment/handover.ts';
 import { getShipment, requestShip } from '../../services/fulfillment/order-ship.ts';
 import { pickupSuggestions } from '../../services/fulfillment/pickup-finder.ts';
 import { secured } from '../docs.ts';
@@ -40,7 +42,7 @@ const shipmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'shipOrder',
         ...secured(
           'order',
-          'update',
+          'ship',
           'Books one of today’s drop-off slots at the point at once (a full point answers 409 `PICKUP_POINT_FULL` naming the next suggestion), ' +
             'then a job asks Postmart to ship (202; `jobId` names that job, which starts even if the job queue was briefly unavailable); the package number and the order’s status follow when Postmart accepts. Only from `processed`. ' +
             'A cancelled order, or a ship Postmart refuses, frees the slot.',
@@ -81,14 +83,14 @@ const shipmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...secured(
           'order',
           'operate',
-          'A weight more than 10% off the declared one (product weight × quantity) sets `weightFlagged` for the seller. Recorded as an order event with the clerk as actor.',
+          'A weight more than 10% off the declared one (product weight × quantity) is refused with 409 `WEIGHT_CONFIRMATION_REQUIRED` unless the body says `weightConfirmed: true`; then it is recorded with `weightFlagged` for the seller. Recorded as an order event with the clerk as actor.',
         ),
         params: IdParams,
         body: HandoverBody,
         response: { 200: Shipment, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (req) => recordHandover(app.db, req.principal, req.params.id, req.body.weightGrams),
+    async (req) => recordHandover(app.db, req.principal, req.params.id, req.body.weightGrams, req.body.weightConfirmed ?? false),
   );
 
   app.post(
@@ -101,14 +103,36 @@ const shipmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...secured(
           'order',
           'operate',
-          'Only for `ready_for_pickup`. The phone the buyer gives is normalized and compared with the recipient’s; a wrong number answers 422 `RECIPIENT_PHONE_MISMATCH` and is logged in the order’s history.',
+          'Only for `ready_for_pickup`. The phone the buyer gives is normalized and compared with the recipient’s; a wrong number answers 422 `RECIPIENT_PHONE_MISMATCH`, ' +
+            'and the fifth wrong number for a parcel locks it: 423 `PARCEL_LOCKED` until an admin unlocks it or the clerk records an identity check (`POST /v1/orders/{id}/collection-unlock`). Every try is an order event. ' +
+            'A cash-on-delivery parcel needs `cashVnd`, the cash taken: the COD amount, or another amount with `cashReason` (else 422 `COD_CASH_MISMATCH`); it goes on the point’s cash sheet of the day (409 `CASH_DAY_CLOSED` once that day is closed).',
         ),
         params: IdParams,
         body: CollectBody,
-        response: { 200: Collected, ...errorResponses(400, 401, 403, 404, 409, 422) },
+        response: { 200: Collected, ...errorResponses(400, 401, 403, 404, 409, 422, 423) },
       },
     },
-    async (req) => recordCollection(app.db, req.principal, req.params.id, req.body.phone),
+    async (req) => recordCollection(app.db, req.principal, req.params.id, req.body),
+  );
+
+  app.post(
+    '/v1/orders/:id/collection-unlock',
+    {
+      schema: {
+        tags: ['pickup-points'],
+        summary: 'Unlock a parcel locked after wrong phone numbers',
+        operationId: 'unlockCollection',
+        ...secured(
+          'order',
+          'operate',
+          'An admin unlocks with an empty body; a clerk only by recording the identity document checked (`identityDocument` and `identityLast4`; without them 403). The count of wrong numbers starts again. Recorded as an order event.',
+        ),
+        params: IdParams,
+        body: UnlockBody,
+        response: { 200: Unlocked, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => unlockCollection(app.db, req.principal, req.params.id, req.body),
   );
 };
 export default shipmentRoutes;

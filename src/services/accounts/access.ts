@@ -1,5 +1,9 @@
+import type { AuthorizationScope } from '../../../db/schema/counter.ts';
 import { ROLES, type Role } from '../../../db/schema/users.ts';
 import { forbidden, notFound } from '../../errors.ts';
+
+/** A live authorization (ủy quyền) of a seller for the clerks of one post office. */
+export type Mandate = Readonly<{ authorizationId: string; sellerId: string; scopes: readonly AuthorizationScope[] }>;
 
 /** The authenticated user as every service sees it. */
 export type Principal = Readonly<{
@@ -8,22 +12,32 @@ export type Principal = Readonly<{
   name: string;
   sellerId: string | null;
   pickupPointId: string | null;
+  /**
+   * A clerk's office's live authorizations, read for every request (src/plugins/auth.ts), never
+   * cached: an expired or revoked one stops counting at once on every replica.
+   */
+  mandates?: readonly Mandate[];
 }>;
 
 /**
  * `system`: operations on the connector itself (reconcile, queues). `report`: sales and programme
  * reports. `pickup_parcels`: a point's counter list, which shows every seller's parcels there.
+ * `authorization`: a seller's ủy quyền of a post office. `assisted_seller`: a household farmer registered
+ * at a post office's counter together with their authorization ("công dân không viết").
  */
-export type Resource = 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'pickup_parcels' | 'system' | 'report';
-/** `operate`: a post office counter's work (parcels of the day, handover, collection). */
-export type Action = 'list' | 'read' | 'create' | 'update' | 'operate';
+export type Resource = 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'pickup_parcels' | 'system' | 'report' | 'authorization' | 'assisted_seller';
+/**
+ * `operate`: a post office counter's work (parcels of the day, handover, collection). `ship`: book
+ * an order's drop-off (kept apart from `update` because an authorization may allow one without the other).
+ */
+export type Action = 'list' | 'read' | 'create' | 'update' | 'operate' | 'ship';
 
 /** Resources checked as a whole (authorizeAction), never object by object. */
 type Collective = 'system' | 'report';
 
 function ownerSellerId(resource: Resource, obj: Record<string, unknown>): string | null {
   if (resource === 'seller') return obj.id as string;
-  if (resource === 'product' || resource === 'order') return obj.sellerId as string;
+  if (resource === 'product' || resource === 'order' || resource === 'authorization') return obj.sellerId as string;
   return null;
 }
 
@@ -32,6 +46,7 @@ const OWN = {
   account: { label: 'own account', owns: (p: Principal, _r: Resource, obj: Record<string, unknown>) => obj.id === p.id },
   seller: { label: 'own seller', owns: (p: Principal, r: Resource, obj: Record<string, unknown>) => ownerSellerId(r, obj) === p.sellerId },
   point: { label: 'own point', owns: (p: Principal, _r: Resource, obj: Record<string, unknown>) => obj.id === p.pickupPointId },
+  office: { label: 'own office', owns: (p: Principal, _r: Resource, obj: Record<string, unknown>) => p.pickupPointId !== null && obj.pickupPointId === p.pickupPointId },
   // An order carries the points it passes through (src/services/fulfillment/pickup-orders.ts orderForAccess).
   pointOrders: {
     label: 'orders at their point',
@@ -44,11 +59,11 @@ type Own = keyof typeof OWN;
 /** What a role sees of a resource (`all`, none, or only its own) and what it may do there. */
 export type Rule = Readonly<{ sees: 'all' | 'none' | Own; may: readonly Action[] }>;
 
-const EVERYTHING: readonly Action[] = ['list', 'read', 'create', 'update', 'operate'];
+const EVERYTHING: readonly Action[] = ['list', 'read', 'create', 'update', 'operate', 'ship'];
 const READING: readonly Action[] = ['list', 'read'];
 const NOTHING: Rule = { sees: 'none', may: [] };
 const everyResource = (rule: Rule): Record<Resource, Rule> => ({
-  seller: rule, product: rule, order: rule, user: rule, pickup_point: rule, pickup_parcels: rule, system: rule, report: rule,
+  seller: rule, product: rule, order: rule, user: rule, pickup_point: rule, pickup_parcels: rule, system: rule, report: rule, authorization: rule, assisted_seller: rule,
 });
 
 /**
@@ -71,7 +86,7 @@ export const ACCESS_RULES: Readonly<Record<Role, Readonly<Record<Resource, Rule>
     // A manager edits their seller's details and catalog; creating sellers and accounts is an admin's job.
     seller: { sees: 'seller', may: ['list', 'read', 'update'] },
     product: { sees: 'seller', may: ['list', 'read', 'create', 'update'] },
-    order: { sees: 'seller', may: ['list', 'read', 'create', 'update'] },
+    order: { sees: 'seller', may: ['list', 'read', 'create', 'update', 'ship'] },
     user: { sees: 'account', may: ['read'] },
     // Every seller chooses among all pickup points, but a point's parcels include other sellers'.
     pickup_point: { sees: 'all', may: READING },
@@ -79,6 +94,9 @@ export const ACCESS_RULES: Readonly<Record<Role, Readonly<Record<Resource, Rule>
     system: NOTHING,
     // Read-only, cut to their seller by reportScope.
     report: { sees: 'seller', may: ['read'] },
+    // The seller's own manager sees who acts for the seller and can revoke it (update); an admin or the office records it.
+    authorization: { sees: 'seller', may: ['list', 'read', 'update'] },
+    assisted_seller: NOTHING,
   },
   post_office_clerk: {
     seller: NOTHING,
@@ -89,25 +107,64 @@ export const ACCESS_RULES: Readonly<Record<Role, Readonly<Record<Resource, Rule>
     pickup_parcels: { sees: 'point', may: ['read'] },
     system: NOTHING,
     report: NOTHING,
+    // A clerk records a household farmer's authorization for their own office, and sees and revokes the office's.
+    authorization: { sees: 'office', may: ['list', 'read', 'create', 'update'] },
+    // Registering a household farmer with their authorization, at their own office only; no other seller creation.
+    assisted_seller: { sees: 'office', may: ['create'] },
   },
 };
 
-/** May the principal see this object at all? */
-export function canSee(p: Principal, resource: Resource, obj: Record<string, unknown>): boolean {
+/**
+ * What each scope of a live authorization lets the clerks of its office do for that seller, through
+ * the same routes and checks as a seller manager's. Nothing else: no reports, no seller profile
+ * changes, no other seller.
+ */
+export const MANDATE_SCOPES: Readonly<Record<AuthorizationScope, Partial<Record<Resource, readonly Action[]>>>> = {
+  catalog: { seller: ['list', 'read'], product: ['list', 'read', 'create', 'update'] },
+  orders: { seller: ['list', 'read'], order: ['list', 'read', 'update'] },
+  shipping: { seller: ['list', 'read'], order: ['list', 'read', 'ship'] },
+};
+
+const scopeAllows = (scope: AuthorizationScope, resource: Resource, action: Action) => MANDATE_SCOPES[scope][resource]?.includes(action) ?? false;
+
+/**
+ * The authorization under which a clerk may perform `action` on this object (of its seller), or
+ * null. With no object (a list, a creation), any live authorization allowing it.
+ */
+export function mandateFor(p: Principal, resource: Resource, action: Action, obj: Record<string, unknown> | null): Mandate | null {
+  if (p.role !== 'post_office_clerk' || !p.mandates?.length) return null;
+  const seller = obj ? ownerSellerId(resource, obj) : null;
+  if (obj && !seller) return null;
+  return p.mandates.find((m) => (seller === null || m.sellerId === seller) && m.scopes.some((s) => scopeAllows(s, resource, action))) ?? null;
+}
+
+function baseSees(p: Principal, resource: Resource, obj: Record<string, unknown>): boolean {
   const { sees } = ACCESS_RULES[p.role][resource];
   if (sees === 'all' || sees === 'none') return sees === 'all';
   return OWN[sees].owns(p, resource, obj);
 }
 
-/** May the principal perform this action on resources of this kind (given it can see the object)? */
-export function canDo(p: Principal, resource: Resource, action: Action): boolean {
-  return ACCESS_RULES[p.role][resource].may.includes(action);
+/** May the principal see this object at all (by role, or under a live authorization for its seller)? */
+export function canSee(p: Principal, resource: Resource, obj: Record<string, unknown>): boolean {
+  return baseSees(p, resource, obj) || mandateFor(p, resource, 'read', obj) !== null;
 }
 
-/** Throws 404 when the object is invisible, 403 when the action is not allowed on a visible one. */
-export function authorize(p: Principal, resource: Exclude<Resource, Collective>, action: Action, obj: Record<string, unknown> | null): void {
-  if (obj === null || !canSee(p, resource, obj)) throw notFound(resource === 'pickup_parcels' ? 'pickup_point' : resource);
-  if (!canDo(p, resource, action)) throw forbidden();
+/** May the principal perform this action on resources of this kind (given it can see the object)? */
+export function canDo(p: Principal, resource: Resource, action: Action): boolean {
+  return ACCESS_RULES[p.role][resource].may.includes(action) || mandateFor(p, resource, action, null) !== null;
+}
+
+/**
+ * Throws 404 when the object is invisible, 403 when the action is not allowed on a visible one.
+ * Returns the authorization the action is taken under when a clerk acts for the seller (for the
+ * audit: clerk X for seller Y under authorization Z), null otherwise.
+ */
+export function authorize(p: Principal, resource: Exclude<Resource, Collective>, action: Action, obj: Record<string, unknown> | null): Mandate | null {
+  if (obj === null || !canSee(p, resource, obj)) throw notFound(resource === 'pickup_parcels' || resource === 'assisted_seller' ? 'pickup_point' : resource);
+  if (baseSees(p, resource, obj) && ACCESS_RULES[p.role][resource].may.includes(action)) return null;
+  const mandate = mandateFor(p, resource, action, obj);
+  if (!mandate) throw forbidden();
+  return mandate;
 }
 
 /** For lists and creations that have no object yet. */
@@ -124,6 +181,17 @@ export function sellerScope(p: Principal): string | null {
 }
 
 /**
+ * Which sellers' objects a list of `resource` may return: null means all, else only those sellers'
+ * (a manager's own; a clerk's, the sellers whose live authorization allows listing it). Callers
+ * must have passed authorizeAction(p, resource, 'list') first.
+ */
+export function sellersInScope(p: Principal, resource: Resource): string[] | null {
+  if (p.role === 'seller_manager') return [p.sellerId ?? ''];
+  if (p.role === 'post_office_clerk') return (p.mandates ?? []).filter((m) => m.scopes.some((s) => scopeAllows(s, resource, 'list'))).map((m) => m.sellerId);
+  return null;
+}
+
+/**
  * Whose numbers a report may show: null means the whole province, a string only that seller's.
  * Admins and provincial staff see everything; a seller manager sees the same reports cut to their
  * seller; a post-office clerk gets none (403).
@@ -136,7 +204,7 @@ export function reportScope(p: Principal): string | null {
 }
 
 /** Object actions are checked object by object (authorize: an invisible object answers 404). */
-const OBJECT_ACTIONS: readonly Action[] = ['read', 'update', 'operate'];
+const OBJECT_ACTIONS: readonly Action[] = ['read', 'update', 'operate', 'ship'];
 
 /**
  * Whether the action needs no object to decide on: lists, creations, reports, operations. Those are
@@ -177,5 +245,8 @@ export function describeAccess(resource: Resource, action: Action, { notes = {},
     refused.set(answer, [...(refused.get(answer) ?? []), role]);
   }
   const refusals = [...refused].map(([answer, roles]) => `${roles.join(', ')} ${roles.length > 1 ? 'get' : 'gets'} ${answer}`);
-  return [allowed.join(', '), ...refusals].join('; ');
+  // Clerks acting for a seller under an authorization (MANDATE_SCOPES): the exception to their 403/404 above.
+  const scopes = (Object.keys(MANDATE_SCOPES) as AuthorizationScope[]).filter((s) => scopeAllows(s, resource, action));
+  const mandated = scopes.length > 0 && !allowed.some((a) => a.startsWith('post_office_clerk')) ? [`except a post_office_clerk acting for a seller under a live authorization (ủy quyền) with scope ${scopes.join(' or ')}, for that seller only`] : [];
+  return [allowed.join(', '), ...refusals, ...mandated].join('; ');
 }

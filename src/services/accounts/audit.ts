@@ -1,7 +1,10 @@
 import { auditLog } from '../../../db/schema/audit-log.ts';
 import type { DbOrTx } from '../../db.ts';
+import type { Mandate } from './access.ts';
+import { mandateForEntity } from './on-behalf.ts';
 
-export type Actor = { userId: string | null; requestId?: string | undefined };
+/** `mandates`: a clerk's live authorizations; a change of a seller's object is logged as made under the one for that seller. */
+export type Actor = { userId: string | null; requestId?: string | undefined; mandates?: readonly Mandate[] | undefined };
 
 /** Fields whose values differ between two snapshots; secrets are never written to the log. */
 export function diff(before: Record<string, unknown> | null, after: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> {
@@ -21,6 +24,7 @@ export async function recordAudit(
   entity: { type: string; id: string },
   changes: Record<string, { from: unknown; to: unknown }>,
 ): Promise<void> {
+  const mandate = actor.mandates?.length ? await mandateForEntity(db, actor.mandates, entity) : null;
   await db.insert(auditLog).values({
     actorUserId: actor.userId,
     action,
@@ -28,5 +32,7 @@ export async function recordAudit(
     entityId: entity.id,
     changes,
     requestId: actor.requestId ?? null,
+    authorizationId: mandate?.authorizationId ?? null,
+    onBehalfOfSellerId: mandate?.sellerId ?? null,
   });
 }

@@ -1,11 +1,11 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { sellers, type SELLER_KINDS } from '../../../db/schema/sellers.ts';
 import type { Db } from '../../db.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { pageOf } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
 import { cursorId } from '../../lib/paging.ts';
-import { authorize, authorizeAction, sellerScope, type Principal } from './access.ts';
+import { authorize, authorizeAction, sellersInScope, type Principal } from './access.ts';
 import { diff, recordAudit, type Actor } from './audit.ts';
 import { requireCommune } from '../reference/communes.ts';
 import { requirePhone } from './users.ts';
@@ -38,11 +38,11 @@ export async function getSeller(db: Db, p: Principal, id: string): Promise<Selle
 
 export async function listSellers(db: Db, p: Principal, opts: { limit: number; cursor?: string | undefined }): Promise<{ page: Seller[]; nextCursor: string | null }> {
   authorizeAction(p, 'seller', 'list');
-  const scope = sellerScope(p);
+  const scope = sellersInScope(p, 'seller');
   const rows = await db
     .select()
     .from(sellers)
-    .where(and(scope ? eq(sellers.id, scope) : undefined, opts.cursor ? lt(sellers.id, cursorId(opts.cursor)) : undefined))
+    .where(and(scope ? inArray(sellers.id, scope) : undefined, opts.cursor ? lt(sellers.id, cursorId(opts.cursor)) : undefined))
     .orderBy(desc(sellers.id))
     .limit(opts.limit + 1);
   return pageOf(rows, opts.limit);

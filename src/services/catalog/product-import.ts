@@ -10,7 +10,7 @@ import type { Lang } from '../../i18n/language.ts';
 import { describeValidationError } from '../../i18n/validation.ts';
 import { deepNfc } from '../../lib/text.ts';
 import { CSV_COLUMNS, CSV_REQUIRED, ProductCreate, type ProductCreateInput } from '../../schemas/products.ts';
-import { authorizeAction, type Principal } from '../accounts/access.ts';
+import { authorize, authorizeAction, type Principal } from '../accounts/access.ts';
 import type { Actor } from '../accounts/audit.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { checkProductRules } from './product-rules.ts';
@@ -90,6 +90,8 @@ export async function importProducts(db: Db, p: Principal, actor: Actor, sellerI
   const sellerId = sellerIdParam ?? p.sellerId;
   if (!sellerId) throw invalid('sellerId', { vi: 'bắt buộc: nhập cho người bán nào?', en: 'is required: import for which seller?' });
   await getSeller(db, p, sellerId);
+  // Seeing the seller is not enough: a clerk may import for them only under an authorization with the catalog scope.
+  authorize(p, 'product', 'create', { sellerId });
   const { records } = parseCsv(csv.normalize('NFC'));
   const report: ImportReport = { sellerId, rows: records.length, created: 0, updated: 0, unchanged: 0, rejected: [] };
   const seen = new Map<string, number>();

@@ -4,7 +4,8 @@ import { products } from '../../../db/schema/products.ts';
 import type { Db } from '../../db.ts';
 
 export type ListFilters = {
-  scope: string | null;
+  /** Only these sellers' products (null: all). */
+  scope: readonly string[] | null;
   sellerId?: string | undefined;
   category?: string | undefined;
   originWardCode?: string | undefined;
@@ -29,7 +30,7 @@ function shapeOf(f: ListFilters): string {
 
 function build(db: Db, f: ListFilters, shape: string): Prepared {
   const where: SQL[] = [];
-  if (f.scope) where.push(eq(products.sellerId, sql.placeholder('scope')));
+  if (f.scope) where.push(sql`${products.sellerId} = ANY(${sql.placeholder('scope')}::uuid[])`);
   if (f.sellerId) where.push(eq(products.sellerId, sql.placeholder('sellerId')));
   if (f.category) where.push(eq(products.category, sql.placeholder('category')));
   if (f.originWardCode) where.push(eq(products.originWardCode, sql.placeholder('origin')));

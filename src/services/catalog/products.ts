@@ -10,7 +10,7 @@ import { newId } from '../../lib/ids.ts';
 import { escapeLike, foldForSearch, searchTerms } from '../../lib/text.ts';
 import { toVnIso } from '../../lib/time.ts';
 import type { ProductCreateInput, ProductPatchInput, ProductQueryInput, StockChangeInput } from '../../schemas/products.ts';
-import { authorize, authorizeAction, sellerScope, type Principal } from '../accounts/access.ts';
+import { authorize, authorizeAction, sellersInScope, type Principal } from '../accounts/access.ts';
 import { diff, recordAudit, type Actor } from '../accounts/audit.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
 import { recordListingChange } from '../outbox/listing-outbox.ts';
@@ -58,7 +58,7 @@ export async function getProduct(db: Db, p: Principal, id: string): Promise<Prod
 export async function listProducts(db: Db, p: Principal, query: ProductQueryInput): Promise<{ items: ProductView[]; nextCursor: string | null }> {
   authorizeAction(p, 'product', 'list');
   const rows = await runProductList(db, {
-    scope: sellerScope(p),
+    scope: sellersInScope(p, 'product'),
     sellerId: query.sellerId,
     category: query.category,
     originWardCode: query.originWardCode,
@@ -82,6 +82,8 @@ async function resolveSellerForCreate(db: Db, p: Principal, sellerId: string | u
     if (err instanceof AppError && err.code === 'NOT_FOUND') throw new AppError('NOT_FOUND', err.params, 'sellerId');
     throw err;
   }
+  // Seeing the seller is not enough: a clerk may create for them only under an authorization with the catalog scope.
+  authorize(p, 'product', 'create', { sellerId: id });
   return id;
 }
 

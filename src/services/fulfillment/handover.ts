@@ -1,10 +1,8 @@
-import { and, eq, min, sql } from 'drizzle-orm';
+import { and, eq, min } from 'drizzle-orm';
 import { orderEvents, orders } from '../../../db/schema/orders.ts';
-import { pickupParcels, pickupPoints, shipments } from '../../../db/schema/pickup-points.ts';
+import { pickupPoints, shipments } from '../../../db/schema/pickup-points.ts';
 import type { Db, DbOrTx } from '../../db.ts';
 import { AppError } from '../../errors.ts';
-import { maskPhone, normalizePhone } from '../../lib/phone.ts';
-import { toVnIso } from '../../lib/time.ts';
 import { authorize, type Principal } from '../accounts/access.ts';
 import { shipmentView } from './order-ship.ts';
 import { orderForAccess } from './pickup-orders.ts';
@@ -30,7 +28,7 @@ async function orderAtCounter(db: DbOrTx, p: Principal, orderId: string, lock = 
  * at and weighs it. More than 10% off the declared weight (products' weight × quantity) is flagged
  * for the seller. An order event records it with the clerk as actor.
  */
-export async function recordHandover(db: Db, p: Principal, orderId: string, weightGrams: number, now = new Date()) {
+export async function recordHandover(db: Db, p: Principal, orderId: string, weightGrams: number, weightConfirmed = false, now = new Date()) {
   return db.transaction(async (tx) => {
     const order = await orderAtCounter(tx, p, orderId, true);
     const [s] = await tx.select().from(shipments).where(eq(shipments.orderId, orderId));
@@ -39,6 +37,9 @@ export async function recordHandover(db: Db, p: Principal, orderId: string, weig
     if (s.handedOverAt) throw conflict('bưu gửi đã được nhận', 'the parcel was already received');
     if (order.status !== 'processed' && order.status !== 'shipped') throw conflict(`không nhận hàng cho đơn ở trạng thái ${order.status}`, `cannot receive a parcel for an order in status ${order.status}`);
     const flagged = weightOff(s.declaredWeightGrams, weightGrams);
+    // A weight far off is more often a mistyped number or the wrong parcel than a wrong declaration:
+    // the clerk confirms it before it is recorded and flagged for the seller.
+    if (flagged && !weightConfirmed) throw new AppError('WEIGHT_CONFIRMATION_REQUIRED', { measured: weightGrams, declared: s.declaredWeightGrams }, 'weightGrams');
     const [row] = await tx
       .update(shipments)
       .set({ measuredWeightGrams: weightGrams, weightFlagged: flagged, handedOverAt: now, handedOverBy: p.id, updatedAt: now })
@@ -52,7 +53,7 @@ export async function recordHandover(db: Db, p: Principal, orderId: string, weig
       actorUserId: p.id,
       fromStatus: order.status,
       toStatus: order.status,
-      note: `parcel received at ${point!.code}: ${weightGrams} g, declared ${s.declaredWeightGrams} g${pct}${flagged ? '; weight flagged for the seller' : ''}`,
+      note: `parcel received at ${point!.code}: ${weightGrams} g, declared ${s.declaredWeightGrams} g${pct}${flagged ? '; weight flagged for the seller (confirmed by the clerk)' : ''}`,
     });
     return shipmentView(row!, point!.code);
   });
@@ -68,35 +69,4 @@ export async function arrivedAt(db: DbOrTx, orderId: string): Promise<Date | nul
 export async function holdUntil(db: DbOrTx, point: { holdDays: number; perishableHoldDays: number }, orderId: string, arrived: Date): Promise<Date> {
   const days = (await isPerishableOrder(db, orderId)) ? Math.min(point.perishableHoldDays, point.holdDays) : point.holdDays;
   return new Date(arrived.getTime() + days * DAY_MS);
-}
-
-/**
- * POST /v1/orders/:id/collect: the buyer collects a parcel waiting at the point, identified by the
- * recipient's phone number as the clerk types it (both normalized). A wrong number hands nothing
- * over; the attempt is kept in the order's history (with the number masked) before the refusal.
- */
-export async function recordCollection(db: Db, p: Principal, orderId: string, phone: string, now = new Date()) {
-  const order = await orderAtCounter(db, p, orderId);
-  const [point] = order.postOfficeCode ? await db.select().from(pickupPoints).where(eq(pickupPoints.code, order.postOfficeCode)) : [];
-  if (!point || (p.role === 'post_office_clerk' && point.id !== p.pickupPointId)) throw conflict('bưu gửi không chờ nhận tại điểm này', 'the parcel does not wait at this point', 'pickupPointId');
-  if (order.status !== 'ready_for_pickup') throw conflict(`bưu gửi chưa sẵn sàng để nhận (trạng thái ${order.status})`, `the parcel is not ready for pickup (status ${order.status})`);
-  const [parcel] = await db.select().from(pickupParcels).where(eq(pickupParcels.orderId, orderId));
-  if (parcel?.collectedAt) throw conflict('bưu gửi đã được nhận', 'the parcel was already collected');
-  const typed = normalizePhone(phone);
-  if (!typed || typed !== order.recipientPhone) {
-    await db.insert(orderEvents).values({ orderId, source: 'user', actorUserId: p.id, fromStatus: order.status, toStatus: order.status, note: `collection refused at ${point.code}: phone ${maskPhone(typed ?? phone)} does not match the recipient` });
-    throw new AppError('RECIPIENT_PHONE_MISMATCH', {}, 'phone');
-  }
-  return db.transaction(async (tx) => {
-    const arrived = (await arrivedAt(tx, orderId)) ?? now;
-    const until = await holdUntil(tx, point, orderId, arrived);
-    const [row] = await tx
-      .insert(pickupParcels)
-      .values({ orderId, pickupPointId: point.id, arrivedAt: arrived, holdUntil: until, collectedAt: now, collectedBy: p.id })
-      .onConflictDoUpdate({ target: pickupParcels.orderId, set: { collectedAt: now, collectedBy: p.id }, where: sql`${pickupParcels.collectedAt} IS NULL` })
-      .returning();
-    if (!row) throw conflict('bưu gửi đã được nhận', 'the parcel was already collected');
-    await tx.insert(orderEvents).values({ orderId, source: 'user', actorUserId: p.id, fromStatus: order.status, toStatus: order.status, note: `collected by the buyer at ${point.code} (recipient phone verified)` });
-    return { orderId, collectedAt: toVnIso(now) };
-  });
 }

@@ -8,6 +8,7 @@ import { newId } from '../../lib/ids.ts';
 import { toVnIso, vnToday } from '../../lib/time.ts';
 import { PostmartError } from '../../postmart/client/errors.ts';
 import { authorize, type Principal } from '../accounts/access.ts';
+import { onBehalfNote } from '../accounts/on-behalf.ts';
 import { importOrders, type OrderImportDeps } from '../orders/order-import.ts';
 import { outboxJobId, recordWork } from '../outbox/outbox.ts';
 import { orderForAccess } from './pickup-orders.ts';
@@ -54,7 +55,7 @@ export async function requestShip(db: Db, p: Principal, orderId: string, pickupP
   return db.transaction(async (tx) => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
     // Through orderForAccess, so a clerk who may read this order (it passes their point) gets 403, not 404.
-    authorize(p, 'order', 'update', await orderForAccess(tx, p, order));
+    const mandate = authorize(p, 'order', 'ship', await orderForAccess(tx, p, order));
     if (order!.status !== 'processed') {
       throw new AppError('CONFLICT', { detail: { vi: `chỉ gửi hàng được khi đơn ở trạng thái processed (hiện ${order!.status}); hãy xác nhận đơn trước`, en: `ship needs status processed (now ${order!.status}); confirm the order first` } }, 'status');
     }
@@ -79,7 +80,7 @@ export async function requestShip(db: Db, p: Principal, orderId: string, pickupP
     }
     const values = { bookingId: newId(), pickupPointId: point.id, day, state: 'requested' as const, packageNumber: null, failure: null, declaredWeightGrams: await declaredWeight(tx, orderId), measuredWeightGrams: null, weightFlagged: false, handedOverAt: null, handedOverBy: null, requestedBy: p.id, updatedAt: now };
     const [s] = await tx.insert(shipments).values({ orderId, ...values }).onConflictDoUpdate({ target: shipments.orderId, set: values }).returning();
-    await tx.insert(orderEvents).values({ orderId, source: 'user', actorUserId: p.id, fromStatus: order!.status, toStatus: order!.status, note: `drop-off booked at ${point.code} for ${day}` });
+    await tx.insert(orderEvents).values({ orderId, source: 'user', actorUserId: p.id, fromStatus: order!.status, toStatus: order!.status, note: `drop-off booked at ${point.code} for ${day}${onBehalfNote(p, mandate)}`, authorizationId: mandate?.authorizationId ?? null });
     const outboxId = await recordWork(tx, 'order.action', { orderId, actorUserId: p.id, action: 'ship', bookingId: s!.bookingId }, 'order-ship');
     return { shipment: shipmentView(s!, point.code), bookingId: s!.bookingId, jobId: await outboxJobId(tx, outboxId) };
   });

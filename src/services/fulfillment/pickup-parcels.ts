@@ -7,6 +7,7 @@ import { invalid } from '../../errors.ts';
 import { maskPhone } from '../../lib/phone.ts';
 import { isCalendarDate, toVnIso, vnToday } from '../../lib/time.ts';
 import { authorize, type Principal } from '../accounts/access.ts';
+import { lockedOrders } from './counter-collect.ts';
 import { arrivedAt, holdUntil } from './handover.ts';
 
 const iso = (d: Date | null) => (d ? toVnIso(d) : null);
@@ -36,6 +37,7 @@ export async function listParcels(db: Db, p: Principal, pointId: string, date: s
     .leftJoin(pickupParcels, eq(pickupParcels.orderId, orders.id))
     .where(and(eq(orders.postOfficeCode, point!.code), eq(orders.status, 'ready_for_pickup')))
     .orderBy(asc(orders.orderSn));
+  const locked = await lockedOrders(db, waiting.map(({ o }) => o.id));
   const pickups = [];
   for (const { o, parcel } of waiting) {
     const arrived = parcel?.arrivedAt ?? (await arrivedAt(db, o.id));
@@ -50,6 +52,7 @@ export async function listParcels(db: Db, p: Principal, pointId: string, date: s
       arrivedAt: iso(arrived),
       holdUntil: iso(until),
       flaggedForReturn: Boolean(parcel?.returnFlaggedAt),
+      collectionLocked: locked.has(o.id),
       collectedAt: iso(parcel?.collectedAt ?? null),
     });
   }

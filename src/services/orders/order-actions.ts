@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { orders } from '../../../db/schema/orders.ts';
+import { orderEvents, orders } from '../../../db/schema/orders.ts';
 import type { OrderAction } from '../../queues/definitions.ts';
 import type { Db, DbOrTx } from '../../db.ts';
 import { AppError } from '../../errors.ts';
-import { authorize, type Principal } from '../accounts/access.ts';
+import { authorize, type Mandate, type Principal } from '../accounts/access.ts';
+import { onBehalfNote } from '../accounts/on-behalf.ts';
 import { orderForAccess } from '../fulfillment/pickup-orders.ts';
 import { importOrders, type OrderImportDeps } from './order-import.ts';
 import { performShip } from '../fulfillment/order-ship.ts';
@@ -26,16 +27,21 @@ const ALLOWED_FROM: Record<OrderAction['action'], readonly string[]> = {
  */
 export async function requestOrderAction(db: Db, p: Principal, orderId: string, action: Exclude<OrderAction, { action: 'ship' }>): Promise<{ jobId: string }> {
   return db.transaction(async (tx) => {
-    await checkOrderAction(tx, p, orderId, action);
+    const { mandate, status } = await checkOrderAction(tx, p, orderId, action);
+    if (mandate) {
+      // The action itself reaches the history when Postmart accepts it; who asked, and under which
+      // authorization, is recorded now.
+      await tx.insert(orderEvents).values({ orderId, source: 'user', actorUserId: p.id, fromStatus: status, toStatus: status, note: `${action.action} requested${onBehalfNote(p, mandate)}`, authorizationId: mandate.authorizationId });
+    }
     const id = await recordWork(tx, 'order.action', { orderId, actorUserId: p.id, ...action }, `order-${action.action}`);
     return { jobId: await outboxJobId(tx, id) };
   });
 }
 
-async function checkOrderAction(db: DbOrTx, p: Principal, orderId: string, action: OrderAction): Promise<void> {
+async function checkOrderAction(db: DbOrTx, p: Principal, orderId: string, action: OrderAction): Promise<{ mandate: Mandate | null; status: string }> {
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId)).for('update');
   // Through orderForAccess, so a clerk who may read this order (it passes their point) gets 403, not 404.
-  authorize(p, 'order', 'update', await orderForAccess(db, p, order));
+  const mandate = authorize(p, 'order', 'update', await orderForAccess(db, p, order));
   if (!ALLOWED_FROM[action.action].includes(order!.status)) {
     throw new AppError(
       'CONFLICT',
@@ -48,6 +54,7 @@ async function checkOrderAction(db: DbOrTx, p: Principal, orderId: string, actio
       'status',
     );
   }
+  return { mandate, status: order!.status };
 }
 
 /**

@@ -177,7 +177,7 @@ export async function retryPendingCancels(deps: OrderImportDeps, shopId: string,
   return pending.length;
 }
 
-async function stockLinesOf(tx: Tx, orderId: string): Promise<StockLine[]> {
+export async function stockLinesOf(tx: Tx, orderId: string): Promise<StockLine[]> {
   const rows = await tx.select({ productId: orderLines.productId, qty: orderLines.qty }).from(orderLines).where(eq(orderLines.orderId, orderId));
   return rows.filter((r): r is StockLine => r.productId !== null);
 }

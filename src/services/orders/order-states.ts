@@ -69,6 +69,9 @@ export const RESERVING: ReadonlySet<OrderStatus> = new Set(['unpaid', 'ready_to_
 /** The local status after a remote change: a hold stays until a person lifts it, unless the order ends remotely. */
 export function nextLocalStatus(current: OrderStatus, remote: RemoteStatus): OrderStatus {
   if (current === 'on_hold' && ['unpaid', 'ready_to_ship', 'processed', 'in_cancel'].includes(remote)) return 'on_hold';
+  // A parcel the counter handed back to its seller is returned here at once; Postmart passes through
+  // failed_delivery and to_return before its RETURNED arrives, and those must not undo it.
+  if (current === 'returned' && remote !== 'returned' && canReach(remote, 'returned')) return 'returned';
   return remote;
 }
 

@@ -6,7 +6,7 @@ import { pageOf } from '../../lib/cursor.ts';
 import { displayPhone, maskPhone } from '../../lib/phone.ts';
 import { toVnIso } from '../../lib/time.ts';
 import type { OrderQueryInput } from '../../schemas/orders.ts';
-import { authorize, authorizeAction, sellerScope, type Principal } from '../accounts/access.ts';
+import { authorize, authorizeAction, sellersInScope, type Principal } from '../accounts/access.ts';
 import { cursorId } from '../../lib/paging.ts';
 import { atPickupPoint, orderForAccess } from '../fulfillment/pickup-orders.ts';
 
@@ -56,8 +56,8 @@ export async function overdueBySeller(db: Db, now = new Date()): Promise<{ selle
 export async function listOrders(db: Db, p: Principal, q: OrderQueryInput, now = new Date()) {
   authorizeAction(p, 'order', 'list');
   const where: SQL[] = [];
-  const scope = sellerScope(p);
-  if (scope) where.push(eq(orders.sellerId, scope));
+  const scope = sellersInScope(p, 'order');
+  if (scope) where.push(inArray(orders.sellerId, scope));
   if (q.sellerId) where.push(eq(orders.sellerId, q.sellerId));
   if (q.status) where.push(eq(orders.status, q.status));
   if (q.pickupPointId) where.push(atPickupPoint(q.pickupPointId));
@@ -96,6 +96,6 @@ export async function getOrder(db: Db, p: Principal, id: string, now = new Date(
     lines: lines.map((l) => ({ productId: l.productId, sellerSku: l.sellerSku, name: l.name, qty: l.qty, unitPriceVnd: l.unitPriceVnd })),
     trackingNumber: order.trackingNumber,
     tracking: tracking.map((t) => ({ at: toVnIso(t.at), vnpostCode: t.vnpostCode, description: t.description, postOfficeCode: t.postOfficeCode })),
-    events: events.map((e) => ({ at: toVnIso(e.at), fromStatus: e.fromStatus, toStatus: e.toStatus, source: e.source, actorUserId: e.actorUserId, note: e.note })),
+    events: events.map((e) => ({ at: toVnIso(e.at), fromStatus: e.fromStatus, toStatus: e.toStatus, source: e.source, actorUserId: e.actorUserId, note: e.note, authorizationId: e.authorizationId })),
   };
 }

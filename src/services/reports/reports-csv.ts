@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { SAFE_CELLS } from '../../lib/csv-safe.ts';
-import type { OverviewOutput, SalesReportOutput } from '../../schemas/reports.ts';
+import type { AssistedReportOutput, OverviewOutput, SalesReportOutput } from '../../schemas/reports.ts';
 
 /**
  * CSV for spreadsheets: UTF-8 with a byte-order mark (Excel otherwise reads Vietnamese as
@@ -8,6 +8,13 @@ import type { OverviewOutput, SalesReportOutput } from '../../schemas/reports.ts
  * spreadsheet would run as a formula (a seller named "=HYPERLINK(…)") are neutralized (src/lib/csv-safe.ts).
  */
 const csv = (rows: unknown[][]) => stringify(rows, { bom: true, record_delimiter: 'windows', ...SAFE_CELLS });
+
+export function assistedCsv(r: AssistedReportOutput): string {
+  return csv([
+    [r.groupBy === 'commune' ? 'Mã xã' : 'Mã bưu cục', 'Tên', 'Người bán được hỗ trợ', 'Ủy quyền còn hiệu lực', 'Số đơn', 'Số lượng bán', 'Doanh thu (VND)'],
+    ...r.rows.map((x) => [x.key, x.label, x.assistedSellers, x.liveAuthorizations, x.orders, x.units, x.revenueVnd]),
+  ]);
+}
 
 export function salesCsv(r: SalesReportOutput): string {
   return csv([
@@ -38,6 +45,7 @@ export function overviewCsv(o: OverviewOutput): string {
     add('Tải bưu cục hôm nay (đơn nhận tại bưu cục)', t.code, t.label, t.orders);
     add('Tải bưu cục hôm nay (lượt gửi hàng / sức chứa)', t.code, t.label, t.dailyCapacity === null ? String(t.dropoffsBooked) : `${t.dropoffsBooked}/${t.dailyCapacity}`);
   }
+  for (const c of o.counterCash) add('Tiền COD thu tại quầy tháng này (VND)', c.code, c.name, c.cashVnd);
   add('Đơn cần chuẩn bị', 'ordersToPrepare', 'Đơn chờ xác nhận hoặc giao cho bưu cục', o.ordersToPrepare);
   const h = o.syncHealth;
   add('Đồng bộ', 'listingsPending', 'Niêm yết đang chờ', h.listingsPending);

@@ -4,7 +4,7 @@ import { notFound } from '../../errors.ts';
 import { addDays, toVnIso, vnToday } from '../../lib/time.ts';
 import type { OverviewOutput } from '../../schemas/reports.ts';
 import { reportScope, type Principal } from '../accounts/access.ts';
-import { pickupPointLoadToday } from './reports-pickup.ts';
+import { counterCashByPoint, pickupPointLoadToday } from './reports-pickup.ts';
 import { refreshSalesRollup } from './reports-rollup.ts';
 import { syncHealth, type QueueCounts } from './reports-sync-health.ts';
 import { TO_SHIP } from '../orders/orders.ts';
@@ -30,7 +30,7 @@ export async function overviewReport(db: Db, p: Principal, queues: QueueCounts |
              coalesce(sum(revenue_vnd), 0)::bigint AS "revenueVnd", coalesce(sum(cod_revenue_vnd), 0)::bigint AS "codRevenueVnd"
       FROM sales_rollup r WHERE dim = 'post_office' AND day BETWEEN ${from}::date AND ${to}::date ${seller('r.seller_id')}`);
 
-  const [scopeRow, listed, byStatus, thisMonth, lastMonth, topProducts, topSellers, load, toPrepare, health] = await Promise.all([
+  const [scopeRow, listed, byStatus, thisMonth, lastMonth, topProducts, topSellers, load, toPrepare, health, cash] = await Promise.all([
     scope ? db.execute<{ name: string }>(sql`SELECT name FROM sellers WHERE id = ${scope}`) : null,
     db.execute<{ sellers: number; listed: number; s3: number; s4: number; s5: number }>(sql`
       WITH l AS (
@@ -64,6 +64,7 @@ export async function overviewReport(db: Db, p: Principal, queues: QueueCounts |
     db.execute<{ n: number }>(sql`
       SELECT count(*)::int AS n FROM orders o WHERE o.status IN (${sql.join(TO_SHIP.map((s) => sql`${s}`), sql`, `)}) ${seller('o.seller_id')}`),
     syncHealth(db, scope, queues),
+    counterCashByPoint(db, scope, m.thisStart, m.today),
   ]);
   if (scopeRow && scopeRow.rows.length === 0) throw notFound('seller');
   const l = listed.rows[0]!;
@@ -79,6 +80,7 @@ export async function overviewReport(db: Db, p: Principal, queues: QueueCounts |
     topProducts: topProducts.rows.map((r) => ({ productId: r.product_id, name: r.name, sellerName: r.seller_name, units: r.units, revenueVnd: r.revenue })),
     topSellers: topSellers.rows.map((r) => ({ sellerId: r.seller_id, name: r.name, orders: r.orders, revenueVnd: r.revenue })),
     pickupPointLoadToday: load,
+    counterCash: cash,
     ordersToPrepare: toPrepare.rows[0]!.n,
     syncHealth: health,
   };

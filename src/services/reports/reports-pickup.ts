@@ -4,6 +4,20 @@ import { addDays, vnDayStart, vnToday } from '../../lib/time.ts';
 import { pickupPointKeySql } from './reports-labels.ts';
 
 /**
+ * Cash on delivery taken at each post office's counter between two Vietnam days (both included),
+ * from the clerks' day sheets (counter_cash). A seller manager sees only their own parcels' cash.
+ */
+export async function counterCashByPoint(db: DbOrTx, sellerId: string | null, from: string, to: string) {
+  const seller = sellerId ? sql`AND o.seller_id = ${sellerId}` : sql``;
+  const res = await db.execute<{ pickupPointId: string; code: string; name: string; parcels: number; cashVnd: number }>(sql`
+    SELECT p.id AS "pickupPointId", p.code, p.name, count(*)::int AS parcels, sum(c.taken_vnd)::bigint AS "cashVnd"
+    FROM counter_cash c JOIN pickup_points p ON p.id = c.pickup_point_id JOIN orders o ON o.id = c.order_id
+    WHERE c.day BETWEEN ${from}::date AND ${to}::date ${seller}
+    GROUP BY p.id, p.code, p.name ORDER BY 5 DESC, p.code`);
+  return res.rows.map((r) => ({ ...r, cashVnd: Number(r.cashVnd) }));
+}
+
+/**
  * Each post office's work today (Vietnam day): orders placed today that buyers will collect there,
  * drop-offs booked there for today (the slots of src/services/pickup-capacity.ts) against its daily
  * capacity. A seller manager sees only their own orders' share.

@@ -46,7 +46,7 @@ function grouping(groupBy: GroupBy): { dim: string; key: SQL; label: SQL; joins:
   }
 }
 
-function checkedRange(q: SalesQueryInput, today: string): { from: string; to: string } {
+export function checkedRange(q: Pick<SalesQueryInput, 'from' | 'to'>, today: string): { from: string; to: string } {
   for (const field of ['from', 'to'] as const) {
     const v = q[field];
     if (v !== undefined && !isServiceDate(v)) {
