@@ -1,0 +1,52 @@
+import { badge, card, csrfField, empty, hidden } from '../components.ts';
+import { vnd, vnDate, vnDateTime } from '../format.ts';
+import { html, type Html } from '../html.ts';
+import { BASE } from './shell.ts';
+import type { CashSheet, ReturnItem } from './types.ts';
+
+/** The day's cash sheet: every COD parcel handed over, what was taken, by whom; closed once at the end of the day. */
+export function cashBody(sheet: CashSheet | null, date: string, csrf: string, error: string | null): Html {
+  return html`<h1>Sổ tiền thu hộ</h1>
+<form class="filters" method="get" action="${BASE}/cash">
+  <label for="cash-date">Ngày</label>
+  <div class="find-row"><input id="cash-date" type="date" name="date" value="${date}"><button type="submit" class="btn">Xem</button></div>
+</form>
+${error ? html`<p class="flash error" role="alert">${error}</p>` : ''}
+${sheet
+  ? html`<section class="kpis" aria-label="Tổng trong ngày ${vnDate(sheet.date)}">
+  <div class="kpi" data-kpi="parcels"><span class="label">Bưu gửi thu tiền</span><span class="value">${sheet.totals.parcels}</span></div>
+  <div class="kpi" data-kpi="taken"><span class="label">Tiền mặt đã thu</span><span class="value" id="cash-total">${vnd(sheet.totals.takenVnd)}</span></div>
+</section>
+${card(
+  html`Ngày ${vnDate(sheet.date)} ${sheet.closed ? badge('Đã chốt sổ', 'ok') : badge('Chưa chốt', 'warn')}`,
+  sheet.items.length === 0
+    ? empty('Chưa thu tiền bưu gửi nào trong ngày.')
+    : html`<div class="scroll"><table id="cash-sheet"><caption class="sr-only">Các khoản thu trong ngày</caption>
+<thead><tr><th scope="col">Bưu gửi</th><th scope="col" class="num">Phải thu</th><th scope="col" class="num">Đã thu</th><th scope="col">Người thu</th></tr></thead>
+<tbody>${sheet.items.map(
+        (l) => html`<tr><td><a href="${BASE}/orders/${l.orderId}">${l.packageNumber ?? l.orderSn}</a><br><small>${vnDateTime(l.at)}</small>${l.reason ? html`<br><small class="error">${l.reason}</small>` : ''}</td>
+<td class="num">${vnd(l.expectedVnd)}</td><td class="num">${vnd(l.takenVnd)}</td><td>${l.clerkName ?? ''}</td></tr>`,
+      )}</tbody>
+<tfoot><tr><th scope="row">Tổng</th><td class="num">${vnd(sheet.totals.expectedVnd)}</td><td class="num">${vnd(sheet.totals.takenVnd)}</td><td></td></tr></tfoot>
+</table></div>`,
+  { id: 'cash' },
+)}
+${sheet.closed
+  ? html`<p class="flash ok" id="closed">Sổ đã chốt lúc ${vnDateTime(sheet.closed.at)}${sheet.closed.byName ? html` bởi ${sheet.closed.byName}` : ''}; không thể sửa.</p>`
+  : html`<form method="post" action="${BASE}/cash/close" class="stack" id="close-form">${csrfField(csrf)}${hidden('date', sheet.date)}
+  <button type="submit" class="btn primary block big">Chốt sổ ngày ${vnDate(sheet.date)} (${vnd(sheet.totals.takenVnd)})</button>
+  <p class="hint">Sau khi chốt, không ghi thêm hay sửa khoản thu nào của ngày này.</p></form>`}`
+  : ''}`;
+}
+
+export function returnsBody(items: ReturnItem[] | null, error: string | null): Html {
+  const open = (items ?? []).filter((r) => !r.returnedAt);
+  const done = (items ?? []).filter((r) => r.returnedAt);
+  const row = (r: ReturnItem) =>
+    html`<li data-order="${r.orderId}"><a class="row-link" href="${BASE}/orders/${r.orderId}"><span class="title">${r.packageNumber ?? r.orderSn}</span>
+<span class="meta">${r.sellerName ? html`${r.sellerName} · ` : ''}${r.cause === 'refused' ? 'người mua từ chối' : 'quá hạn giữ'}${r.returnedAt ? html` · đã trả ${vnDateTime(r.returnedAt)}` : ''}</span></a></li>`;
+  return html`<h1>Hoàn trả người bán</h1>
+${error ? html`<p class="flash error" role="alert">${error}</p>` : ''}
+${card('Cần trả lại', open.length ? html`<ul class="list">${open.map(row)}</ul>` : empty('Không có bưu gửi nào phải trả lại.'), { id: 'returns-open' })}
+${done.length ? card('Đã trả', html`<ul class="list">${done.map(row)}</ul>`, { id: 'returns-done' }) : ''}`;
+}
