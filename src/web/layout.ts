@@ -24,6 +24,8 @@ export type PageOptions = {
   /** The signed-in person's name, shown with the sign-out button. */
   who?: string | null;
   flash?: { kind: 'ok' | 'error'; text: string } | null;
+  /** No tabs: a page for someone the app is not for (its tabs would lead nowhere). */
+  hideNav?: boolean;
   body: Child;
 };
 
@@ -59,7 +61,7 @@ export function page(shell: Shell, opts: PageOptions): Html {
       </form>`
     : ''}
 </header>
-${signedIn
+${signedIn && !opts.hideNav
     ? html`<nav class="tabs" aria-label="Điều hướng chính">
   ${shell.nav.map((n) => html`<a href="${n.href}"${n.key === opts.active ? raw(' aria-current="page"') : ''}>${n.label}</a>`)}
 </nav>`

@@ -33,7 +33,7 @@ const authPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
   });
 
   app.get(`${BASE}/wrong-role`, { config: { webPublic: true } }, async (req, reply) =>
-    req.web ? ctx.render(req, reply, { title: 'Không có quyền', body: wrongRoleBody(req.web.csrf, req.web.principal.role), status: 403 }) : reply.redirect(`${BASE}/login`, 303),
+    req.web ? ctx.render(req, reply, { title: 'Không có quyền', hideNav: true, body: wrongRoleBody(req.web.csrf, req.web.principal.role), status: 403 }) : reply.redirect(`${BASE}/login`, 303),
   );
 };
 export default authPages;

@@ -38,7 +38,7 @@ const cashPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
     // An API without the returns list (before counter-api): the parcels the aging job flagged here.
     const day = await api.get<DayView>(`/v1/pickup-points/${pointId}/parcels`);
     if (!day.ok) return ctx.render(req, reply, { title: 'Hoàn trả', active: 'returns', status: day.status, body: returnsBody(null, day.error.message) });
-    const flagged = day.data.pickups.filter((p) => p.flaggedForReturn).map((p): ReturnItem => ({ orderId: p.orderId, orderSn: p.orderSn, sellerName: '', cause: 'hold_expired', holdUntil: p.holdUntil }));
+    const flagged = day.data.pickups.filter((p) => p.flaggedForReturn).map((p): ReturnItem => ({ orderId: p.orderId, orderSn: p.orderSn, packageNumber: null, sellerName: '', cause: 'hold_expired', holdUntil: p.holdUntil }));
     return ctx.render(req, reply, { title: 'Hoàn trả', active: 'returns', body: returnsBody(flagged, null) });
   });
 };

@@ -4,7 +4,7 @@ import type { AppContext } from '../../plugins/web/web-app.ts';
 import { parseWhole } from '../../web/format.ts';
 import { parcelBody, weightOffBy, type ParcelForms } from '../../web/counter/parcel.ts';
 import { BASE } from '../../web/counter/shell.ts';
-import type { DayView, OrderView, ReturnItem, ShipmentView } from '../../web/counter/types.ts';
+import type { DayView, OrderView, ParcelLookup, ReturnItem, ShipmentView } from '../../web/counter/types.ts';
 import { html } from '../../web/html.ts';
 import { formOf } from '../app/context.ts';
 import { pointIdOf, sendWithNewFields } from './point.ts';
@@ -26,9 +26,13 @@ const parcelPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
       pointId ? api.get<DayView>(`/v1/pickup-points/${pointId}/parcels`) : null,
       pointId ? api.get<{ items: ReturnItem[] }>(`/v1/pickup-points/${pointId}/returns`) : null,
     ]);
+    // The counter API's own view of the parcel says whether collection is locked (after 5 wrong numbers).
+    const packageNumber = shipment.ok ? shipment.data.packageNumber : null;
+    const lookup = packageNumber ? await api.get<ParcelLookup>(`/v1/parcels/${encodeURIComponent(packageNumber)}`) : null;
     return {
       pointId,
       order,
+      locked: lookup?.ok ? Boolean(lookup.data.pickup?.collectionLocked) : false,
       shipment: shipment.ok ? shipment.data : null,
       pickup: day?.ok ? (day.data.pickups.find((p) => p.orderId === id) ?? null) : null,
       ret: returns?.ok ? (returns.data.items.find((r) => r.orderId === id) ?? null) : null,
@@ -42,8 +46,9 @@ const parcelPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
       return ctx.render(req, reply, { title: 'Không tìm thấy', status: d.order.ok ? 400 : d.order.status, flash: { kind: 'error', text }, body: html`<p><a class="btn block big" href="${BASE}/">‹ Hôm nay</a></p>` });
     }
     const { order, shipment, pickup, ret, pointId } = d;
+    if (d.locked && !forms.collect) forms = { ...forms, collect: { locked: true } };
     const title = `Bưu gửi ${shipment?.packageNumber ?? order.data.orderSn}`;
-    return ctx.render(req, reply, { title, active: 'day', status, body: parcelBody({ order: order.data, shipment, pickup, ret, pointId, csrf: req.web!.csrf, now: new Date(), forms }) });
+    return ctx.render(req, reply, { title, active: 'day', status, body: parcelBody({ order: order.data, shipment, pickup, ret, pointId, isAdmin: req.web!.principal.role === 'admin', csrf: req.web!.csrf, now: new Date(), forms }) });
   };
 
   app.get<Id>(`${BASE}/orders/:id`, async (req, reply) => show(req, reply, req.params.id));
@@ -81,10 +86,12 @@ const parcelPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
     return show(req, reply, req.params.id, { collect }, res.status);
   });
 
-  // After the lock: the clerk saw the recipient's identity document and records its type and last 4 digits.
+  // After the lock: the clerk saw the recipient's identity document and records its type and last 4
+  // digits; an admin may unlock without one (POST /v1/orders/{id}/collection-unlock, counter API).
   app.post<Id>(`${BASE}/orders/:id/unlock`, async (req, reply) => {
     const form = formOf(req);
-    const res = await apiFor(app, req).send('POST', `/v1/orders/${req.params.id}/phone-check/unlock`, { json: { identityDocument: form.document ?? '', identityLast4: form.last4 ?? '' } });
+    const json = form.asAdmin === 'true' ? {} : { identityDocument: form.identityDocument ?? '', identityLast4: form.identityLast4 ?? '' };
+    const res = await apiFor(app, req).send('POST', `/v1/orders/${req.params.id}/collection-unlock`, { json });
     if (res.ok) return reply.redirect(`${BASE}/orders/${req.params.id}?msg=unlocked`, 303);
     return show(req, reply, req.params.id, { collect: { locked: true }, unlock: { error: res.error } }, res.status);
   });

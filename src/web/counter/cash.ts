@@ -24,15 +24,22 @@ ${card(
     : html`<div class="scroll"><table id="cash-sheet"><caption class="sr-only">Các khoản thu trong ngày</caption>
 <thead><tr><th scope="col">Bưu gửi</th><th scope="col" class="num">Phải thu</th><th scope="col" class="num">Đã thu</th><th scope="col">Người thu</th></tr></thead>
 <tbody>${sheet.items.map(
-        (l) => html`<tr><td><a href="${BASE}/orders/${l.orderId}">${l.packageNumber ?? l.orderSn}</a><br><small>${vnDateTime(l.at)}</small>${l.reason ? html`<br><small class="error">${l.reason}</small>` : ''}</td>
-<td class="num">${vnd(l.expectedVnd)}</td><td class="num">${vnd(l.takenVnd)}</td><td>${l.clerkName ?? ''}</td></tr>`,
+        (l) => html`<tr><td><a href="${BASE}/orders/${l.orderId}">${l.packageNumber ?? l.orderSn}</a><br><small>${vnDateTime(l.at)}</small>${l.reason ? html`<br><small class="error">Lệch ${vnd(l.differenceVnd)}: ${l.reason}</small>` : ''}</td>
+<td class="num">${vnd(l.expectedVnd)}</td><td class="num">${vnd(l.takenVnd)}</td><td>${l.clerkName}</td></tr>`,
       )}</tbody>
 <tfoot><tr><th scope="row">Tổng</th><td class="num">${vnd(sheet.totals.expectedVnd)}</td><td class="num">${vnd(sheet.totals.takenVnd)}</td><td></td></tr></tfoot>
 </table></div>`,
   { id: 'cash' },
 )}
+${sheet.clerks.length > 1
+  ? card(
+      'Theo nhân viên',
+      html`<ul class="list">${sheet.clerks.map((c) => html`<li class="row-link"><span class="title">${c.clerkName}</span><span class="meta">${c.parcels} bưu gửi · đã thu ${vnd(c.takenVnd)}${c.differenceVnd !== 0 ? html` · lệch ${vnd(c.differenceVnd)}` : ''}</span></li>`)}</ul>`,
+      { id: 'cash-clerks' },
+    )
+  : ''}
 ${sheet.closed
-  ? html`<p class="flash ok" id="closed">Sổ đã chốt lúc ${vnDateTime(sheet.closed.at)}${sheet.closed.byName ? html` bởi ${sheet.closed.byName}` : ''}; không thể sửa.</p>`
+  ? html`<p class="flash ok" id="closed">Sổ đã chốt lúc ${vnDateTime(sheet.closed.closedAt)} bởi ${sheet.closed.closedByName}: ${sheet.closed.parcels} bưu gửi, ${vnd(sheet.closed.totalVnd)}; không thể sửa.</p>`
   : html`<form method="post" action="${BASE}/cash/close" class="stack" id="close-form">${csrfField(csrf)}${hidden('date', sheet.date)}
   <button type="submit" class="btn primary block big">Chốt sổ ngày ${vnDate(sheet.date)} (${vnd(sheet.totals.takenVnd)})</button>
   <p class="hint">Sau khi chốt, không ghi thêm hay sửa khoản thu nào của ngày này.</p></form>`}`
@@ -44,7 +51,7 @@ export function returnsBody(items: ReturnItem[] | null, error: string | null): H
   const done = (items ?? []).filter((r) => r.returnedAt);
   const row = (r: ReturnItem) =>
     html`<li data-order="${r.orderId}"><a class="row-link" href="${BASE}/orders/${r.orderId}"><span class="title">${r.packageNumber ?? r.orderSn}</span>
-<span class="meta">${r.sellerName ? html`${r.sellerName} · ` : ''}${r.cause === 'refused' ? 'người mua từ chối' : 'quá hạn giữ'}${r.returnedAt ? html` · đã trả ${vnDateTime(r.returnedAt)}` : ''}</span></a></li>`;
+<span class="meta">${r.sellerName ? html`${r.sellerName}${r.sellerPhone ? html` (${r.sellerPhone})` : ''} · ` : ''}${r.cause === 'refused' ? 'người mua từ chối' : 'quá hạn giữ'}${r.returnedAt ? html` · đã trả ${vnDateTime(r.returnedAt)}` : ''}</span></a></li>`;
   return html`<h1>Hoàn trả người bán</h1>
 ${error ? html`<p class="flash error" role="alert">${error}</p>` : ''}
 ${card('Cần trả lại', open.length ? html`<ul class="list">${open.map(row)}</ul>` : empty('Không có bưu gửi nào phải trả lại.'), { id: 'returns-open' })}

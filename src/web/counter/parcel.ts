@@ -31,6 +31,7 @@ export type ParcelData = {
   pickup: Pickup | null;
   ret: ReturnItem | null;
   pointId: string;
+  isAdmin: boolean;
   csrf: string;
   now: Date;
   forms: ParcelForms;
@@ -76,13 +77,17 @@ function collectCard(d: ParcelData): Html {
       'Giao cho người mua',
       html`<div class="flash error" role="alert" id="locked">${f.error?.message ?? 'Bưu gửi đã bị khóa nhận hàng vì nhập sai số điện thoại quá 5 lần.'}</div>
 <p>Kiểm tra giấy tờ tùy thân của người nhận <strong>${o.recipient.name}</strong>, rồi ghi lại để mở khóa. Quản trị viên cũng có thể mở khóa.</p>
-${formError(u.error, ['document', 'last4'])}
+${formError(u.error, ['identityDocument', 'identityLast4'])}
 <form method="post" action="${BASE}/orders/${o.id}/unlock" class="stack" id="unlock-form">
   ${csrfField(d.csrf)}
-  ${selectField({ name: 'document', label: 'Loại giấy tờ', options: IDENTITY_LABELS, value: 'cccd', error: u.error, required: true })}
-  ${textField({ name: 'last4', label: '4 số cuối của giấy tờ', inputmode: 'numeric', maxlength: 4, pattern: '[0-9]{4}', autocomplete: 'off', error: u.error, required: true })}
+  ${selectField({ name: 'identityDocument', label: 'Loại giấy tờ', options: IDENTITY_LABELS, value: 'cccd', error: u.error, required: true })}
+  ${textField({ name: 'identityLast4', label: '4 số cuối của giấy tờ', inputmode: 'numeric', maxlength: 4, pattern: '[0-9]{4}', autocomplete: 'off', error: u.error, required: true })}
   <button type="submit" class="btn primary block big">Ghi kiểm tra giấy tờ và mở khóa</button>
-</form>`,
+</form>
+${d.isAdmin
+  ? html`<form method="post" action="${BASE}/orders/${o.id}/unlock" class="stack">${csrfField(d.csrf)}${hidden('asAdmin', 'true')}
+  <button type="submit" class="btn block">Mở khóa với quyền quản trị (không cần giấy tờ)</button></form>`
+  : ''}`,
       { id: 'collect' },
     );
   }
@@ -133,7 +138,7 @@ export function parcelBody(d: ParcelData): Html {
   const returning = (d.ret !== null && !d.ret.returnedAt) || Boolean(d.pickup?.flaggedForReturn);
   return html`<p class="back"><a href="${BASE}/">‹ Hôm nay</a></p>
 <h1>Bưu gửi ${s?.packageNumber ?? o.orderSn}</h1>
-<p id="parcel-status">${badge(labelOf(ORDER_STATUS_LABELS, o.status), o.status === 'ready_for_pickup' ? 'warn' : 'muted')} <span class="meta">Đơn ${o.orderSn}</span></p>
+<p id="parcel-status">${d.pickup?.collectedAt ? badge('Người mua đã nhận', 'ok') : badge(labelOf(ORDER_STATUS_LABELS, o.status), o.status === 'ready_for_pickup' ? 'warn' : 'muted')} <span class="meta">Đơn ${o.orderSn}</span></p>
 ${canReceive(d) ? receiveCard(d) : ''}
 ${o.status === 'ready_for_pickup' && !returning && !d.pickup?.collectedAt ? collectCard(d) : ''}
 ${d.pickup?.collectedAt ? html`<p class="flash ok" id="collected">Đã giao cho người mua lúc ${vnDateTime(d.pickup.collectedAt)}.</p>` : ''}

@@ -11,38 +11,37 @@ export type ShipmentView = Static<typeof Shipment>;
 export type PointView = Static<typeof PickupPoint>;
 
 /*
- * The counter endpoints come from the counter-api branch (issue 13); until it is merged their
- * shapes are written here as that branch declares them, with only the fields the pages read.
+ * The counter endpoints come from the counter-api branch (issue 13, src/schemas/counter.ts there);
+ * until it is merged their shapes are written here as that branch declares them, with only the
+ * fields the pages read. After the merge these can become Static<typeof …> of those schemas.
  */
 
-/** GET /v1/parcels/{packageNumber}: the parcel at the clerk's own office. */
-export type ParcelLookup = { orderId: string; packageNumber?: string | null };
-
-/** GET /v1/pickup-points/{id}/cash?date=: one line per COD parcel handed over that day. */
-export type CashLine = {
+/** GET /v1/parcels/{packageNumber} (ParcelView): the parcel at the clerk's own office, else 404. */
+export type ParcelLookup = {
   orderId: string;
-  orderSn: string;
-  packageNumber?: string | null;
-  expectedVnd: number;
-  takenVnd: number;
-  reason: string | null;
-  clerkName?: string | null;
-  at: string;
+  packageNumber: string;
+  pickup: { collectionLocked: boolean; collectedAt: string | null; returnedAt: string | null; flaggedForReturn: boolean } | null;
 };
+
+type Amounts = { parcels: number; expectedVnd: number; takenVnd: number; differenceVnd: number };
+/** GET /v1/pickup-points/{id}/cash?date= (CashSheet): one line per COD parcel handed over that day, per clerk and in total. */
 export type CashSheet = {
   date: string;
-  items: CashLine[];
-  totals: { parcels: number; expectedVnd: number; takenVnd: number };
-  closed: { at: string; byName?: string | null } | null;
+  closed: { closedAt: string; closedByName: string; parcels: number; totalVnd: number } | null;
+  items: { orderId: string; orderSn: string; packageNumber: string | null; clerkName: string; at: string; expectedVnd: number; takenVnd: number; differenceVnd: number; reason: string | null }[];
+  clerks: ({ clerkId: string; clerkName: string } & Amounts)[];
+  totals: Amounts;
 };
 
-/** GET /v1/pickup-points/{id}/returns: parcels to hand back to their sellers. */
+/** GET /v1/pickup-points/{id}/returns (ReturnList items): parcels to hand back to their sellers. */
 export type ReturnItem = {
   orderId: string;
   orderSn: string;
-  packageNumber?: string | null;
+  packageNumber: string | null;
   sellerName: string;
-  cause: 'hold_expired' | 'refused' | string;
-  holdUntil?: string | null;
+  /** Masked: the seller says the number. */
+  sellerPhone?: string;
+  cause: 'hold_expired' | 'refused';
+  holdUntil: string | null;
   returnedAt?: string | null;
 };
