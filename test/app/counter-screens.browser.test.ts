@@ -94,7 +94,7 @@ describe.each([
   it('shows the day’s cash sheet with its totals by clerk and in all, and closes it once', async () => {
     await show('cash', 'Sổ tiền', 'cash', cashBody(sheet, sheet.date, 'csrf', null));
     expect(plain(await p.textContent('#cash-total'))).toBe('1.546.000 ₫');
-    expect((await p.locator('#cash-sheet tfoot th, #cash-sheet tfoot td').allTextContents()).map(plain)).toEqual(['Tổng', '1.596.000 ₫', '1.546.000 ₫', '']);
+    expect((await p.locator('#cash-sheet tfoot th, #cash-sheet tfoot td').allTextContents()).map(plain)).toEqual(['Tổng 3 bưu gửi', '1.546.000 ₫phải thu 1.596.000 ₫']);
     expect(plain(await p.textContent('#cash-sheet'))).toContain('Lệch -50.000 ₫: Người mua trả hàng hỏng một hộp');
     expect((await p.locator('#cash-clerks li .meta').allTextContents()).map(plain)).toEqual(['2 bưu gửi · đã thu 1.450.000 ₫ · lệch -50.000 ₫', '1 bưu gửi · đã thu 96.000 ₫']);
     expect(plain(await p.textContent('#close-form button'))).toBe('Chốt sổ ngày 30/11/2026 (1.546.000 ₫)');

@@ -21,14 +21,14 @@ ${card(
   html`Ngày ${vnDate(sheet.date)} ${sheet.closed ? badge('Đã chốt sổ', 'ok') : badge('Chưa chốt', 'warn')}`,
   sheet.items.length === 0
     ? empty('Chưa thu tiền bưu gửi nào trong ngày.')
-    : html`<div class="scroll"><table id="cash-sheet"><caption class="sr-only">Các khoản thu trong ngày</caption>
-<thead><tr><th scope="col">Bưu gửi</th><th scope="col" class="num">Phải thu</th><th scope="col" class="num">Đã thu</th><th scope="col">Người thu</th></tr></thead>
+    : html`<table id="cash-sheet" class="cash"><caption class="sr-only">Các khoản thu trong ngày</caption>
+<thead><tr><th scope="col">Bưu gửi</th><th scope="col" class="num">Đã thu</th></tr></thead>
 <tbody>${sheet.items.map(
-        (l) => html`<tr><td><a href="${BASE}/orders/${l.orderId}">${l.packageNumber ?? l.orderSn}</a><br><small>${vnDateTime(l.at)}</small>${l.reason ? html`<br><small class="error">Lệch ${vnd(l.differenceVnd)}: ${l.reason}</small>` : ''}</td>
-<td class="num">${vnd(l.expectedVnd)}</td><td class="num">${vnd(l.takenVnd)}</td><td>${l.clerkName}</td></tr>`,
+        (l) => html`<tr><td><a href="${BASE}/orders/${l.orderId}">${l.packageNumber ?? l.orderSn}</a><br><small>${vnDateTime(l.at)} · ${l.clerkName}</small>${l.reason ? html`<br><small class="error">Lệch ${vnd(l.differenceVnd)}: ${l.reason}</small>` : ''}</td>
+<td class="num"><strong>${vnd(l.takenVnd)}</strong>${l.takenVnd !== l.expectedVnd ? html`<br><small>phải thu ${vnd(l.expectedVnd)}</small>` : ''}</td></tr>`,
       )}</tbody>
-<tfoot><tr><th scope="row">Tổng</th><td class="num">${vnd(sheet.totals.expectedVnd)}</td><td class="num">${vnd(sheet.totals.takenVnd)}</td><td></td></tr></tfoot>
-</table></div>`,
+<tfoot><tr><th scope="row">Tổng ${sheet.totals.parcels} bưu gửi</th><td class="num">${vnd(sheet.totals.takenVnd)}${sheet.totals.differenceVnd !== 0 ? html`<br><small>phải thu ${vnd(sheet.totals.expectedVnd)}</small>` : ''}</td></tr></tfoot>
+</table>`,
   { id: 'cash' },
 )}
 ${sheet.clerks.length > 1

@@ -81,7 +81,7 @@ ${formError(u.error, ['identityDocument', 'identityLast4'])}
 <form method="post" action="${BASE}/orders/${o.id}/unlock" class="stack" id="unlock-form">
   ${csrfField(d.csrf)}
   ${selectField({ name: 'identityDocument', label: 'Loại giấy tờ', options: IDENTITY_LABELS, value: 'cccd', error: u.error, required: true })}
-  ${textField({ name: 'identityLast4', label: '4 số cuối của giấy tờ', inputmode: 'numeric', maxlength: 4, pattern: '[0-9]{4}', autocomplete: 'off', error: u.error, required: true })}
+  ${textField({ name: 'identityLast4', label: '4 ký tự cuối của số giấy tờ', maxlength: 4, pattern: '[0-9A-Za-z]{4}', autocomplete: 'off', error: u.error, required: true })}
   <button type="submit" class="btn primary block big">Ghi kiểm tra giấy tờ và mở khóa</button>
 </form>
 ${d.isAdmin
@@ -120,6 +120,7 @@ function returnCard(d: ParcelData): Html {
   return card(
     'Hoàn trả người bán',
     html`<p>${badge(cause, 'bad')}</p>
+${d.ret ? html`<p id="return-seller">Người bán: <strong>${d.ret.sellerName}</strong>${d.ret.sellerPhone ? html` · ĐT ${d.ret.sellerPhone}` : ''}</p>` : ''}
 <p>Trả bưu gửi cho người bán (hoặc người được người bán cử tới). Hỏi số điện thoại của người bán để đối chiếu.</p>
 ${formError(f.error, ['receivedByName', 'sellerPhone'])}
 <form method="post" action="${BASE}/orders/${d.order.id}/return" class="stack" id="return-form">
