@@ -12,7 +12,7 @@ import queues from './plugins/queues.ts';
 import swagger from './plugins/swagger.ts';
 import adminRoutes from './routes/admin/index.ts';
 import sellerApp from './routes/app/index.ts';
-import counterApp from './routes/counter/index.ts';
+import counterApp from './routes/counter-app/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import communeRoutes from './routes/communes/index.ts';
 import dashboardRoutes from './routes/dashboard/index.ts';
