@@ -56,7 +56,7 @@ export function page(shell: Shell, opts: PageOptions): Html {
   <span class="brand">${shell.appName}</span>
   ${signedIn
     ? html`<form method="post" action="${shell.base}/logout" class="logout">
-        <input type="hidden" name="_csrf" value="${opts.csrf!}">
+        <input type="hidden" name="_csrf" value="${opts.csrf}">
         <button type="submit" class="link">Đăng xuất</button>
       </form>`
     : ''}
