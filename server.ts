@@ -60,7 +60,7 @@ async function main(config: Config): Promise<void> {
     const api = await buildServer(config);
     await api.listen({ host: config.host, port: config.port });
     closers.push({ name: 'api', close: () => api.close() });
-    urls.push(`API          ${config.publicUrl}/v1`, `API docs     ${config.publicUrl}/docs`, `OpenAPI      ${config.publicUrl}/openapi.json`, `Dashboard    ${config.publicUrl}/dashboard`, `Seller app   ${config.publicUrl}/app/`);
+    urls.push(`API          ${config.publicUrl}/v1`, `API docs     ${config.publicUrl}/docs`, `OpenAPI      ${config.publicUrl}/openapi.json`, `Dashboard    ${config.publicUrl}/dashboard`, `Seller app   ${config.publicUrl}/app/`, `Counter app  ${config.publicUrl}/counter/`);
   }
 
   // Close in reverse order of start; in-flight requests and jobs finish first.
