@@ -148,7 +148,9 @@ describe('post-office counter app in a browser', () => {
       await shot('scan');
       // A Code 128 label photographed at the counter; the headless browser has no BarcodeDetector, so ZXing reads it.
       const png = await bwipjs.toBuffer({ bcid: 'code128', text: day.waiting.packageNumber, scale: 3, height: 14, includetext: true, paddingwidth: 20, paddingheight: 20, backgroundcolor: 'FFFFFF' });
+      const zxingLoaded = page.waitForRequest(/\/counter\/static\/zxing\.min\.[0-9a-f]{12}\.js$/);
       await page.setInputFiles('#scan-photo', { name: 'nhan.png', mimeType: 'image/png', buffer: png });
+      await zxingLoaded; // the fallback decoder, served by the app itself
       await page.waitForURL(`${base}/counter/orders/${day.waiting.id}`);
       expect(plain(await page.textContent('#masked-phone'))).toBe('0912***678');
       expect(plain(await page.textContent('#cod'))).toMatch(/₫$/);
