@@ -73,7 +73,7 @@ async function main(config: Config): Promise<void> {
     await api.listen({ host: config.host, port: config.port });
     closers.push({ name: 'api', close: () => api.close() });
     busy.requests = api.inFlightRequests;
-    urls.push(`API          ${config.publicUrl}/v1`, `API docs     ${config.publicUrl}/docs`, `OpenAPI      ${config.publicUrl}/openapi.json`, `Dashboard    ${config.publicUrl}/dashboard`, `Seller app   ${config.publicUrl}/app/`);
+    urls.push(`API          ${config.publicUrl}/v1`, `API docs     ${config.publicUrl}/docs`, `OpenAPI      ${config.publicUrl}/openapi.json`, `Dashboard    ${config.publicUrl}/dashboard`, `Seller app   ${config.publicUrl}/app/`, `Counter app  ${config.publicUrl}/counter/`);
   }
 
   // Close in reverse order of start; in-flight requests and jobs finish first.

@@ -15,6 +15,7 @@ import queues from './plugins/queues.ts';
 import swagger from './plugins/swagger.ts';
 import adminRoutes from './routes/admin/index.ts';
 import sellerApp from './routes/app/index.ts';
+import counterApp from './routes/counter-app/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import authorizationRoutes from './routes/authorizations/index.ts';
 import counterRoutes from './routes/counter/index.ts';
@@ -107,4 +108,5 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(webhookRoutes);
   await fastify.register(dashboardRoutes);
   await fastify.register(sellerApp);
+  await fastify.register(counterApp);
 }

@@ -13,10 +13,24 @@ function timeGrouping(from, to) {
 }
 const salesUrl = (groupBy) => `/v1/reports/sales?from=${state.from}&to=${state.to}&groupBy=${groupBy}`;
 
+/**
+ * Roles whose work is in another app: they get a clear way there, never a page of reports their
+ * role may not read (a clerk here used to see "Đang tải…" forever, with five 403s behind it).
+ */
+const ELSEWHERE = {
+  post_office_clerk: {
+    title: 'Tài khoản bưu điện dùng ứng dụng quầy',
+    text: 'Trang theo dõi dành cho cán bộ tỉnh và người bán. Nhân viên bưu điện nhận, giao, hoàn trả bưu gửi và chốt sổ tiền trong ngày trên ứng dụng quầy.',
+    href: '/counter/',
+    label: 'Mở ứng dụng quầy bưu điện',
+  },
+};
+
 function show(view) {
   $('login').hidden = view !== 'login';
   $('dashboard').hidden = view !== 'dashboard';
-  $('who').hidden = view !== 'dashboard';
+  $('elsewhere').hidden = view !== 'elsewhere';
+  $('who').hidden = view === 'login';
 }
 
 async function login(ev) {
@@ -132,6 +146,15 @@ async function start() {
   }
   $('who-name').textContent = state.me.name;
   $('who-scope').textContent = ROLE_LABELS[state.me.role] ?? state.me.role;
+  const away = ELSEWHERE[state.me.role];
+  if (away) {
+    $('elsewhere-title').textContent = away.title;
+    $('elsewhere-text').textContent = away.text;
+    $('elsewhere-link').textContent = away.label;
+    $('elsewhere-link').href = away.href;
+    return show('elsewhere');
+  }
+  $('app-link').hidden = state.me.role !== 'seller_manager';
   $('range').elements.from.value = state.from;
   $('range').elements.to.value = state.to;
   show('dashboard');

@@ -8,6 +8,8 @@ import { html, raw, type Child, type Html } from './html.ts';
  */
 export type Shell = {
   appName: string;
+  /** One line for the page's description meta tag. */
+  description?: string;
   /** The app's URL prefix (/app), for the manifest and the sign-out form. */
   base: string;
   assets: { css: string; js: string; htmx: string; icon: string; manifest: string };
@@ -22,6 +24,8 @@ export type PageOptions = {
   /** The signed-in person's name, shown with the sign-out button. */
   who?: string | null;
   flash?: { kind: 'ok' | 'error'; text: string } | null;
+  /** No tabs: a page for someone the app is not for (its tabs would lead nowhere). */
+  hideNav?: boolean;
   body: Child;
 };
 
@@ -36,7 +40,7 @@ export function page(shell: Shell, opts: PageOptions): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="theme-color" content="#0b5d33">
-<meta name="description" content="${shell.appName}: bán nông sản Đồng Tháp trên Postmart">
+<meta name="description" content="${shell.appName}: ${shell.description ?? 'bán nông sản Đồng Tháp trên Postmart'}">
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"historyCacheSize":0,"refreshOnHistoryMiss":true}'>
 <title>${opts.title} · ${shell.appName}</title>
 <link rel="manifest" href="${shell.assets.manifest}">
@@ -57,7 +61,7 @@ export function page(shell: Shell, opts: PageOptions): Html {
       </form>`
     : ''}
 </header>
-${signedIn
+${signedIn && !opts.hideNav
     ? html`<nav class="tabs" aria-label="Điều hướng chính">
   ${shell.nav.map((n) => html`<a href="${n.href}"${n.key === opts.active ? raw(' aria-current="page"') : ''}>${n.label}</a>`)}
 </nav>`

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { apiFor } from '../../plugins/web/api.ts';
+import { safeNext as safeNextIn } from '../../plugins/web/web-app.ts';
 import { signInBody, wrongRoleBody } from '../../web/seller/sign-in.ts';
 import { BASE } from '../../web/seller/shell.ts';
 import { formOf, type AppContext } from './context.ts';
 
-/** Only a path inside the app: never an address elsewhere (an open redirect). */
-const safeNext = (next: unknown) => (typeof next === 'string' && next.startsWith(`${BASE}/`) && !next.startsWith('//') && !next.includes('\\') ? next : `${BASE}/`);
+const safeNext = (next: unknown) => safeNextIn(BASE, next);
 
 const authPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get<{ Querystring: { next?: string } }>(`${BASE}/login`, { config: { webPublic: true } }, async (req, reply) => {
@@ -33,7 +33,7 @@ const authPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
   });
 
   app.get(`${BASE}/wrong-role`, { config: { webPublic: true } }, async (req, reply) =>
-    req.web ? ctx.render(req, reply, { title: 'Không có quyền', body: wrongRoleBody(req.web.csrf), status: 403 }) : reply.redirect(`${BASE}/login`, 303),
+    req.web ? ctx.render(req, reply, { title: 'Không có quyền', hideNav: true, body: wrongRoleBody(req.web.csrf, req.web.principal.role), status: 403 }) : reply.redirect(`${BASE}/login`, 303),
   );
 };
 export default authPages;

@@ -1,5 +1,3 @@
-import type { Shell } from '../layout.ts';
-
 export const BASE = '/app';
 export const APP_NAME = 'Chợ Nông sản Đồng Tháp';
 
@@ -8,8 +6,6 @@ export const NAV = [
   { key: 'products', href: `${BASE}/products`, label: 'Sản phẩm' },
   { key: 'orders', href: `${BASE}/orders`, label: 'Đơn hàng' },
 ] as const;
-
-export const sellerShell = (assets: Shell['assets']): Shell => ({ appName: APP_NAME, base: BASE, assets, nav: NAV });
 
 /**
  * Messages after a redirect (post → redirect → get), chosen by a key in the URL so nothing a
@@ -31,5 +27,3 @@ export const FLASH: Record<string, { kind: 'ok' | 'error'; text: string }> = {
   signed_out: { kind: 'ok', text: 'Bạn đã đăng xuất.' },
   expired: { kind: 'error', text: 'Phiên đăng nhập đã hết, vui lòng đăng nhập lại.' },
 };
-
-export const flashOf = (key: unknown) => (typeof key === 'string' ? (FLASH[key] ?? null) : null);

@@ -1,5 +1,7 @@
 import { csrfField, formError, textField, type FieldError } from '../components.ts';
 import { html, type Html } from '../html.ts';
+import type { Role } from '../../../db/schema/users.ts';
+import { HOME_OF_ROLE } from '../../plugins/web/web-app.ts';
 import { BASE } from './shell.ts';
 
 export function signInBody(opts: { phone?: string; error?: FieldError; next?: string }): Html {
@@ -14,8 +16,10 @@ ${formError(opts.error, ['phone', 'password'])}
 </form>`;
 }
 
-export function wrongRoleBody(csrf: string): Html {
+export function wrongRoleBody(csrf: string, role: Role): Html {
+  const home = HOME_OF_ROLE[role];
   return html`<h1>Không dùng được ứng dụng này</h1>
-<p>Ứng dụng bán hàng dành cho tài khoản quản lý của người bán. Cán bộ tỉnh xem số liệu tại <a href="/dashboard/">trang theo dõi</a>.</p>
-<form method="post" action="${BASE}/logout">${csrfField(csrf)}<button class="btn" type="submit">Đăng xuất</button></form>`;
+<p>Ứng dụng bán hàng dành cho tài khoản quản lý của người bán. Tài khoản của bạn dùng ${home.app}.</p>
+<p><a class="btn primary block" id="role-home" href="${home.href}">${home.label}</a></p>
+<form method="post" action="${BASE}/logout">${csrfField(csrf)}<button class="btn block" type="submit">Đăng xuất</button></form>`;
 }

@@ -1,0 +1,23 @@
+import type { Flash } from '../../plugins/web/web-app.ts';
+
+export const BASE = '/counter';
+export const APP_NAME = 'Quầy Bưu điện · Nông sản Đồng Tháp';
+
+export const NAV = [
+  { key: 'day', href: `${BASE}/`, label: 'Hôm nay' },
+  { key: 'scan', href: `${BASE}/scan`, label: 'Quét mã' },
+  { key: 'returns', href: `${BASE}/returns`, label: 'Hoàn trả' },
+  { key: 'cash', href: `${BASE}/cash`, label: 'Sổ tiền' },
+] as const;
+
+/** Messages after a redirect, chosen by a key in the URL so nothing typed in the address bar is shown. */
+export const FLASH: Record<string, Flash> = {
+  received: { kind: 'ok', text: 'Đã nhận bưu gửi từ người bán.' },
+  received_flagged: { kind: 'ok', text: 'Đã nhận bưu gửi; khối lượng lệch đã được báo cho người bán.' },
+  collected: { kind: 'ok', text: 'Đã giao bưu gửi cho người mua.' },
+  returned: { kind: 'ok', text: 'Đã ghi nhận trả bưu gửi cho người bán.' },
+  unlocked: { kind: 'ok', text: 'Đã mở khóa nhận hàng sau khi kiểm tra giấy tờ.' },
+  closed: { kind: 'ok', text: 'Đã chốt sổ tiền trong ngày.' },
+  point: { kind: 'ok', text: 'Đã chọn bưu cục.' },
+  signed_out: { kind: 'ok', text: 'Bạn đã đăng xuất.' },
+};
