@@ -11,3 +11,4 @@ export * from './webhooks.ts';
 export * from './orders.ts';
 export * from './pickup-points.ts';
 export * from './reports.ts';
+export * from './outlets.ts';
