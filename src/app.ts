@@ -13,6 +13,8 @@ import swagger from './plugins/swagger.ts';
 import adminRoutes from './routes/admin/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import communeRoutes from './routes/communes/index.ts';
+import consignmentRoutes from './routes/consignments/index.ts';
+import counterSaleRoutes from './routes/counter-sales/index.ts';
 import dashboardRoutes from './routes/dashboard/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import listingRoutes from './routes/listings/index.ts';
@@ -70,6 +72,8 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(orderRoutes);
   await fastify.register(pickupPointRoutes);
   await fastify.register(shipmentRoutes);
+  await fastify.register(consignmentRoutes);
+  await fastify.register(counterSaleRoutes);
   await fastify.register(reportRoutes);
   await fastify.register(adminRoutes);
   await fastify.register(webhookRoutes);

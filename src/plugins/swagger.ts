@@ -55,6 +55,7 @@ export default fp(
           { name: 'listings', description: 'Postmart listing state per product' },
           { name: 'orders', description: 'Postmart orders: status, lines, recipient, history' },
           { name: 'pickup-points', description: 'Post offices as fulfillment locations: registry, distance search, capacity, the clerk’s counter' },
+          { name: 'outlets', description: 'Post offices as outlets: consigned stock, counter sales, settlement, pickups at the farm' },
           { name: 'reports', description: 'Sales and programme reports for the province (JSON or CSV)' },
           { name: 'admin', description: 'Operations: reconcile' },
           { name: 'ops', description: 'Health and readiness' },

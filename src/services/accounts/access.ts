@@ -14,7 +14,11 @@ export type Principal = Readonly<{
  * `system`: operations on the connector itself (reconcile, queues). `report`: sales and programme
  * reports. `pickup_parcels`: a point's counter list, which shows every seller's parcels there.
  */
-export type Resource = 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'pickup_parcels' | 'system' | 'report';
+export type Resource =
+  | 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'pickup_parcels' | 'system' | 'report'
+  // Post offices as outlets (issue 14, src/services/outlets): goods on consignment, counter sales,
+  // monthly settlement (and the commission rates behind it), pickups at the farm.
+  | 'consignment' | 'counter_sale' | 'settlement' | 'farm_pickup';
 /** `operate`: a post office counter's work (parcels of the day, handover, collection). */
 export type Action = 'list' | 'read' | 'create' | 'update' | 'operate';
 
@@ -24,6 +28,7 @@ type Collective = 'system' | 'report';
 function ownerSellerId(resource: Resource, obj: Record<string, unknown>): string | null {
   if (resource === 'seller') return obj.id as string;
   if (resource === 'product' || resource === 'order') return obj.sellerId as string;
+  if (resource === 'consignment' || resource === 'settlement' || resource === 'farm_pickup') return obj.sellerId as string;
   return null;
 }
 
@@ -32,6 +37,8 @@ const OWN = {
   account: { label: 'own account', owns: (p: Principal, _r: Resource, obj: Record<string, unknown>) => obj.id === p.id },
   seller: { label: 'own seller', owns: (p: Principal, r: Resource, obj: Record<string, unknown>) => ownerSellerId(r, obj) === p.sellerId },
   point: { label: 'own point', owns: (p: Principal, _r: Resource, obj: Record<string, unknown>) => obj.id === p.pickupPointId },
+  // Outlet objects (a consignment, a counter sale, a statement, a farm pickup) name the office they belong to.
+  atPoint: { label: 'own point', owns: (p: Principal, _r: Resource, obj: Record<string, unknown>) => p.pickupPointId !== null && obj.pickupPointId === p.pickupPointId },
   // An order carries the points it passes through (src/services/fulfillment/pickup-orders.ts orderForAccess).
   pointOrders: {
     label: 'orders at their point',
@@ -49,6 +56,7 @@ const READING: readonly Action[] = ['list', 'read'];
 const NOTHING: Rule = { sees: 'none', may: [] };
 const everyResource = (rule: Rule): Record<Resource, Rule> => ({
   seller: rule, product: rule, order: rule, user: rule, pickup_point: rule, pickup_parcels: rule, system: rule, report: rule,
+  consignment: rule, counter_sale: rule, settlement: rule, farm_pickup: rule,
 });
 
 /**
@@ -79,6 +87,13 @@ export const ACCESS_RULES: Readonly<Record<Role, Readonly<Record<Resource, Rule>
     system: NOTHING,
     // Read-only, cut to their seller by reportScope.
     report: { sees: 'seller', may: ['read'] },
+    // Sends goods to an office; what the counter sold shows in their statements, not sale by sale.
+    consignment: { sees: 'seller', may: ['list', 'read', 'create'] },
+    counter_sale: NOTHING,
+    // Reads their statements and accepts them (operate); rates are the admin's (update).
+    settlement: { sees: 'seller', may: ['list', 'read', 'operate'] },
+    // Books and reschedules (update) pickups at their farm.
+    farm_pickup: { sees: 'seller', may: ['list', 'read', 'create', 'update'] },
   },
   post_office_clerk: {
     seller: NOTHING,
@@ -89,6 +104,13 @@ export const ACCESS_RULES: Readonly<Record<Role, Readonly<Record<Resource, Rule>
     pickup_parcels: { sees: 'point', may: ['read'] },
     system: NOTHING,
     report: NOTHING,
+    // Receives consignments with a count and returns goods (operate).
+    consignment: { sees: 'atPoint', may: ['list', 'read', 'operate'] },
+    // Sells (create) and voids their own sales the same day (operate; the service checks the seller of the sale).
+    counter_sale: { sees: 'atPoint', may: ['list', 'read', 'create', 'operate'] },
+    settlement: { sees: 'atPoint', may: ['list', 'read'] },
+    // Sees the office's pickups and its route, reschedules (update) and marks them collected (operate).
+    farm_pickup: { sees: 'atPoint', may: ['list', 'read', 'update', 'operate'] },
   },
 };
 
