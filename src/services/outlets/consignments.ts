@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { consignmentLines, consignmentReturns, consignments, RETURN_REASONS } from '../../../db/schema/outlets.ts';
+import type { RETURN_REASONS } from '../../../db/schema/outlets.ts';
+import { consignmentLines, consignmentReturns, consignments } from '../../../db/schema/outlets.ts';
 import { products } from '../../../db/schema/products.ts';
 import { sellers } from '../../../db/schema/sellers.ts';
 import type { Db, DbOrTx, Tx } from '../../db.ts';

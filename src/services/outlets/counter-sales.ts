@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { consignmentLines, consignments, counterSaleLines, counterSales, PAYMENT_METHODS, type LotTake } from '../../../db/schema/outlets.ts';
+import type { PAYMENT_METHODS, LotTake} from '../../../db/schema/outlets.ts';
+import { consignmentLines, consignments, counterSaleLines, counterSales } from '../../../db/schema/outlets.ts';
 import { pickupPoints } from '../../../db/schema/pickup-points.ts';
 import { products } from '../../../db/schema/products.ts';
 import { users } from '../../../db/schema/users.ts';
