@@ -24,6 +24,7 @@ import postmartRoutes from './routes/postmart/index.ts';
 import productRoutes from './routes/products/index.ts';
 import reportRoutes from './routes/reports/index.ts';
 import sellerRoutes from './routes/sellers/index.ts';
+import settlementRoutes from './routes/settlements/index.ts';
 import shipmentRoutes from './routes/shipments/index.ts';
 import userRoutes from './routes/users/index.ts';
 import webhookRoutes from './routes/webhooks/index.ts';
@@ -74,6 +75,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(shipmentRoutes);
   await fastify.register(consignmentRoutes);
   await fastify.register(counterSaleRoutes);
+  await fastify.register(settlementRoutes);
   await fastify.register(reportRoutes);
   await fastify.register(adminRoutes);
   await fastify.register(webhookRoutes);

@@ -178,3 +178,22 @@ export const DayRoute = Type.Object({
   pickupPointId: Uuid(), day: CalendarDate, totalKm: Type.Number(),
   stops: Type.Array(Type.Object({ order: Type.Integer(), pickupId: Uuid(), sellerName: Type.String(), contactPhone: Type.String(), parcels: Type.Integer(), window: Type.String(), address: Type.String(), lat: Type.Number(), lng: Type.Number(), legKm: Type.Number() })),
 });
+
+/* The outlet report */
+
+const PostmartFigures = Type.Object({ orders: Type.Integer(), units: Type.Integer(), revenueVnd: Vnd() });
+const CounterFigures = Type.Object({ sales: Type.Integer(), units: Type.Integer(), revenueVnd: Vnd() });
+export const OutletReportQuery = Type.Object(
+  {
+    from: Type.Optional(CalendarDate),
+    to: Type.Optional(CalendarDate),
+    groupBy: StringEnum(['pickupPoint', 'commune', 'category'] as const, { default: 'pickupPoint' }),
+  },
+  { additionalProperties: false },
+);
+export const OutletReport = Type.Object({
+  from: CalendarDate, to: CalendarDate, groupBy: Type.String(),
+  rows: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), postmart: PostmartFigures, counter: CounterFigures })),
+  totals: Type.Object({ postmart: PostmartFigures, counter: CounterFigures }),
+  consignedStock: Type.Array(Type.Object({ pickupPointId: Uuid(), code: Type.String(), name: Type.String(), units: Type.Integer(), valueVnd: Vnd() })),
+});

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { outlets } from '../../../db/schema/outlets.ts';
 import { pickupPoints } from '../../../db/schema/pickup-points.ts';
 import type { Db, DbOrTx } from '../../db.ts';
-import { notFound } from '../../errors.ts';
+import { invalid, notFound } from '../../errors.ts';
 import { authorize, canSee, type Principal, type Resource } from '../accounts/access.ts';
 
 export type OutletPoint = { id: string; code: string; name: string; address: string; wardCode: string; lat: number; lng: number; active: boolean };
@@ -36,6 +36,11 @@ export async function outletSettings(db: DbOrTx, pickupPointId: string): Promise
   return rest;
 }
 
+export async function getOutletSettings(db: Db, p: Principal, pickupPointId: string): Promise<OutletSettings> {
+  authorize(p, 'pickup_point', 'read', await loadPoint(db, pickupPointId));
+  return outletSettings(db, pickupPointId);
+}
+
 export type OutletSettingsInput = Partial<Omit<OutletSettings, 'pickupPointId'>>;
 
 /** An admin sets what the office does as an outlet: its bank account for transfers, farm pickups, radius, capacity. */
@@ -44,6 +49,9 @@ export async function updateOutletSettings(db: Db, p: Principal, pickupPointId: 
   authorize(p, 'pickup_point', 'update', point);
   const current = await outletSettings(db, pickupPointId);
   const next = { ...current, ...input, pickupPointId };
+  if ((next.bankBin === null) !== (next.bankAccount === null)) {
+    throw invalid(next.bankBin === null ? 'bankBin' : 'bankAccount', { vi: 'cần cả mã ngân hàng (BIN) lẫn số tài khoản', en: 'give both the bank BIN and the account number' });
+  }
   await db.insert(outlets).values(next).onConflictDoUpdate({ target: outlets.pickupPointId, set: { ...input, updatedAt: new Date() } });
   return next;
 }
