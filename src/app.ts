@@ -16,6 +16,7 @@ import communeRoutes from './routes/communes/index.ts';
 import consignmentRoutes from './routes/consignments/index.ts';
 import counterSaleRoutes from './routes/counter-sales/index.ts';
 import dashboardRoutes from './routes/dashboard/index.ts';
+import farmPickupRoutes from './routes/farm-pickups/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import listingRoutes from './routes/listings/index.ts';
 import orderRoutes from './routes/orders/index.ts';
@@ -76,6 +77,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(consignmentRoutes);
   await fastify.register(counterSaleRoutes);
   await fastify.register(settlementRoutes);
+  await fastify.register(farmPickupRoutes);
   await fastify.register(reportRoutes);
   await fastify.register(adminRoutes);
   await fastify.register(webhookRoutes);

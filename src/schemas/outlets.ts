@@ -172,10 +172,21 @@ export const FarmPickup = Type.Object({
   state: StringEnum(['booked', 'collected', 'cancelled'] as const), createdAt: Timestamp, updatedAt: Timestamp,
 });
 export const FarmPickupList = Type.Object({ items: Type.Array(FarmPickup) });
+export const FarmPickupDetail = Type.Composite([
+  FarmPickup,
+  Type.Object({
+    events: Type.Array(
+      Type.Object({
+        id: Type.Integer(), kind: Type.String(), fromDay: Type.Union([CalendarDate, Type.Null()]), fromWindow: Type.Union([Type.String(), Type.Null()]),
+        toDay: Type.Union([CalendarDate, Type.Null()]), toWindow: Type.Union([Type.String(), Type.Null()]), reason: Type.String(), actorUserId: Type.Union([Uuid(), Type.Null()]), createdAt: Timestamp,
+      }),
+    ),
+  }),
+]);
 export const FarmPickupQuery = Type.Object({ day: Type.Optional(CalendarDate), pickupPointId: Type.Optional(Uuid()) }, { additionalProperties: false });
 export const RouteQuery = Type.Object({ day: Type.Optional(CalendarDate), format: Type.Optional(StringEnum(['json', 'html'] as const)) }, { additionalProperties: false });
 export const DayRoute = Type.Object({
-  pickupPointId: Uuid(), day: CalendarDate, totalKm: Type.Number(),
+  pickupPointId: Uuid(), pointName: Type.String(), day: CalendarDate, totalKm: Type.Number({ description: 'Great-circle length of the round, back to the office' }),
   stops: Type.Array(Type.Object({ order: Type.Integer(), pickupId: Uuid(), sellerName: Type.String(), contactPhone: Type.String(), parcels: Type.Integer(), window: Type.String(), address: Type.String(), lat: Type.Number(), lng: Type.Number(), legKm: Type.Number() })),
 });
 
