@@ -13,5 +13,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Files share one per-run database; each builds its own data with unique keys, so they can run in parallel.
     fileParallelism: true,
+    // Files and the tests inside them run in a random order (the seed is printed; rerun one with
+    // --sequence.seed=N), so a test that leans on an earlier one fails loudly instead of passing by luck.
+    sequence: { shuffle: true },
   },
 });

@@ -1,13 +1,13 @@
 import { performOrderAction } from '../src/services/orders/order-actions.ts';
 import type { OrderImportDeps } from '../src/services/orders/order-import.ts';
 import { abandonShip } from '../src/services/fulfillment/order-ship.ts';
-import { QUEUES, type OrderAction, type OrderActionJob } from '../src/queues/definitions.ts';
+import { QUEUES, type OrderActionJob } from '../src/queues/definitions.ts';
 import type { JobSpec, RunnerJob } from './runner.ts';
 
 /** order-actions processor: a seller's confirm / cancel / answer to a buyer's cancellation / ship, pushed to Postmart. */
 export async function processOrderAction(job: RunnerJob<OrderActionJob>, deps: OrderImportDeps) {
   const { orderId, actorUserId, outboxId: _outboxId, ...action } = job.data;
-  return performOrderAction(deps, orderId, actorUserId, action as OrderAction);
+  return performOrderAction(deps, orderId, actorUserId, action);
 }
 
 /**

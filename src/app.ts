@@ -37,10 +37,18 @@ import { Product } from './schemas/products.ts';
 import { Seller } from './schemas/sellers.ts';
 import { User } from './schemas/users.ts';
 
-export type AppOptions = { config: Config };
+export type AppOptions = { config: Config; now?: () => Date };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The clock routes read "today" from; the wall clock unless the builder injected another. */
+    now: () => Date;
+  }
+}
 
 /** The API as a plugin: infrastructure first, then one plugin per resource. server.ts and tests both register it. */
 export default async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  fastify.decorate('now', opts.now ?? (() => new Date()));
   await fastify.register(infra, { config: opts.config });
   await fastify.register(errors);
   await fastify.register(swagger);

@@ -21,7 +21,11 @@ class OneLinePerRequest extends LogController {
 }
 
 /** Builds the API server (not listening). Tests call this with their own config. */
-export async function buildServer(config: Config, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+/**
+ * `now` is the server's clock for "today" (reports' this month, today's pickup load): tests pass a
+ * fixed instant so data seeded "today" stays today even when the run crosses Vietnam midnight.
+ */
+export async function buildServer(config: Config, opts: { logger?: boolean; now?: () => Date } = {}): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger:
       opts.logger === false
@@ -49,6 +53,6 @@ export async function buildServer(config: Config, opts: { logger?: boolean } = {
   });
   // fp() so the app's decorators (db, pool, redis, jwt, forgetPrincipal…) are visible on the returned
   // instance: tests, scripts and the server reach them there (the fastify/demo server.ts pattern).
-  await fastify.register(fp(app, { name: 'app' }), { config });
+  await fastify.register(fp(app, { name: 'app' }), { config, ...(opts.now ? { now: opts.now } : {}) });
   return fastify;
 }

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productListings } from '../../db/schema/listings.ts';
 import { products } from '../../db/schema/products.ts';
 import { insertProduct } from '../../src/services/catalog/products.ts';
-import { productBody } from '../helpers.ts';
-import { eventually, startWorld, type World } from '../listings/harness.ts';
+import { productBody } from '../support/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
+import { startWorld, type World } from '../support/world.ts';
 
 /**
  * The listing sync under everything at once: 20% injected 5xx, 5% connection resets, a tight rate

@@ -2,8 +2,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { products } from '../../db/schema/products.ts';
 import { recordTimeDependentChanges } from '../../src/services/outbox/listing-outbox.ts';
-import { bearer, productBody } from '../helpers.ts';
-import { eventually, startWorld, type World } from './harness.ts';
+import { bearer } from '../support/http.ts';
+import { productBody } from '../support/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
+import { startWorld, type World } from '../support/world.ts';
 
 let world: World;
 let seller: Awaited<ReturnType<World['connectSeller']>>;

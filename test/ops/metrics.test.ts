@@ -8,7 +8,8 @@ import { QUEUES } from '../../src/queues/definitions.ts';
 import { loadConfig } from '../../src/config.ts';
 import { observeWorker } from '../../src/metrics/registry.ts';
 import { createRedis } from '../../src/redis.ts';
-import { buildTestApp, errorOf, testConfig } from '../helpers.ts';
+import { buildTestApp, testConfig } from '../support/app.ts';
+import { errorOf } from '../support/http.ts';
 
 /** The value of one sample in Prometheus text, or null when the series is absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number | null {

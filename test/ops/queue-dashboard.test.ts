@@ -1,7 +1,9 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../src/queues/definitions.ts';
-import { bearer, buildTestApp, errorOf, makeSeller, makeUser, signJwt, type TestUser } from '../helpers.ts';
+import { bearer, errorOf, signJwt } from '../support/http.ts';
+import { buildTestApp } from '../support/app.ts';
+import { makeSeller, makeUser, type TestUser } from '../support/fixtures.ts';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_JOB_OPTIONS, QUEUES } from '../../src/queues/definitions.ts';
-import { buildTestApp } from '../helpers.ts';
+import { buildTestApp } from '../support/app.ts';
 
 describe('app.queues', () => {
   let app: FastifyInstance;

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, errorOf, makeUser } from '../helpers.ts';
-import { eventually, type World } from '../listings/harness.ts';
-import { startOrderWorld, type OrderKit, type Seller } from './helpers.ts';
+import { bearer, errorOf } from '../support/http.ts';
+import { makeUser } from '../support/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
+import type { World } from '../support/world.ts';
+import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
 
 let world: World;
 let seller: Seller;

@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderEvents, orderLines, orders } from '../../db/schema/orders.ts';
 import { newId } from '../../src/lib/ids.ts';
-import { bearer, buildTestApp, errorOf, makeSeller, makePickupPoint, makeUser, type TestUser } from '../helpers.ts';
+import { bearer, errorOf } from '../support/http.ts';
+import { buildTestApp } from '../support/app.ts';
+import { makeSeller, makePickupPoint, makeUser, type TestUser } from '../support/fixtures.ts';
 
 // The read API is tested on orders written straight to the tables: how orders get there (webhook,
 // poller, reservation) is test/orders/order-import.test.ts's subject.

@@ -4,9 +4,10 @@ import { orderTrackingEvents } from '../../db/schema/orders.ts';
 import { webhookEvents } from '../../db/schema/webhooks.ts';
 import { importOrders } from '../../src/services/orders/order-import.ts';
 import { refreshTracking } from '../../src/services/orders/order-tracking.ts';
-import { bearer } from '../helpers.ts';
-import { eventually, type World } from '../listings/harness.ts';
-import { startOrderWorld, type OrderKit, type Seller } from './helpers.ts';
+import { bearer } from '../support/http.ts';
+import { eventually } from '../support/eventually.ts';
+import type { World } from '../support/world.ts';
+import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
 
 let world: World;
 let seller: Seller;

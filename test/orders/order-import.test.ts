@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orders } from '../../db/schema/orders.ts';
 import { webhookEvents } from '../../db/schema/webhooks.ts';
 import { processWebhook } from '../../src/services/orders/webhooks.ts';
-import { eventually, type World } from '../listings/harness.ts';
-import { startOrderWorld, type OrderKit, type Seller } from './helpers.ts';
+import { eventually } from '../support/eventually.ts';
+import type { World } from '../support/world.ts';
+import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
 
 let world: World;
 let seller: Seller;

@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderPollState } from '../../db/schema/orders.ts';
 import { pollShopOrders } from '../../src/services/orders/order-poll.ts';
-import { eventually, startWorld, type World } from '../listings/harness.ts';
-import { orderKit, type OrderKit } from './helpers.ts';
+import { eventually } from '../support/eventually.ts';
+import { startWorld, type World } from '../support/world.ts';
+import { orderKit, type OrderKit } from '../support/order-world.ts';
 
 let world: World;
 let seller: Awaited<ReturnType<World['connectSeller']>>;

@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { TEST_JWT_SECRET } from '../helpers.ts';
-import { eventually, startWorld, type World } from '../listings/harness.ts';
-import { orderKit, type OrderKit } from './helpers.ts';
+import { TEST_JWT_SECRET } from '../support/app.ts';
+import { eventually } from '../support/eventually.ts';
+import { startWorld, type World } from '../support/world.ts';
+import { orderKit, type OrderKit } from '../support/order-world.ts';
 
 /**
  * The issue's oversell scenario: 50 units in stock, 500 buyers who saw stale stock each order one

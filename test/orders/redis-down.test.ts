@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../db/schema/outbox.ts';
 import { pickupPointDays, pickupPoints, shipments } from '../../db/schema/pickup-points.ts';
 import { vnToday } from '../../src/lib/time.ts';
-import { bearer } from '../helpers.ts';
-import { eventually, type World } from '../listings/harness.ts';
-import { startOrderWorld, type OrderKit, type Seller } from './helpers.ts';
+import { bearer } from '../support/http.ts';
+import { eventually } from '../support/eventually.ts';
+import { type World } from '../support/world.ts';
+import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
 
 /**
  * A Redis of this file's own on a free loopback port, without persistence: killing it loses every

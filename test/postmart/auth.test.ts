@@ -4,7 +4,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postmartShops } from '../../db/schema/postmart.ts';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { connectShop, control, failure, startAppAndSandbox, type ConnectedShop } from './helpers.ts';
+import { connectShop, control, failure, startAppAndSandbox, type ConnectedShop } from '../support/postmart.ts';
 
 let app: FastifyInstance;
 let sandbox: RunningSandbox;

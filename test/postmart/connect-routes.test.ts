@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { bearer, buildTestApp, errorOf, makeSeller, makeUser, type TestUser } from '../helpers.ts';
-import { startTestSandbox } from '../sandbox/helpers.ts';
-import { control } from './helpers.ts';
+import { bearer, errorOf } from '../support/http.ts';
+import { buildTestApp } from '../support/app.ts';
+import { makeSeller, makeUser, type TestUser } from '../support/fixtures.ts';
+import { startTestSandbox } from '../support/sandbox.ts';
+import { control } from '../support/postmart.ts';
 
 let app: FastifyInstance;
 let sandbox: RunningSandbox;

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postmartShops } from '../../db/schema/postmart.ts';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { connectShop, control, failure, productPayload, startAppAndSandbox } from './helpers.ts';
+import { connectShop, control, failure, productPayload, startAppAndSandbox } from '../support/postmart.ts';
 
 let app: FastifyInstance;
 let sandbox: RunningSandbox;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostmartError } from '../../src/postmart/client/errors.ts';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { connectShop, control, productPayload, startAppAndSandbox, type ConnectedShop } from './helpers.ts';
+import { connectShop, control, productPayload, startAppAndSandbox, type ConnectedShop } from '../support/postmart.ts';
 
 let app: FastifyInstance;
 let sandbox: RunningSandbox;

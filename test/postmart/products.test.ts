@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { connectShop, control, failure, productPayload, startAppAndSandbox, type ConnectedShop } from './helpers.ts';
+import { connectShop, control, failure, productPayload, startAppAndSandbox, type ConnectedShop } from '../support/postmart.ts';
 
 let app: FastifyInstance;
 let sandbox: RunningSandbox;

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { RateLimiter } from '../../src/postmart/client/rate-limiter.ts';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { buildTestApp } from '../helpers.ts';
-import { startTestSandbox } from '../sandbox/helpers.ts';
-import { connectShop, control, productPayload } from './helpers.ts';
+import { buildTestApp } from '../support/app.ts';
+import { startTestSandbox } from '../support/sandbox.ts';
+import { connectShop, control, productPayload } from '../support/postmart.ts';
 import { Redis } from 'ioredis';
 
 let app: FastifyInstance;

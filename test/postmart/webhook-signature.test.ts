@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../src/postmart/client/signing.ts';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { connectShop, control, productPayload, startAppAndSandbox } from './helpers.ts';
+import { connectShop, control, productPayload, startAppAndSandbox } from '../support/postmart.ts';
 
 let app: FastifyInstance;
 let sandbox: RunningSandbox;

@@ -7,16 +7,12 @@ import { newId } from '../../src/lib/ids.ts';
 import { vnToday } from '../../src/lib/time.ts';
 import { postmartShops } from '../../db/schema/postmart.ts';
 import { webhookEvents } from '../../db/schema/webhooks.ts';
-import { bearer, makePickupPoint, makeUser, type TestUser } from '../helpers.ts';
-import { cert, listing, order, product, reportsApp, seller } from './helpers.ts';
+import { bearer } from '../support/http.ts';
+import { makePickupPoint, makeUser, type TestUser } from '../support/fixtures.ts';
+import { cert, FIXED_NOW, listing, order, product, reportsApp, seller } from '../support/reports.ts';
 
-/** The 15th of the month before `now`'s month in Vietnam, at noon Vietnam time. */
-function lastMonthNoon(now: Date): string {
-  const vn = new Date(now.getTime() + 7 * 3600_000);
-  const y = vn.getUTCMonth() === 0 ? vn.getUTCFullYear() - 1 : vn.getUTCFullYear();
-  const m = vn.getUTCMonth() === 0 ? 12 : vn.getUTCMonth();
-  return `${y}-${String(m).padStart(2, '0')}-15T12:00:00+07:00`;
-}
+// The server's today is FIXED_NOW's (Wednesday 11 March 2026 in Vietnam): "this month" is March, "last month" February.
+const now = FIXED_NOW;
 
 describe('overview report', () => {
   let app: FastifyInstance;
@@ -26,7 +22,7 @@ describe('overview report', () => {
   let broken: { id: string; sellerId: string };
 
   beforeAll(async () => {
-    ({ app, close } = await reportsApp());
+    ({ app, close } = await reportsApp({}, { now: () => now }));
     const db = app.db;
     a = await seller(app, 'HTX Quýt hồng Lai Vung', '30226');
     b = await seller(app, 'HTX Hoa Sa Đéc', '30112');
@@ -39,7 +35,6 @@ describe('overview report', () => {
     await listing(db, flower, 'listed');
     await listing(db, broken, 'error', { code: 'INVALID_IMAGE', message: 'Ảnh sản phẩm không tải được' });
 
-    const now = new Date();
     const line = (p: { id: string; priceVnd: number }, qty: number) => [{ productId: p.id, qty, unitPriceVnd: p.priceVnd }];
     // This month: A sells 2 × 60,000 (COD) and has one order to prepare; B sells 1 × 80,000 (VNPAY).
     await order(db, { sellerId: a.id, placedAt: now, status: 'delivered', postOfficeCode: 'BC870000', lines: line(mandarin, 2) });
@@ -50,7 +45,7 @@ describe('overview report', () => {
     await db.insert(shipments).values({ orderId: toShip, bookingId: newId(), pickupPointId: lv, day: vnToday(now), state: 'requested', declaredWeightGrams: 1000 });
     await order(db, { sellerId: b.id, placedAt: now, status: 'completed', payment: 'VNPAY', postOfficeCode: 'BC871000', lines: line(flower, 1) });
     // Last month: A sold 1 × 35,000.
-    await order(db, { sellerId: a.id, placedAt: lastMonthNoon(now), status: 'completed', lines: line(oldOcop, 1) });
+    await order(db, { sellerId: a.id, placedAt: '2026-02-15T12:00:00+07:00', status: 'completed', lines: line(oldOcop, 1) });
 
     await db.insert(postmartShops).values([
       { sellerId: a.id, shopId: 'shop-a', status: 'connected' },
@@ -128,6 +123,14 @@ describe('overview report', () => {
     expect(csv.body).toContain('Tháng này,thisMonth.revenueVnd,Doanh thu (VND),120000');
     expect(csv.body).not.toContain('Sa Đéc');
     expect(csv.body).not.toContain('Cúc mâm xôi');
+  });
+
+  it("answers the sales report for the server's last 30 days when no range is given", async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/reports/sales?groupBy=seller', headers: bearer(staff) });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ from: '2026-02-10', to: '2026-03-11' });
+    // February's sale falls inside those 30 days too.
+    expect(res.json().totals).toMatchObject({ orders: 4, revenueVnd: 235_000 });
   });
 
   it('refuses post-office clerks', async () => {

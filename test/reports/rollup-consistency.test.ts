@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orders, type OrderStatus } from '../../db/schema/orders.ts';
 import { products } from '../../db/schema/products.ts';
 import { refreshSalesRollup } from '../../src/services/reports/reports-rollup.ts';
-import { bearer, makeUser, type TestUser } from '../helpers.ts';
-import { order, product, reportsApp, seller } from './helpers.ts';
+import { bearer } from '../support/http.ts';
+import { makeUser, type TestUser } from '../support/fixtures.ts';
+import { order, product, reportsApp, seller } from '../support/reports.ts';
 
 const STATUSES: OrderStatus[] = ['ready_to_ship', 'processed', 'shipped', 'delivered', 'picked_up', 'completed', 'cancelled', 'returned'];
 const SOLD = new Set<OrderStatus>(['delivered', 'picked_up', 'completed']);

@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { communes } from '../../db/schema/communes.ts';
 import { orders } from '../../db/schema/orders.ts';
-import { bearer, errorOf, makePickupPoint, makeUser, type TestUser } from '../helpers.ts';
-import { cert, order, product, reportsApp, seller } from './helpers.ts';
+import { bearer, errorOf } from '../support/http.ts';
+import { makePickupPoint, makeUser, type TestUser } from '../support/fixtures.ts';
+import { cert, order, product, reportsApp, seller } from '../support/reports.ts';
 
 type Row = { key: string; label: string; orders: number; units: number; revenueVnd: number; codRevenueVnd: number; cancelled: number };
 type Report = { rows: Row[]; totals: Omit<Row, 'key' | 'label'> };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { call, canonicalQuery, connectShop, control, plain, startTestSandbox, WebhookReceiver } from './helpers.ts';
+import { call, canonicalQuery, connectShop, control, plain, startTestSandbox, WebhookReceiver } from '../support/sandbox.ts';
 
 let sb: RunningSandbox;
 let receiver: WebhookReceiver;

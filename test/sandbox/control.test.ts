@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { activeProduct, call, connectShop, control, plain, productBody, startTestSandbox, uniqueSku } from './helpers.ts';
+import { activeProduct, call, connectShop, control, plain, productBody, startTestSandbox, uniqueSku } from '../support/sandbox.ts';
 
 let sb: RunningSandbox;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { activeProduct, call, connectShop, control, productBody, startTestSandbox, uniqueSku, type Shop } from './helpers.ts';
+import { activeProduct, call, connectShop, control, productBody, startTestSandbox, uniqueSku, type Shop } from '../support/sandbox.ts';
 
 let sb: RunningSandbox;
 let shop: Shop;

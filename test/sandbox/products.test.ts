@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { activeProduct, call, connectShop, control, nowS, productBody, startTestSandbox, uniqueSku, WebhookReceiver, type Shop } from './helpers.ts';
+import { activeProduct, call, connectShop, control, nowS, productBody, startTestSandbox, uniqueSku, WebhookReceiver, type Shop } from '../support/sandbox.ts';
 
 let sb: RunningSandbox;
 let shop: Shop;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { call, connectShop, control, startTestSandbox, type Shop } from './helpers.ts';
+import { call, connectShop, control, startTestSandbox, type Shop } from '../support/sandbox.ts';
 
 let sb: RunningSandbox;
 

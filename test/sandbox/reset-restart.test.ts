@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchDatabase, dropDatabase } from '../helpers.ts';
+import { createScratchDatabase, dropDatabase } from '../support/app.ts';
 import { runSandboxMigrations } from '../../sandbox/db/migrate.ts';
 import { startSandbox } from '../../sandbox/server.ts';
-import { call, connectShop, control, plain, productBody, TEST_CONFIG, uniqueSku } from './helpers.ts';
+import { call, connectShop, control, plain, productBody, TEST_CONFIG, uniqueSku } from '../support/sandbox.ts';
 
 /**
  * Reset empties every sandbox table, so this file runs on a database of its own: the other test

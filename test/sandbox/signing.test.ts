@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { call, connectShop, nowS, startTestSandbox, type Shop } from './helpers.ts';
+import { call, connectShop, nowS, startTestSandbox, type Shop } from '../support/sandbox.ts';
 
 let sb: RunningSandbox;
 let shop: Shop;

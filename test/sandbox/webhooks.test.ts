@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningSandbox } from '../../sandbox/server.ts';
-import { activeProduct, connectShop, control, startTestSandbox, uniqueSku, WebhookReceiver, webhookSignature, type Received, type Shop } from './helpers.ts';
+import { activeProduct, connectShop, control, startTestSandbox, uniqueSku, WebhookReceiver, webhookSignature, type Received, type Shop } from '../support/sandbox.ts';
 
 let sb: RunningSandbox;
 let receiver: WebhookReceiver;

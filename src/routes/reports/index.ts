@@ -51,7 +51,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const report = await salesReport(app.db, req.principal, req.query);
+      const report = await salesReport(app.db, req.principal, req.query, app.now());
       if (wantsCsv(req, req.query.format)) return sendCsv(reply, `doanh-thu_${report.groupBy}_${report.from}_${report.to}`, salesCsv(report));
       return report;
     },
@@ -75,7 +75,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const overview = await overviewReport(app.db, req.principal, app.queues);
+      const overview = await overviewReport(app.db, req.principal, app.queues, app.now());
       if (wantsCsv(req, req.query.format)) return sendCsv(reply, `tong-quan_${overview.asOf.slice(0, 10)}`, overviewCsv(overview));
       return overview;
     },

@@ -1,0 +1,119 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeUser, type TestUser } from '../support/fixtures.ts';
+import { FIXED_NOW, listing, order, product, reportsApp, seller } from '../support/reports.ts';
+import { ensureChromium, openBrowser } from '../support/chromium.ts';
+
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
+/** Chromium's Intl separates "₫" with a no-break space; compare text with plain spaces. */
+const plain = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
+
+/**
+ * The dashboard in a real browser (Debian's Chromium, headless, driven by playwright-core) against
+ * the app listening on a database of its own. Seeded: seller A sells 2 × 60,000 today and has an
+ * order to prepare, seller B sells 1 × 80,000 today, and A sold 3 × 50,000 in June 2025. "Today" is
+ * FIXED_NOW for the seed, the server and the page's own clock (the default range is computed in the
+ * browser), so the run cannot straddle Vietnam midnight.
+ */
+describe('monitoring dashboard in a browser', () => {
+  let app: FastifyInstance;
+  let close: () => Promise<void>;
+  let base: string;
+  let staff: TestUser, managerA: TestUser;
+
+  beforeAll(async () => {
+    ensureChromium();
+    ({ app, close } = await reportsApp({}, { now: () => FIXED_NOW }));
+    const db = app.db;
+    const a = await seller(app, 'HTX Xoài Mỹ Xương', '30226');
+    const b = await seller(app, 'HTX Sen Tháp Mười', '30112');
+    const mango = await product(db, a.id, { name: 'Xoài cát Hòa Lộc', category: 'fruit', priceVnd: 60_000 });
+    const dried = await product(db, a.id, { name: 'Xoài sấy dẻo', category: 'processed', priceVnd: 50_000 });
+    const tea = await product(db, b.id, { name: 'Trà tim sen', category: 'herbal', priceVnd: 80_000 });
+    const now = FIXED_NOW;
+    await order(db, { sellerId: a.id, placedAt: now, status: 'delivered', postOfficeCode: 'BC870000', lines: [{ productId: mango.id, qty: 2, unitPriceVnd: 60_000 }] });
+    await order(db, { sellerId: a.id, placedAt: now, status: 'ready_to_ship', postOfficeCode: 'BC870000', lines: [{ productId: mango.id, qty: 1, unitPriceVnd: 60_000 }] });
+    await order(db, { sellerId: b.id, placedAt: now, status: 'completed', payment: 'VNPAY', lines: [{ productId: tea.id, qty: 1, unitPriceVnd: 80_000 }] });
+    await order(db, { sellerId: a.id, placedAt: '2025-06-15T10:00:00+07:00', status: 'delivered', lines: [{ productId: dried.id, qty: 3, unitPriceVnd: 50_000 }] });
+    await listing(db, mango, 'listed');
+    await listing(db, tea, 'listed');
+    await listing(db, dried, 'error', { code: 'INVALID_IMAGE', message: 'Ảnh sản phẩm không tải được (HTTP 404)' });
+    staff = await makeUser(app, 'provincial_staff');
+    managerA = await makeUser(app, 'seller_manager', { sellerId: a.id });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    await mkdir(ARTIFACTS, { recursive: true });
+  }, 600_000);
+  afterAll(async () => close?.());
+
+  async function logIn(page: Page, user: TestUser) {
+    await page.goto(`${base}/dashboard`);
+    await page.fill('input[name=phone]', user.phone);
+    await page.fill('input[name=password]', user.password);
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#dashboard:not([hidden]) [data-kpi=revenue]');
+  }
+  const kpi = async (page: Page, key: string) => plain(await page.textContent(`[data-kpi=${key}] .value`));
+  // The page's CSP forbids eval, so wait with a locator rather than waitForFunction.
+  const waitKpi = (page: Page, key: string, value: string) =>
+    page.locator(`[data-kpi=${key}] .value`, { hasText: new RegExp(`^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s')}$`) }).waitFor();
+
+  it('shows provincial staff the province: KPI cards, a date range, a CSV download and a listing’s error reason', async () => {
+    const { context, close: closeBrowser } = await openBrowser(undefined, { now: FIXED_NOW });
+    try {
+      const page = await context.newPage();
+      await logIn(page, staff);
+      await waitKpi(page, 'revenue', '200.000 ₫'); // 120,000 (A) + 80,000 (B) in the last 30 days
+      expect(await kpi(page, 'orders')).toBe('3');
+      expect(await kpi(page, 'cod')).toBe('120.000 ₫');
+      expect(await kpi(page, 'listed')).toBe('2');
+      expect(plain(await page.textContent('#scope'))).toBe('Toàn tỉnh');
+      expect(plain(await page.textContent('#top-sellers'))).toContain('HTX Sen Tháp Mười');
+      expect(await page.isVisible('#chart-time')).toBe(true);
+      await page.screenshot({ path: new URL('dashboard-staff.png', ARTIFACTS).pathname, fullPage: true });
+
+      await page.fill('input[name=from]', '2025-06-01');
+      await page.fill('input[name=to]', '2025-06-30');
+      await page.click('#range button[type=submit]');
+      await waitKpi(page, 'revenue', '150.000 ₫');
+      expect(plain(await page.textContent('#range-label'))).toBe('01/06/2025 – 30/06/2025');
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-csv=seller]')]);
+      expect(download.suggestedFilename()).toBe('doanh-thu_seller_2025-06-01_2025-06-30.csv');
+      const csv = await readFile((await download.path())!, 'utf8');
+      expect(csv.charCodeAt(0)).toBe(0xfeff);
+      expect(csv).toContain('HTX Xoài Mỹ Xương,1,3,150000,150000,0');
+
+      await page.click('#listing-errors button:has-text("Xoài sấy dẻo")');
+      await page.waitForSelector('#listing-reason:not([hidden]) .reason-text');
+      expect(plain(await page.textContent('#listing-reason .reason-text'))).toBe('INVALID_IMAGE: Ảnh sản phẩm không tải được (HTTP 404)');
+    } finally {
+      await closeBrowser();
+    }
+  }, 120_000);
+
+  it('shows a seller manager, on a phone-sized screen, only their cooperative and their orders to prepare', async () => {
+    const { context, close: closeBrowser } = await openBrowser({ width: 390, height: 844 }, { now: FIXED_NOW });
+    try {
+      const page = await context.newPage();
+      await logIn(page, managerA);
+      await waitKpi(page, 'revenue', '120.000 ₫');
+      expect(await kpi(page, 'orders')).toBe('2');
+      expect(plain(await page.textContent('#scope'))).toBe('HTX Xoài Mỹ Xương');
+      await page.waitForSelector('#prepare-card:not([hidden]) tbody tr');
+      expect(await page.locator('#prepare tbody tr').count()).toBe(1);
+      const text = plain(await page.textContent('#dashboard'));
+      expect(text).not.toContain('Tháp Mười');
+      expect(text).not.toContain('Trà tim sen');
+      expect(await page.isVisible('#queues-block')).toBe(false);
+      // Usable on a phone: nothing wider than the screen.
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: new URL('dashboard-seller-phone.png', ARTIFACTS).pathname, fullPage: true });
+    } finally {
+      await closeBrowser();
+    }
+  }, 120_000);
+});
