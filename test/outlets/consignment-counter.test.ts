@@ -5,8 +5,10 @@ import { counterSales } from '../../db/schema/outlets.ts';
 import { addDays, vnToday } from '../../src/lib/time.ts';
 import { crc16CcittFalse } from '../../src/services/outlets/vietqr.ts';
 import { reserveStock } from '../../src/services/stock/ledger.ts';
-import { bearer, buildTestApp, errorOf, makePickupPoint, makeUser } from '../helpers.ts';
-import { ledgerByLocation, outletWorld } from './helpers.ts';
+import { buildTestApp } from '../support/app.ts';
+import { makePickupPoint, makeUser } from '../support/fixtures.ts';
+import { bearer, errorOf } from '../support/http.ts';
+import { ledgerByLocation, outletWorld } from '../support/outlets.ts';
 
 let app: FastifyInstance;
 beforeAll(async () => {

@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, vnToday } from '../../src/lib/time.ts';
 import { updateOutletSettings } from '../../src/services/outlets/outlet-points.ts';
 import { haversineKm, tourLength } from '../../src/services/outlets/route-plan.ts';
-import { bearer, buildTestApp, errorOf, makePickupPoint, makeSeller, makeUser, type TestUser } from '../helpers.ts';
-import { asPrincipal } from './helpers.ts';
+import { buildTestApp } from '../support/app.ts';
+import { makePickupPoint, makeSeller, makeUser, type TestUser } from '../support/fixtures.ts';
+import { bearer, errorOf } from '../support/http.ts';
+import { asPrincipal } from '../support/outlets.ts';
 
 let app: FastifyInstance;
 let admin: TestUser;

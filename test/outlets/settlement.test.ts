@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { counterSales, settlementStatements } from '../../db/schema/outlets.ts';
 import { addDays, vnToday } from '../../src/lib/time.ts';
 import { commissionOf } from '../../src/services/outlets/commission.ts';
-import { bearer, buildTestApp, errorOf } from '../helpers.ts';
-import { outletWorld } from './helpers.ts';
+import { buildTestApp } from '../support/app.ts';
+import { bearer, errorOf } from '../support/http.ts';
+import { outletWorld } from '../support/outlets.ts';
 
 let app: FastifyInstance;
 beforeAll(async () => {

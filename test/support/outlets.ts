@@ -7,7 +7,8 @@ import { stockMovements } from '../../db/schema/stock-movements.ts';
 import type { Principal } from '../../src/services/accounts/access.ts';
 import { setCommissionRate } from '../../src/services/outlets/commission.ts';
 import { updateOutletSettings, type OutletSettingsInput } from '../../src/services/outlets/outlet-points.ts';
-import { bearer, makePickupPoint, makeSeller, makeUser, productBody, type TestUser } from '../helpers.ts';
+import { makePickupPoint, makeSeller, makeUser, productBody, type TestUser } from './fixtures.ts';
+import { bearer } from './http.ts';
 
 export const asPrincipal = (u: TestUser): Principal => ({ id: u.id, role: u.role, name: 'test', sellerId: u.sellerId, pickupPointId: null });
 
