@@ -122,6 +122,14 @@ describe('farm pickup', () => {
     expect(html.headers['content-type']).toMatch(/^text\/html/);
     expect(html.body).toContain('0912000010');
     expect(html.body).toContain('21 kiện');
+    // A collected pickup leaves the round; the seller cannot mark it, the clerk can, once.
+    expect((await app.inject({ method: 'POST', url: `/v1/farm-pickups/${ids[0]}/collected`, headers: bearer(manager) })).statusCode).toBe(403);
+    const collected = await app.inject({ method: 'POST', url: `/v1/farm-pickups/${ids[0]}/collected`, headers: bearer(o.clerk) });
+    expect(collected.json()).toMatchObject({ state: 'collected' });
+    expect((await app.inject({ method: 'POST', url: `/v1/farm-pickups/${ids[0]}/collected`, headers: bearer(o.clerk) })).statusCode).toBe(409);
+    const after = (await app.inject({ method: 'GET', url: `/v1/pickup-points/${o.id}/farm-route?day=${day}`, headers: bearer(o.clerk) })).json();
+    expect(after.stops.map((s: { pickupId: string }) => s.pickupId)).not.toContain(ids[0]);
+    expect(after.stops).toHaveLength(5);
     // Other farms' phones: never shown to a seller manager.
     expect((await app.inject({ method: 'GET', url: `/v1/pickup-points/${o.id}/farm-route?day=${day}`, headers: bearer(manager) })).statusCode).toBe(404);
   });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
 import { DayRoute, FarmPickup, FarmPickupBody, FarmPickupDetail, FarmPickupList, FarmPickupQuery, Html, RescheduleBody, RouteQuery } from '../../schemas/outlets.ts';
-import { bookFarmPickup, dayRoute, dayRouteHtml, getFarmPickup, listFarmPickups, rescheduleFarmPickup } from '../../services/outlets/farm-pickups.ts';
+import { bookFarmPickup, dayRoute, dayRouteHtml, getFarmPickup, listFarmPickups, markFarmPickupCollected, rescheduleFarmPickup } from '../../services/outlets/farm-pickups.ts';
 import { secured } from '../docs.ts';
 
 /** Post offices come to the farm for the parcels (issue 14). */
@@ -63,6 +63,21 @@ const farmPickupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => rescheduleFarmPickup(app.db, req.principal, req.params.id, req.body),
+  );
+
+  app.post(
+    '/v1/farm-pickups/:id/collected',
+    {
+      schema: {
+        tags: ['outlets'],
+        summary: 'The office took the parcels at the farm',
+        operationId: 'markFarmPickupCollected',
+        ...secured('farm_pickup', 'operate', 'Only a booked pickup (409 otherwise); it leaves the day’s route.'),
+        params: IdParams,
+        response: { 200: FarmPickup, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => markFarmPickupCollected(app.db, req.principal, req.params.id),
   );
 
   app.get(

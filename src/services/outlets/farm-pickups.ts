@@ -233,3 +233,15 @@ ${rows}
     '210mm',
   );
 }
+
+/** The office came and took the parcels: the pickup leaves the day's round. */
+export async function markFarmPickupCollected(db: Db, p: Principal, id: string): Promise<FarmPickupView> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(farmPickups).where(eq(farmPickups.id, id)).for('update');
+    authorize(p, 'farm_pickup', 'operate', row ?? null);
+    if (row!.state !== 'booked') throw new AppError('CONFLICT', { detail: { vi: 'lịch lấy hàng không còn hiệu lực', en: 'the pickup is no longer booked' } }, 'state');
+    const [done] = await tx.update(farmPickups).set({ state: 'collected', updatedAt: new Date() }).where(eq(farmPickups.id, id)).returning();
+    await tx.insert(farmPickupEvents).values({ pickupId: id, kind: 'collected', actorUserId: p.id });
+    return view(done!);
+  });
+}
