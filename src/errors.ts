@@ -116,6 +116,47 @@ export const ERRORS = {
     vi: () => 'Trường «sellerPhone»: số điện thoại không khớp với người bán; không trả bưu gửi',
     en: () => "Field 'sellerPhone': the number does not match the seller's; do not hand the parcel back",
   },
+  // Post offices as outlets (issue 14).
+  INSUFFICIENT_OUTLET_STOCK: {
+    status: 409,
+    vi: (p) => `Trường «${f(p)}»: bưu cục chỉ còn ${p.stock} ${p.product}, không đủ ${p.qty}`,
+    en: (p) => `Field '${f(p)}': the post office holds only ${p.stock} of ${p.product}, not ${p.qty}`,
+  },
+  NO_COMMISSION_RATE: {
+    status: 409,
+    vi: (p) => `Người bán ${p.seller} chưa có mức hoa hồng ký gửi; quản trị viên cần đặt mức trước khi gửi hay bán hàng ký gửi`,
+    en: (p) => `Seller ${p.seller} has no agreed consignment commission; an admin must set one before goods are consigned or sold`,
+  },
+  CONSIGNMENT_ALREADY_RECEIVED: {
+    status: 409,
+    vi: () => 'Lô hàng ký gửi này đã được nhận và kiểm đếm',
+    en: () => 'This consignment has already been received and counted',
+  },
+  OUTLET_NO_BANK_ACCOUNT: {
+    status: 409,
+    vi: () => 'Trường «payment»: bưu cục chưa khai báo tài khoản ngân hàng nhận chuyển khoản; thu tiền mặt hoặc nhờ quản trị viên khai báo',
+    en: () => "Field 'payment': this post office has no bank account for transfers; take cash or ask an admin to set one",
+  },
+  SALE_VOID_REFUSED: {
+    status: 409,
+    vi: (p) => `Không thể hủy hóa đơn: ${p.why}`,
+    en: (p) => `Cannot void the sale: ${p.why}`,
+  },
+  STATEMENT_ACCEPTED: {
+    status: 409,
+    vi: (p) => `Bảng kê tháng ${p.month} đã được chấp nhận và không thể thay đổi`,
+    en: (p) => `The statement for ${p.month} has been accepted and cannot change`,
+  },
+  FARM_PICKUP_OUT_OF_RANGE: {
+    status: 422,
+    vi: () => 'Không có bưu cục nào nhận lấy hàng tại vườn trong bán kính phục vụ của địa chỉ này; hãy gửi hàng tại bưu cục',
+    en: () => 'No post office that picks up at farms serves this address; drop the parcels off at a post office instead',
+  },
+  FARM_PICKUP_FULL: {
+    status: 409,
+    vi: (p) => `Khung giờ ${p.window} ngày ${p.day} đã kín lịch; khung giờ trống gần nhất: ${p.next}`,
+    en: (p) => `The ${p.window} window on ${p.day} is fully booked; next free window: ${p.next}`,
+  },
   TOO_MANY_LOGINS: {
     status: 429,
     vi: (p) => `Đăng nhập quá nhiều lần với số điện thoại này; thử lại sau ${p.seconds} giây`,
@@ -152,6 +193,10 @@ export const THINGS = {
   image: { vi: 'ảnh', en: 'Image' },
   authorization: { vi: 'giấy ủy quyền', en: 'Authorization' },
   parcel: { vi: 'bưu gửi', en: 'Parcel' },
+  consignment: { vi: 'lô hàng ký gửi', en: 'Consignment' },
+  counter_sale: { vi: 'hóa đơn bán tại quầy', en: 'Counter sale' },
+  settlement: { vi: 'bảng kê đối soát', en: 'Settlement statement' },
+  farm_pickup: { vi: 'lịch lấy hàng tại vườn', en: 'Farm pickup' },
 } as const;
 export type Thing = keyof typeof THINGS;
 

@@ -14,3 +14,4 @@ export * from './reports.ts';
 export * from './product-images.ts';
 export * from './incarnation.ts';
 export * from './counter.ts';
+export * from './outlets.ts';

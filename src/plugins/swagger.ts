@@ -56,6 +56,7 @@ export default fp(
           { name: 'orders', description: 'Postmart orders: status, lines, recipient, history' },
           { name: 'pickup-points', description: 'Post offices as fulfillment locations: registry, distance search, capacity, the clerk’s counter' },
           { name: 'authorizations', description: 'Authorizations (ủy quyền): a seller lets the clerks of one post office act for them' },
+          { name: 'outlets', description: 'Post offices as outlets: consigned stock, counter sales, settlement, pickups at the farm' },
           { name: 'reports', description: 'Sales and programme reports for the province (JSON or CSV)' },
           { name: 'admin', description: 'Operations: reconcile' },
           { name: 'ops', description: 'Health and readiness' },

@@ -25,7 +25,11 @@ export type Principal = Readonly<{
  * `authorization`: a seller's ủy quyền of a post office. `assisted_seller`: a household farmer registered
  * at a post office's counter together with their authorization ("công dân không viết").
  */
-export type Resource = 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'pickup_parcels' | 'system' | 'report' | 'authorization' | 'assisted_seller';
+export type Resource =
+  | 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'pickup_parcels' | 'system' | 'report' | 'authorization' | 'assisted_seller'
+  // Post offices as outlets (issue 14, src/services/outlets): goods on consignment, counter sales,
+  // monthly settlement (and the commission rates behind it), pickups at the farm.
+  | 'consignment' | 'counter_sale' | 'settlement' | 'farm_pickup';
 /**
  * `operate`: a post office counter's work (parcels of the day, handover, collection). `ship`: book
  * an order's drop-off (kept apart from `update` because an authorization may allow one without the other).
@@ -38,6 +42,7 @@ type Collective = 'system' | 'report';
 function ownerSellerId(resource: Resource, obj: Record<string, unknown>): string | null {
   if (resource === 'seller') return obj.id as string;
   if (resource === 'product' || resource === 'order' || resource === 'authorization') return obj.sellerId as string;
+  if (resource === 'consignment' || resource === 'settlement' || resource === 'farm_pickup') return obj.sellerId as string;
   return null;
 }
 
@@ -46,6 +51,7 @@ const OWN = {
   account: { label: 'own account', owns: (p: Principal, _r: Resource, obj: Record<string, unknown>) => obj.id === p.id },
   seller: { label: 'own seller', owns: (p: Principal, r: Resource, obj: Record<string, unknown>) => ownerSellerId(r, obj) === p.sellerId },
   point: { label: 'own point', owns: (p: Principal, _r: Resource, obj: Record<string, unknown>) => obj.id === p.pickupPointId },
+  // Objects that name the office they belong to: authorizations, and outlet objects (consignments, counter sales, statements, farm pickups).
   office: { label: 'own office', owns: (p: Principal, _r: Resource, obj: Record<string, unknown>) => p.pickupPointId !== null && obj.pickupPointId === p.pickupPointId },
   // An order carries the points it passes through (src/services/fulfillment/pickup-orders.ts orderForAccess).
   pointOrders: {
@@ -64,6 +70,7 @@ const READING: readonly Action[] = ['list', 'read'];
 const NOTHING: Rule = { sees: 'none', may: [] };
 const everyResource = (rule: Rule): Record<Resource, Rule> => ({
   seller: rule, product: rule, order: rule, user: rule, pickup_point: rule, pickup_parcels: rule, system: rule, report: rule, authorization: rule, assisted_seller: rule,
+  consignment: rule, counter_sale: rule, settlement: rule, farm_pickup: rule,
 });
 
 /**
@@ -97,6 +104,13 @@ export const ACCESS_RULES: Readonly<Record<Role, Readonly<Record<Resource, Rule>
     // The seller's own manager sees who acts for the seller and can revoke it (update); an admin or the office records it.
     authorization: { sees: 'seller', may: ['list', 'read', 'update'] },
     assisted_seller: NOTHING,
+    // Sends goods to an office; what the counter sold shows in their statements, not sale by sale.
+    consignment: { sees: 'seller', may: ['list', 'read', 'create'] },
+    counter_sale: NOTHING,
+    // Reads their statements and accepts them (operate); rates are the admin's (update).
+    settlement: { sees: 'seller', may: ['list', 'read', 'operate'] },
+    // Books and reschedules (update) pickups at their farm.
+    farm_pickup: { sees: 'seller', may: ['list', 'read', 'create', 'update'] },
   },
   post_office_clerk: {
     seller: NOTHING,
@@ -111,6 +125,13 @@ export const ACCESS_RULES: Readonly<Record<Role, Readonly<Record<Resource, Rule>
     authorization: { sees: 'office', may: ['list', 'read', 'create', 'update'] },
     // Registering a household farmer with their authorization, at their own office only; no other seller creation.
     assisted_seller: { sees: 'office', may: ['create'] },
+    // Receives consignments with a count and returns goods (operate).
+    consignment: { sees: 'office', may: ['list', 'read', 'operate'] },
+    // Sells (create) and voids their own sales the same day (operate; the service checks the seller of the sale).
+    counter_sale: { sees: 'office', may: ['list', 'read', 'create', 'operate'] },
+    settlement: { sees: 'office', may: ['list', 'read'] },
+    // Sees the office's pickups and its route, reschedules (update) and marks them collected (operate).
+    farm_pickup: { sees: 'office', may: ['list', 'read', 'update', 'operate'] },
   },
 };
 

@@ -1,5 +1,6 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { productListings } from '../../../db/schema/listings.ts';
+import { locationStock } from '../../../db/schema/outlets.ts';
 import { products } from '../../../db/schema/products.ts';
 import { stockMovements } from '../../../db/schema/stock-movements.ts';
 import type { Tx } from '../../db.ts';
@@ -134,4 +135,116 @@ export async function resyncRemoteStock(tx: Tx, productIds: string[]): Promise<v
   await tx.update(productListings).set({ syncedStock: null, updatedAt: new Date() }).where(inArray(productListings.productId, ids));
   const rows = await tx.select({ id: products.id, version: products.version }).from(products).where(inArray(products.id, ids));
   for (const r of rows) await recordListingChange(tx, r.id, r.version, 'order-remote-stock', OUTBOX_KIND.listingOrderStock);
+}
+
+/*
+ * Stock by location (issue 14). The farm's stock is products.stock, as above; a post office's stock
+ * of a product on consignment is its location_stock row. Every movement below writes its ledger row
+ * with its location (pickup_point_id, null for the farm), so sum(delta) balances per location, and
+ * both stocks have a database check that they never go below zero. Rows are locked in product id
+ * order, like reserveStock, so sales, transfers and orders never deadlock on each other.
+ */
+
+export type LocatedLine = { productId: string; qty: number };
+type Named = { name: string };
+
+/**
+ * A transfer to a post office: takes every line from the farm's stock, or nothing
+ * (INSUFFICIENT_STOCK naming the short line). The farm's new stock goes to Postmart through the outbox.
+ */
+export async function consignFromFarm(tx: Tx, actorUserId: string | null, reason: string, lines: LocatedLine[]): Promise<void> {
+  const want = byProduct(lines);
+  if (want.length === 0) return;
+  const locked = await tx
+    .select({ id: products.id, stock: products.stock })
+    .from(products)
+    .where(inArray(products.id, want.map((l) => l.productId)))
+    .orderBy(products.id)
+    .for('no key update');
+  const stockOf = new Map(locked.map((r) => [r.id, r.stock]));
+  for (const l of want) {
+    const stock = stockOf.get(l.productId) ?? 0;
+    if (stock < l.qty) throw new AppError('INSUFFICIENT_STOCK', { stock, delta: l.qty }, 'lines');
+  }
+  for (const l of want) {
+    const [row] = await tx
+      .update(products)
+      .set({ stock: sql`${products.stock} - ${l.qty}`, version: sql`${products.version} + 1`, updatedAt: new Date() })
+      .where(eq(products.id, l.productId))
+      .returning({ stock: products.stock, version: products.version });
+    await tx.insert(stockMovements).values({ productId: l.productId, kind: 'consign_out', delta: -l.qty, stockAfter: row!.stock, reason, actorUserId });
+    await recordListingChange(tx, l.productId, row!.version, 'consign-out', OUTBOX_KIND.listingPriceStock);
+  }
+}
+
+/** Unsold goods sent back from a post office go into the farm's stock again (and to Postmart). */
+export async function returnToFarm(tx: Tx, actorUserId: string | null, reason: string, line: LocatedLine): Promise<void> {
+  const [row] = await tx
+    .update(products)
+    .set({ stock: sql`${products.stock} + ${line.qty}`, version: sql`${products.version} + 1`, updatedAt: new Date() })
+    .where(eq(products.id, line.productId))
+    .returning({ stock: products.stock, version: products.version });
+  await tx.insert(stockMovements).values({ productId: line.productId, kind: 'consign_return', delta: line.qty, stockAfter: row!.stock, reason, actorUserId });
+  await recordListingChange(tx, line.productId, row!.version, 'consign-return', OUTBOX_KIND.listingPriceStock);
+}
+
+/** Goods arrive at (or come back to) a post office's shelf: a counted consignment, a voided sale. */
+export async function addAtLocation(
+  tx: Tx,
+  actorUserId: string | null,
+  at: { pickupPointId: string; sellerId: string },
+  kind: 'consign_in' | 'counter_void',
+  reason: string,
+  line: LocatedLine,
+): Promise<number> {
+  const [row] = await tx
+    .insert(locationStock)
+    .values({ productId: line.productId, pickupPointId: at.pickupPointId, sellerId: at.sellerId, stock: line.qty })
+    .onConflictDoUpdate({
+      target: [locationStock.productId, locationStock.pickupPointId],
+      set: { stock: sql`${locationStock.stock} + ${line.qty}`, updatedAt: new Date() },
+    })
+    .returning({ stock: locationStock.stock });
+  if (line.qty !== 0) {
+    await tx.insert(stockMovements).values({ productId: line.productId, pickupPointId: at.pickupPointId, kind, delta: line.qty, stockAfter: row!.stock, reason, actorUserId });
+  }
+  return row!.stock;
+}
+
+/**
+ * Takes every line from a post office's shelf (a counter sale, a return), or nothing: the office's
+ * rows are locked in product id order and only if each holds enough are they decremented, each with
+ * its ledger row. A product the office never held counts as zero. INSUFFICIENT_OUTLET_STOCK names
+ * the short product.
+ */
+export async function takeAtLocation(
+  tx: Tx,
+  actorUserId: string | null,
+  pickupPointId: string,
+  kind: 'counter_sale' | 'consign_return',
+  reason: string,
+  lines: (LocatedLine & Named)[],
+): Promise<void> {
+  const names = new Map(lines.map((l) => [l.productId, l.name]));
+  const want = byProduct(lines);
+  if (want.length === 0) return;
+  const locked = await tx
+    .select({ productId: locationStock.productId, stock: locationStock.stock })
+    .from(locationStock)
+    .where(and(eq(locationStock.pickupPointId, pickupPointId), inArray(locationStock.productId, want.map((l) => l.productId))))
+    .orderBy(locationStock.productId)
+    .for('no key update');
+  const stockOf = new Map(locked.map((r) => [r.productId, r.stock]));
+  for (const l of want) {
+    const stock = stockOf.get(l.productId) ?? 0;
+    if (stock < l.qty) throw new AppError('INSUFFICIENT_OUTLET_STOCK', { stock, qty: l.qty, product: names.get(l.productId) ?? l.productId }, 'lines');
+  }
+  for (const l of want) {
+    const [row] = await tx
+      .update(locationStock)
+      .set({ stock: sql`${locationStock.stock} - ${l.qty}`, updatedAt: new Date() })
+      .where(and(eq(locationStock.productId, l.productId), eq(locationStock.pickupPointId, pickupPointId)))
+      .returning({ stock: locationStock.stock });
+    await tx.insert(stockMovements).values({ productId: l.productId, pickupPointId, kind, delta: -l.qty, stockAfter: row!.stock, reason, actorUserId });
+  }
 }
