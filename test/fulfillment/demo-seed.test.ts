@@ -31,7 +31,7 @@ describe('demo pickup points', () => {
 
     const [clerkPoint] = await handle.db.select().from(pickupPoints).where(eq(pickupPoints.id, DEMO_PICKUP_POINT_ID));
     expect(clerkPoint).toMatchObject({ active: true, acceptsDropoff: true });
-    const [clerk] = await handle.db.select().from(users).where(eq(users.phone, '0900000004'));
+    const [clerk] = await handle.db.select().from(users).where(eq(users.phone, '+84900000004'));
     expect(clerk!.pickupPointId).toBe(DEMO_PICKUP_POINT_ID);
 
     for (const s of DEMO_SELLERS) {

@@ -60,7 +60,7 @@ beforeAll(async () => {
   for (const type of ['CARRIER_RECEIVED', 'ARRIVED_AT_PICKUP_POINT']) await world.control('POST', `/orders/${sn}/events`, { type });
   await eventually(() => kit.orderBySn(sn), (o) => o?.status === 'ready_for_pickup');
   expect((await call('POST', `/v1/orders/${order.id}/collect`, pickupClerk, { phone: '0912 345 679' })).statusCode).toBe(422);
-  expect((await call('POST', `/v1/orders/${order.id}/collect`, pickupClerk, { phone: RECIPIENT })).statusCode).toBe(200);
+  expect((await call('POST', `/v1/orders/${order.id}/collect`, pickupClerk, { phone: RECIPIENT, ...(order.codAmountVnd > 0 ? { cashVnd: order.codAmountVnd } : {}) })).statusCode).toBe(200);
 
   // What must never be logged.
   const [shop] = await app.db.select().from(postmartShops).where(eq(postmartShops.sellerId, seller.sellerId));

@@ -83,6 +83,7 @@ describe('demo history at start-up', () => {
   });
 
   it('feeds the sales rollup, so the seller home and the provincial dashboard show real numbers', async () => {
+    await prepareDatabase(devConfig(), silent); // idempotent: this test stands alone in any order
     await refreshSalesRollup(dev.db);
     const rollup = await dev.db.execute<{ seller_id: string; revenue: string; orders: string; cancelled: string }>(sql`
       SELECT seller_id, sum(revenue_vnd)::text AS revenue, sum(orders)::text AS orders, sum(cancelled)::text AS cancelled
@@ -97,6 +98,7 @@ describe('demo history at start-up', () => {
   });
 
   it('gives the demo products real photos served by the API, so their listings pass Postmart review', async () => {
+    await prepareDatabase(devConfig(), silent); // idempotent: this test stands alone in any order
     const rows = await dev.db.select({ images: products.images }).from(products).where(inArray(products.sellerId, DEMO_IDS));
     expect(rows.length).toBeGreaterThan(0);
     for (const p of rows) {

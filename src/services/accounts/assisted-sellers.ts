@@ -1,3 +1,4 @@
+import { toPublicSeller } from './sellers.ts';
 import { eq } from 'drizzle-orm';
 import { authorizations } from '../../../db/schema/counter.ts';
 import { pickupPoints } from '../../../db/schema/pickup-points.ts';
@@ -51,7 +52,7 @@ export async function onboardFarmer(db: Db, p: Principal, actor: Actor, input: O
       .returning();
     await recordAudit(tx, actor, 'authorization.create', { type: 'authorization', id: a!.id }, diff(null, a!));
     return {
-      seller: withVnTimes(seller!),
+      seller: withVnTimes(toPublicSeller(seller!)),
       authorization: { id: a!.id, sellerId: seller!.id, pickupPointId, pickupPointCode: point.code, scopes: a!.scopes, validFrom: toVnIso(from), validUntil: toVnIso(until), documentNumber: a!.documentNumber, farmerPresent: true as const },
     };
   });

@@ -6,7 +6,7 @@ import { sellers } from '../../../db/schema/sellers.ts';
 import type { Db, DbOrTx, Tx } from '../../db.ts';
 import { AppError, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { normalizePhone } from '../../lib/phone.ts';
+import { displayPhone, normalizePhone } from '../../lib/phone.ts';
 import { addDays, toVnIso, vnToday } from '../../lib/time.ts';
 import { authorize, authorizeAction, canSee, type Principal } from '../accounts/access.ts';
 import { EARTH_RADIUS_KM } from '../fulfillment/pickup-finder.ts';
@@ -28,7 +28,8 @@ export type FarmPickupInput = {
   lat?: number | undefined; lng?: number | undefined; contactPhone?: string | undefined;
 };
 type PickupRow = typeof farmPickups.$inferSelect;
-const view = (r: PickupRow) => ({ ...r, requestedBy: undefined, createdAt: toVnIso(r.createdAt), updatedAt: toVnIso(r.updatedAt) });
+// Phones are stored E.164 (src/lib/phone.ts) and shown in their national form.
+const view = (r: PickupRow) => ({ ...r, contactPhone: displayPhone(r.contactPhone), requestedBy: undefined, createdAt: toVnIso(r.createdAt), updatedAt: toVnIso(r.updatedAt) });
 export type FarmPickupView = ReturnType<typeof view>;
 
 /** How far ahead the next free window is looked for. */
@@ -213,7 +214,7 @@ export async function dayRoute(db: Db, p: Principal, pickupPointId: string, day:
     const legKm = haversineKm(at, r);
     totalKm += legKm;
     at = r;
-    return { order: n + 1, pickupId: r.id, sellerName, contactPhone: r.contactPhone, parcels: r.parcels, window: r.window, address: r.address, lat: r.lat, lng: r.lng, legKm: Math.round(legKm * 100) / 100 };
+    return { order: n + 1, pickupId: r.id, sellerName, contactPhone: displayPhone(r.contactPhone), parcels: r.parcels, window: r.window, address: r.address, lat: r.lat, lng: r.lng, legKm: Math.round(legKm * 100) / 100 };
   });
   if (stops.length) totalKm += haversineKm(at, point);
   return { pickupPointId: point.id, pointName: point.name, day: date, totalKm: Math.round(totalKm * 100) / 100, stops };
