@@ -249,6 +249,7 @@ describe('sellers app in a phone browser', () => {
     expect(await page.getAttribute('#label-link', 'href')).toBe(`/app/orders/${order.id}/label.pdf`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#label-link')]);
     const pdf = await readFile((await download.path())!);
+    expect(pdf.subarray(0, 5).toString('latin1'), pdf.subarray(0, 300).toString('utf8')).toBe('%PDF-');
     expect(await decodePage(pdf, 1, 'CODE_128')).toBe(shipment.packageNumber);
     expect(await accessibilityProblems(page)).toEqual([]);
     await shot(page, 'order-shipped');
