@@ -5,6 +5,8 @@ import { makePickupPoint, makeSeller, makeUser, productBody, uniquePhone, unique
 import { shipments } from '../../db/schema/pickup-points.ts';
 import { newId } from '../../src/lib/ids.ts';
 import { order } from '../support/reports.ts';
+import type { LightMyRequestResponse } from 'fastify';
+import { jpeg, multipart } from '../catalog/image-fixtures.ts';
 import { appWithRoutes, isThirdParty, routeKey } from './route-table.ts';
 
 /**
@@ -84,7 +86,81 @@ export const MATRIX: Record<string, Expect> = {
   'POST /v1/admin/reconcile': adminOnly,
   'GET /v1/admin/reconcile': { admin: 'ok', staff: 'ok', manager: 403, clerk: 403 },
   'POST /v1/webhooks/postmart': signed, // Postmart's signature, never a bearer token
+
+  // Product photos (product read / update); the files themselves are public, named by their hash.
+  'GET /v1/products/:id/images': sellerRead,
+  'POST /v1/products/:id/images': sellerWrite,
+  'DELETE /v1/products/:id/images/:imageId': sellerWrite,
+  'PUT /v1/products/:id/images/order': sellerWrite,
+  'GET /media/:file': pub,
+  // Labels (order read; phones masked for staff and clerks, a view rule).
+  'GET /v1/orders/:id/label.pdf': { admin: 'ok', staff: 'ok', manager: ['ok', 404], clerk: ['ok', 404] },
+  'POST /v1/labels': { admin: 'ok', staff: 'ok', manager: ['ok', 404], clerk: ['ok', 404] },
+  // The counter API.
+  'GET /v1/parcels/:packageNumber': { admin: 'ok', staff: 'ok', manager: ['ok', 404], clerk: ['ok', 404] },
+  'GET /v1/pickup-points/:id/cash': { admin: 'ok', staff: 'ok', manager: 404, clerk: ['ok', 404] },
+  'POST /v1/pickup-points/:id/cash/close': { admin: 'ok', staff: 403, manager: 403, clerk: ['ok', 404] },
+  'GET /v1/pickup-points/:id/returns': { admin: 'ok', staff: 'ok', manager: 404, clerk: ['ok', 404] },
+  'POST /v1/orders/:id/return': counter,
+  'POST /v1/orders/:id/collection-unlock': counter,
+  'GET /v1/products/:id/history': sellerRead,
+  'GET /v1/reports/assisted-sellers': readAll,
+  // Authorizations (ủy quyền): recorded by an admin or the office, seen and revoked by the seller's manager too.
+  'POST /v1/authorizations': { admin: 'ok', staff: 403, manager: 403, clerk: ['ok', 404] },
+  'GET /v1/authorizations': { admin: 'ok', staff: 'ok', manager: 'ok', clerk: 'ok' },
+  'GET /v1/authorizations/:id': { admin: 'ok', staff: 'ok', manager: ['ok', 404], clerk: ['ok', 404] },
+  'POST /v1/authorizations/:id/revoke': { admin: 'ok', staff: 403, manager: ['ok', 404], clerk: ['ok', 404] },
+  // Outlets: consignments, counter sales, settlement, farm pickups.
+  'POST /v1/consignments': { admin: 'ok', staff: 403, manager: ['ok', 404], clerk: 403 },
+  'GET /v1/consignments': { admin: 'ok', staff: 'ok', manager: 'ok', clerk: 'ok' },
+  'GET /v1/consignments/:id': { admin: 'ok', staff: 'ok', manager: ['ok', 404], clerk: ['ok', 404] },
+  'POST /v1/consignments/:id/receive': { admin: 'ok', staff: 403, manager: [403, 404], clerk: ['ok', 404] },
+  'POST /v1/consignment-returns': { admin: 'ok', staff: 403, manager: [403, 404], clerk: ['ok', 404] },
+  'GET /v1/pickup-points/:id/shelf': { admin: 'ok', staff: 'ok', manager: 'ok', clerk: ['ok', 404] },
+  'GET /v1/products/:id/stock-by-location': sellerRead,
+  'POST /v1/counter-sales': { admin: 'ok', staff: 403, manager: 403, clerk: ['ok', 404] },
+  'GET /v1/counter-sales': { admin: 'ok', staff: 'ok', manager: 403, clerk: 'ok' },
+  'GET /v1/counter-sales/:id': { admin: 'ok', staff: 'ok', manager: 404, clerk: ['ok', 404] },
+  'GET /v1/counter-sales/:id/receipt': { admin: 'ok', staff: 'ok', manager: 404, clerk: ['ok', 404] },
+  'POST /v1/counter-sales/:id/void': { admin: 'ok', staff: 403, manager: 404, clerk: ['ok', 404] },
+  // Rates are the admin's alone: every other role is refused by role, before any seller is looked at.
+  'POST /v1/sellers/:id/commission-rates': { admin: 'ok', staff: 403, manager: 403, clerk: 403 },
+  'GET /v1/sellers/:id/commission-rates': { admin: 'ok', staff: 'ok', manager: ['ok', 404], clerk: 404 },
+  'POST /v1/settlements': adminOnly,
+  'GET /v1/settlements': { admin: 'ok', staff: 'ok', manager: 'ok', clerk: 'ok' },
+  'GET /v1/settlements/:id': { admin: 'ok', staff: 'ok', manager: ['ok', 404], clerk: ['ok', 404] },
+  'POST /v1/settlements/:id/accept': { admin: 'ok', staff: 403, manager: ['ok', 404], clerk: [403, 404] },
+  'GET /v1/reports/outlets': readAll,
+  'GET /v1/pickup-points/:id/outlet': { admin: 'ok', staff: 'ok', manager: 'ok', clerk: ['ok', 404] },
+  'PATCH /v1/pickup-points/:id/outlet': { admin: 'ok', staff: 403, manager: 403, clerk: [403, 404] },
+  'POST /v1/farm-pickups': { admin: 'ok', staff: 403, manager: ['ok', 404], clerk: 403 },
+  'GET /v1/farm-pickups': { admin: 'ok', staff: 'ok', manager: 'ok', clerk: 'ok' },
+  'GET /v1/farm-pickups/:id': { admin: 'ok', staff: 'ok', manager: ['ok', 404], clerk: ['ok', 404] },
+  'POST /v1/farm-pickups/:id/reschedule': { admin: 'ok', staff: 403, manager: ['ok', 404], clerk: ['ok', 404] },
+  'POST /v1/farm-pickups/:id/collected': { admin: 'ok', staff: 403, manager: [403, 404], clerk: ['ok', 404] },
+  // Other farms' phones: never a seller manager's (hiddenFrom: the route answers 404, as for an invisible object).
+  'GET /v1/pickup-points/:id/farm-route': { admin: 'ok', staff: 'ok', manager: 404, clerk: ['ok', 404] },
+  // Last: registering a farmer also records a live authorization for the clerk's office.
+  'POST /v1/counter/farmers': { admin: 'ok', staff: 403, manager: 403, clerk: ['ok', 404] },
 };
+
+/**
+ * The server-rendered apps (cookie session, CSRF): a page for its roles ('seller' app: managers;
+ * 'counter' app: clerks and admins), or public (sign-in, logout, manifest, service worker, offline
+ * page, static files, and Postmart's return to the seller app, identified by its one-time state). Checked below: anonymous is sent to sign-in, a wrong role to the wrong-role
+ * page, the right role gets its page.
+ */
+type Web = 'seller' | 'counter' | 'public';
+export const WEB: Record<string, Web> = {};
+for (const [base, app] of [['/app', 'seller'], ['/counter', 'counter']] as const) {
+  for (const k of ['GET #/manifest.webmanifest', 'GET #/sw.js', 'GET #/offline', 'GET #/static/*', 'GET #/login', 'POST #/login', 'POST #/logout', 'GET #/wrong-role', 'GET #', ...(app === 'seller' ? ['GET #/postmart/callback'] : [])]) WEB[k.replace('#', base)] = 'public';
+  const pages =
+    app === 'seller'
+      ? ['GET #/', 'POST #/connect', 'GET #/products', 'POST #/products/:id/quick', 'GET #/products/new', 'POST #/products/new', 'GET #/products/:id', 'POST #/products/:id', 'POST #/products/:id/resync', 'POST #/products/:id/images', 'POST #/products/:id/images/:imageId/delete', 'POST #/products/:id/images/:imageId/cover', 'GET #/import', 'POST #/import', 'GET #/orders', 'GET #/orders/:id', 'GET #/orders/:id/status', 'POST #/orders/:id/confirm', 'POST #/orders/:id/cancel', 'POST #/orders/:id/buyer-cancellation', 'GET #/orders/:id/ship', 'POST #/orders/:id/ship', 'POST #/labels', 'GET #/orders/:id/label.pdf']
+      : ['GET #/', 'POST #/point', 'GET #/scan', 'GET #/find', 'GET #/orders/:id', 'POST #/orders/:id/receive', 'POST #/orders/:id/collect', 'POST #/orders/:id/unlock', 'POST #/orders/:id/return', 'GET #/cash', 'POST #/cash/close', 'GET #/returns'];
+  for (const k of pages) WEB[k.replace('#', base)] = app;
+}
+
 
 const { app, routes, close } = await appWithRoutes({
   // A Postmart nobody answers: connecting only builds the authorize URL, and no route here needs more.
@@ -93,27 +169,61 @@ const { app, routes, close } = await appWithRoutes({
   POSTMART_PARTNER_KEY: 'matrix-partner-key-0123456789',
 });
 
-type Objects = { seller: string; product: string; order: string; point: string; pointCode: string };
+type Objects = { seller: string; product: string; order: string; point: string; pointCode: string; packageNumber: string; image: string; file: string; authorization: string; consignment: string; line: string; sale: string; settlement: string; farmPickup: string; lat: number; lng: number };
 let who: Record<Exclude<(typeof ROLES)[number], 'anonymous'>, TestUser>;
 let own: Objects, foreign: Objects;
 let target: TestUser;
 
-async function side(): Promise<Objects> {
+/** A 2xx answer's JSON, or the test stops here naming what failed to set up. */
+async function made<T = { id: string }>(what: string, res: Promise<LightMyRequestResponse>): Promise<T> {
+  const r = await res;
+  if (r.statusCode >= 300) throw new Error(`setting up ${what}: ${r.statusCode} ${r.body.slice(0, 300)}`);
+  return r.json() as T;
+}
+
+const monthNow = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 7);
+const inDays = (n: number) => new Date(Date.now() + n * 86_400_000);
+
+async function uploadImage(product: string): Promise<{ id: string; url: string }> {
+  const body = multipart([{ type: 'image/jpeg', data: await jpeg() }]);
+  const { items } = await made<{ items: { id: string; url: string }[] }>('a photo', app.inject({ method: 'POST', url: `/v1/products/${product}/images`, headers: { ...bearer(who.admin), ...body.headers }, payload: body.payload }));
+  return items[items.length - 1]!;
+}
+
+async function side(at: { lat: number; lng: number }): Promise<Objects> {
   const seller = await makeSeller(app);
   const pointCode = `MX${randomInt(1e9)}`;
-  const point = await makePickupPoint(app, { code: pointCode });
-  const product = await app.inject({ method: 'POST', url: '/v1/products', headers: bearer(who.admin), payload: productBody({ sellerId: seller.id }) });
+  const point = await makePickupPoint(app, { code: pointCode, ...at });
+  const admin = bearer(who.admin);
+  const product = await app.inject({ method: 'POST', url: '/v1/products', headers: admin, payload: productBody({ sellerId: seller.id, stock: 50 }) });
   const orderId = await order(app.db, { sellerId: seller.id, placedAt: new Date(), status: 'ready_for_pickup', postOfficeCode: pointCode, lines: [{ productId: product.json().id, qty: 1, unitPriceVnd: 10_000 }] });
+  const packageNumber = `PKG${randomInt(1e9)}`;
   // Dropped off at the same point, so the shipment routes have a shipment to answer with.
-  await app.db.insert(shipments).values({ orderId, bookingId: newId(), pickupPointId: point, day: '2026-11-30', state: 'accepted', declaredWeightGrams: 1000 });
-  return { seller: seller.id, product: product.json().id, order: orderId, point, pointCode };
+  await app.db.insert(shipments).values({ orderId, bookingId: newId(), pickupPointId: point, day: '2026-11-30', state: 'accepted', declaredWeightGrams: 1000, packageNumber });
+  const image = await uploadImage(product.json().id);
+  // Not yet in force, so the clerk of P1 gains no mandate from it (which would change other cells).
+  const authorization = await made('an authorization', app.inject({ method: 'POST', url: '/v1/authorizations', headers: admin, payload: { sellerId: seller.id, pickupPointId: point, scopes: ['catalog'], validFrom: inDays(30).toISOString(), validUntil: inDays(60).toISOString(), documentNumber: `UQ-${randomInt(1e9)}` } }));
+  await made('outlet settings', app.inject({ method: 'PATCH', url: `/v1/pickup-points/${point}/outlet`, headers: admin, payload: { acceptsFarmPickup: true, farmPickupRadiusKm: 10, farmPickupCapacity: 100 } }));
+  await made('a commission rate', app.inject({ method: 'POST', url: `/v1/sellers/${seller.id}/commission-rates`, headers: admin, payload: { rateBp: 1000 } }));
+  const sent = await made<{ id: string; lines: { id: string; qtySent: number }[] }>('a consignment', app.inject({ method: 'POST', url: '/v1/consignments', headers: admin, payload: { sellerId: seller.id, pickupPointId: point, lines: [{ productId: product.json().id, qty: 10 }] } }));
+  await made('a received consignment', app.inject({ method: 'POST', url: `/v1/consignments/${sent.id}/receive`, headers: admin, payload: { counts: sent.lines.map((l) => ({ lineId: l.id, qtyReceived: l.qtySent })) } }));
+  // A second one, still to be counted in, for the receive cells.
+  const consignment = await made('a consignment', app.inject({ method: 'POST', url: '/v1/consignments', headers: admin, payload: { sellerId: seller.id, pickupPointId: point, lines: [{ productId: product.json().id, qty: 1 }] } }));
+  const sale = await made('a counter sale', app.inject({ method: 'POST', url: '/v1/counter-sales', headers: admin, payload: { pickupPointId: point, lines: [{ productId: product.json().id, qty: 1 }], payment: 'cash' } }));
+  const settlement = await made('a statement', app.inject({ method: 'POST', url: '/v1/settlements', headers: admin, payload: { sellerId: seller.id, pickupPointId: point, month: monthNow() } }));
+  const farmPickup = await made('a farm pickup', app.inject({ method: 'POST', url: '/v1/farm-pickups', headers: admin, payload: { sellerId: seller.id, day: inDays(2).toISOString().slice(0, 10), window: '07:00-09:00', parcels: 1, wardCode: '30226', address: 'Ấp 2, Lai Vung', lat: at.lat + 0.001, lng: at.lng } }));
+  return {
+    seller: seller.id, product: product.json().id, order: orderId, point, pointCode, packageNumber, image: image.id, file: new URL(image.url, 'http://x').pathname.split('/').pop()!,
+    authorization: authorization.id, consignment: consignment.id, line: sent.lines[0]!.id, sale: sale.id, settlement: settlement.id, farmPickup: farmPickup.id, ...at,
+  };
 }
 
 beforeAll(async () => {
   const admin = await makeUser(app, 'admin');
   who = { admin } as typeof who;
-  own = await side();
-  foreign = await side();
+  // Some 18 km apart, each farm within reach (10 km) of its own office only.
+  own = await side({ lat: 10.29, lng: 105.65 });
+  foreign = await side({ lat: 10.45, lng: 105.65 });
   who.staff = await makeUser(app, 'provincial_staff');
   who.manager = await makeUser(app, 'seller_manager', { sellerId: own.seller });
   who.clerk = await makeUser(app, 'post_office_clerk', { pickupPointId: own.point });
@@ -122,9 +232,16 @@ beforeAll(async () => {
 afterAll(() => close());
 
 /** A request that passes validation, so what answers is the authorization (and then the domain rules). */
-function request(key: string, o: Objects): { url: string; payload?: unknown; contentType?: string; headers?: Record<string, string> } {
-  const id = key.includes('/v1/users/:id') ? target.id : key.includes('/pickup-points/:id') ? o.point : key.includes('/orders/:id') ? o.order : key.includes('/sellers/:id') ? o.seller : o.product;
-  const url = key.split(' ')[1]!.replace(':id', id).replace(':code', '30226').replace(':oldCode', '28252');
+async function request(key: string, o: Objects): Promise<{ url: string; payload?: unknown; contentType?: string; headers?: Record<string, string> }> {
+  const path = key.split(' ')[1]!;
+  const byPrefix: [RegExp, string][] = [
+    [/\/v1\/users\/:id/, target.id], [/\/pickup-points\/:id/, o.point], [/\/orders\/:id/, o.order], [/\/sellers\/:id/, o.seller], [/\/authorizations\/:id/, o.authorization],
+    [/\/consignments\/:id/, o.consignment], [/\/counter-sales\/:id/, o.sale], [/\/settlements\/:id/, o.settlement], [/\/farm-pickups\/:id/, o.farmPickup],
+  ];
+  const id = byPrefix.find(([re]) => re.test(path))?.[1] ?? o.product;
+  // A photo to delete each time: the admin's own request would otherwise leave the next role nothing to find.
+  const imageId = key === 'DELETE /v1/products/:id/images/:imageId' ? (await uploadImage(o.product)).id : o.image;
+  const url = path.replace(':id', id).replace(':imageId', imageId).replace(':packageNumber', o.packageNumber).replace(':file', o.file).replace(':code', '30226').replace(':oldCode', '28252');
   const csv = (text: string) => ({ payload: text, contentType: 'text/csv' });
   switch (key) {
     case 'POST /v1/auth/login': return { url, payload: { phone: who.admin.phone, password: who.admin.password } };
@@ -147,9 +264,35 @@ function request(key: string, o: Objects): { url: string; payload?: unknown; con
     case 'PATCH /v1/pickup-points/:id': return { url, payload: { dailyCapacity: 30 } };
     case 'POST /v1/webhooks/postmart': return { url, payload: {} };
     case 'POST /v1/admin/reconcile': return { url, payload: {} };
+    case 'POST /v1/products/:id/images': {
+      const body = multipart([{ type: 'image/jpeg', data: await jpeg() }]);
+      return { url, payload: body.payload, headers: body.headers };
+    }
+    case 'PUT /v1/products/:id/images/order': return { url, payload: { imageIds: [o.image] } };
+    case 'POST /v1/labels': return { url, payload: { orderIds: [o.order] } };
+    case 'POST /v1/pickup-points/:id/cash/close': return { url, payload: { date: '2026-11-29' } };
+    case 'POST /v1/orders/:id/return': return { url, payload: { receivedByName: 'Chủ hộ', sellerPhone: '0900000009' } };
+    case 'POST /v1/orders/:id/collection-unlock': return { url, payload: { identityDocument: 'cccd', identityLast4: '1234' } };
+    case 'GET /v1/reports/outlets': return { url: `${url}?groupBy=pickupPoint` };
+    case 'POST /v1/authorizations': return { url, payload: { sellerId: o.seller, pickupPointId: o.point, scopes: ['catalog'], validFrom: inDays(30).toISOString(), validUntil: inDays(60).toISOString(), documentNumber: `UQ-${randomInt(1e9)}` } };
+    case 'POST /v1/authorizations/:id/revoke': return { url, payload: { reason: 'Ma trận quyền' } };
+    case 'POST /v1/counter/farmers': return { url, payload: { pickupPointId: o.point, name: 'Nông dân ma trận', phone: uniquePhone(), wardCode: '30226', address: 'Ấp 3', authorization: { scopes: ['catalog'], validUntil: inDays(60).toISOString(), documentNumber: `UQ-${randomInt(1e9)}` } } };
+    case 'POST /v1/consignments': return { url, payload: { sellerId: o.seller, pickupPointId: o.point, lines: [{ productId: o.product, qty: 1 }] } };
+    case 'POST /v1/consignments/:id/receive': return { url, payload: { counts: [{ lineId: o.line, qtyReceived: 1 }] } };
+    case 'POST /v1/consignment-returns': return { url, payload: { lineId: o.line, qty: 1, reason: 'unsold' } };
+    case 'POST /v1/counter-sales': return { url, payload: { pickupPointId: o.point, lines: [{ productId: o.product, qty: 1 }], payment: 'cash' } };
+    case 'POST /v1/counter-sales/:id/void': return { url, payload: { reason: 'Ma trận quyền' } };
+    case 'POST /v1/sellers/:id/commission-rates': return { url, payload: { rateBp: 1000 } };
+    case 'POST /v1/settlements': return { url, payload: { sellerId: o.seller, pickupPointId: o.point, month: monthNow() } };
+    case 'PATCH /v1/pickup-points/:id/outlet': return { url, payload: { farmPickupCapacity: 100 } };
+    case 'POST /v1/farm-pickups': return { url, payload: { sellerId: o.seller, day: inDays(3).toISOString().slice(0, 10), window: '09:00-11:00', parcels: 1, wardCode: '30226', address: 'Ấp 2, Lai Vung', lat: o.lat + 0.001, lng: o.lng } };
+    case 'POST /v1/farm-pickups/:id/reschedule': return { url, payload: { day: inDays(4).toISOString().slice(0, 10), window: '13:30-15:30', reason: 'Ma trận quyền' } };
     default: return { url };
   }
 }
+
+/** Routes without an id in their path that name objects in their body or path: checked on own and foreign objects too. */
+const OBJECT_IN_BODY = new Set(['POST /v1/labels', 'GET /v1/parcels/:packageNumber', 'POST /v1/authorizations', 'POST /v1/consignments', 'POST /v1/consignment-returns', 'POST /v1/counter-sales', 'POST /v1/farm-pickups', 'POST /v1/counter/farmers']);
 
 const matches = (status: number, body: string, expected: Outcome): boolean =>
   expected === 'ok' ? ![401, 403, 404].includes(status) && (status < 500 || /"code":"UNAVAILABLE"/.test(body)) : status === expected;
@@ -157,8 +300,9 @@ const matches = (status: number, body: string, expected: Outcome): boolean =>
 describe('authorization matrix', () => {
   it('has exactly one entry per route the app serves (a new route needs one)', () => {
     const served = routes.filter((r) => !isThirdParty(r)).map(routeKey).sort();
-    expect(served.filter((k) => !(k in MATRIX))).toEqual([]);
-    expect(Object.keys(MATRIX).filter((k) => !served.includes(k))).toEqual([]);
+    expect(served.filter((k) => !(k in MATRIX) && !(k in WEB))).toEqual([]);
+    expect([...Object.keys(MATRIX), ...Object.keys(WEB)].filter((k) => !served.includes(k))).toEqual([]);
+    expect(Object.keys(MATRIX).filter((k) => k in WEB)).toEqual([]);
   });
 
   it('answers every role on every route, own and foreign objects, as declared', async () => {
@@ -169,7 +313,7 @@ describe('authorization matrix', () => {
         const cell: Cell = role === 'anonymous' ? (MATRIX[key]!.anonymous ?? 401) : MATRIX[key]![role];
         for (const [which, objects] of [['own', own], ['foreign', foreign]] as const) {
           const expected = typeof cell === 'object' ? cell[which === 'own' ? 0 : 1] : cell;
-          const r = request(key, objects);
+          const r = await request(key, objects);
           const res = await app.inject({
             method,
             url: r.url,
@@ -177,10 +321,50 @@ describe('authorization matrix', () => {
             ...(r.payload !== undefined ? { payload: r.payload as never } : {}),
           });
           if (!matches(res.statusCode, res.body, expected)) wrong.push(`${key} as ${role} on ${which}: expected ${expected}, got ${res.statusCode} ${res.body.slice(0, 160)}`);
-          if (!key.includes(':id')) break; // no object in the URL: one request is the whole cell
+          if (!key.includes(':id') && !OBJECT_IN_BODY.has(key)) break; // no object in the URL: one request is the whole cell
         }
       }
     }
     expect(wrong).toEqual([]);
   }, 180_000);
+
+  it('sends anonymous to sign-in, a wrong role to the wrong-role page, and the right role to its page', async () => {
+    const wrong: string[] = [];
+    const session = (base: string, u: TestUser) => ({ cookie: `${base === '/app' ? 'dtpc_app' : 'dtpc_counter'}=${u.token}` });
+    for (const [key, web] of Object.entries(WEB)) {
+      const [method, path] = key.split(' ') as ['GET' | 'POST', string];
+      const base = path.startsWith('/counter') ? '/counter' : '/app';
+      const url = path.replace(':id', path.includes('/orders/') ? own.order : own.product).replace(':imageId', own.image).replace('*', 'app.css');
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const send = (headers: Record<string, string>) => app.inject({ method, url, headers: { ...headers, ...(method === 'POST' ? form : {}) }, ...(method === 'POST' ? { payload: 'x=1' } : {}) });
+      const where = (res: LightMyRequestResponse) => `${res.statusCode} ${String(res.headers.location ?? res.body.slice(0, 120))}`;
+      const check = (what: string, res: LightMyRequestResponse, ok: boolean) => {
+        if (!ok) wrong.push(`${key} ${what}: got ${where(res)}`);
+      };
+      const toSignIn = (res: LightMyRequestResponse) => (res.statusCode === 303 && String(res.headers.location).startsWith(`${base}/login`)) || res.statusCode === 401 || res.statusCode === 403;
+      const toWrongRole = (res: LightMyRequestResponse) => (res.statusCode === 303 && res.headers.location === `${base}/wrong-role`) || res.statusCode === 403;
+      const anon = await send({});
+      if (web === 'public') {
+        check('anonymous (public)', anon, anon.statusCode < 500);
+        continue;
+      }
+      check('anonymous', anon, toSignIn(anon));
+      // A bearer token is not a session: the apps read only their cookie.
+      check('bearer only', await send(bearer(who.admin)), toSignIn(anon));
+      const [right, wrongRoles] = web === 'seller' ? [who.manager, [who.clerk, who.staff, who.admin]] : [who.clerk, [who.manager, who.staff]];
+      for (const u of wrongRoles) {
+        const res = await send(session(base, u));
+        check(`as ${u.role}`, res, toWrongRole(res));
+      }
+      if (method === 'GET') {
+        const res = await send(session(base, right));
+        check(`as ${right.role}`, res, res.statusCode < 500 && ![401, 403].includes(res.statusCode) && !(res.statusCode === 303 && /\/(login|wrong-role)/.test(String(res.headers.location))));
+      } else {
+        // Without its CSRF token a signed-in form post is refused, and changes nothing.
+        const res = await send(session(base, right));
+        check(`as ${right.role} without CSRF`, res, res.statusCode === 403);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 120_000);
 });

@@ -108,6 +108,8 @@ function checkDay(day: string): void {
 
 export async function bookFarmPickup(db: Db, p: Principal, input: FarmPickupInput): Promise<FarmPickupView> {
   authorizeAction(p, 'farm_pickup', 'create');
+  // A manager books for their own seller; naming another seller is refused as an invisible one, never silently rewritten.
+  if (p.role === 'seller_manager' && input.sellerId !== undefined && input.sellerId !== p.sellerId) throw notFound('seller');
   const sellerId = p.role === 'seller_manager' ? p.sellerId : input.sellerId;
   if (!sellerId) throw invalid('sellerId', { vi: 'cần chọn người bán', en: 'name the seller' });
   const [seller] = await db.select({ id: sellers.id, phone: sellers.phone }).from(sellers).where(eq(sellers.id, sellerId));
