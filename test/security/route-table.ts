@@ -36,7 +36,16 @@ export async function appWithRoutes(overrides: Record<string, string> = {}, logS
   const app = await buildServer(config, {
     logger: logStream ? { stream: logStream } : false,
     onRoute: (r: RouteOptions) => {
-      for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, schema: r.schema as Route['schema'] });
+      // Read when asked, not now: a plugin's own onRoute hook (the web apps' hide marker) may still set the schema after this one.
+      for (const method of [r.method].flat())
+        if (method !== 'HEAD')
+          routes.push({
+            method,
+            url: r.url,
+            get schema() {
+              return r.schema as Route['schema'];
+            },
+          });
     },
   });
   await app.ready();
@@ -51,4 +60,13 @@ export async function appWithRoutes(overrides: Record<string, string> = {}, logS
 }
 
 export const isThirdParty = (r: Route) => THIRD_PARTY.some((re) => re.test(r.url));
+
+/**
+ * The server-rendered apps (src/plugins/web/web-app.ts): the sellers' app and the post-office
+ * counter. Their pages take forms with a cookie session and a CSRF token, and answer with HTML
+ * (a page, a redirect, or the form again with its errors), never the API's JSON error shape; what
+ * they post is validated by the API routes they call.
+ */
+export const WEB_APPS = [/^\/app(\/|$)/, /^\/counter(\/|$)/];
+export const isWebApp = (r: Route) => WEB_APPS.some((re) => re.test(r.url));
 export const routeKey = (r: Route) => `${r.method} ${r.url}`;
