@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -5,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TIMEOUT_MS } from '../../src/build.ts';
 import { makePickupPoint, makeSeller, makeUser, productBody, type TestUser } from '../support/fixtures.ts';
 import { bearer } from '../support/http.ts';
+import { order } from '../support/reports.ts';
 import { HOSTILE_STRINGS, mutatedObject, queryFor } from './hostile.ts';
 import { csrfTokenFor } from '../../src/plugins/web/session.ts';
 import { appWithRoutes, isThirdParty, isWebApp, routeKey, type JsonSchema, type Route } from './route-table.ts';
@@ -33,10 +35,13 @@ beforeAll(async () => {
   admin = await makeUser(app, 'admin');
   const seller = await makeSeller(app);
   const product = await app.inject({ method: 'POST', url: '/v1/products', headers: bearer(admin), payload: productBody({ sellerId: seller.id }) });
-  ids = [seller.id, admin.id, product.json().id];
-  // The web apps' users: the seller's manager (sellers' app) and a clerk of a point (counter app).
+  // The web apps' users: the seller's manager (sellers' app) and a clerk of a point (counter app), with an order of the seller waiting there.
+  const pointCode = `HX${randomInt(1e9)}`;
+  const point = await makePickupPoint(app, { code: pointCode });
   manager = await makeUser(app, 'seller_manager', { sellerId: seller.id });
-  clerk = await makeUser(app, 'post_office_clerk', { pickupPointId: await makePickupPoint(app) });
+  clerk = await makeUser(app, 'post_office_clerk', { pickupPointId: point });
+  const orderId = await order(app.db, { sellerId: seller.id, placedAt: new Date(), status: 'ready_for_pickup', postOfficeCode: pointCode, lines: [{ productId: product.json().id, qty: 1, unitPriceVnd: 10_000 }] });
+  ids = [seller.id, admin.id, product.json().id, orderId, point];
 }, 120_000);
 afterAll(() => close());
 

@@ -261,8 +261,9 @@ export function describeAccess(resource: Resource, action: Action, { notes = {},
       allowed.push(said.length ? `${role} (${said.join('; ')})` : role);
       continue;
     }
-    // On an object, what the role cannot see answers 404 before the action is considered.
-    const answer = !onObject || sees === 'all' ? '403' : hidden ? '404' : '403 or 404';
+    // On an object, what the role cannot see answers 404 before the action is considered; a route that hides
+    // itself from a role (hiddenFrom) answers that role 404 whatever the action, a list included.
+    const answer = hiddenFrom.includes(role) ? '404' : !onObject || sees === 'all' ? '403' : hidden ? '404' : '403 or 404';
     refused.set(answer, [...(refused.get(answer) ?? []), role]);
   }
   const refusals = [...refused].map(([answer, roles]) => `${roles.join(', ')} ${roles.length > 1 ? 'get' : 'gets'} ${answer}`);
