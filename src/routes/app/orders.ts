@@ -52,7 +52,7 @@ const orderPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
     app.post<Id>(`${BASE}/orders/:id/${path}`, async (req, reply) => {
       const before = await load(req, req.params.id);
       const res = await apiFor(app, req).send('POST', `/v1/orders/${req.params.id}/${path}`, { json: body(formOf(req)) });
-      if (res.ok) return reply.redirect(`${BASE}/orders/${req.params.id}?msg=${msg}${before.order.ok ? `&since=${stateKey(before.order.data, before.shipment)}` : ''}`, 303);
+      if (res.ok) return reply.redirect(`${BASE}/orders/${encodeURIComponent(req.params.id)}?msg=${msg}${before.order.ok ? `&since=${stateKey(before.order.data, before.shipment)}` : ''}`, 303);
       const { order, shipment, pointName } = await load(req, req.params.id);
       if (!order.ok) return reply.redirect(`${BASE}/orders`, 303);
       return ctx.render(req, reply, { title: `Đơn ${order.data.orderSn}`, active: 'orders', status: res.status, flash: { kind: 'error', text: res.error.message }, body: orderDetailBody(order.data, shipment, req.web!.csrf, null, pointName) });
@@ -74,7 +74,7 @@ const orderPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
   app.post<Id>(`${BASE}/orders/:id/ship`, async (req, reply) => {
     const res = await apiFor(app, req).send('POST', `/v1/orders/${req.params.id}/ship`, { json: { pickupPointId: formOf(req).pickupPointId ?? '' } });
     // The slot is booked at once (shipment `requested`); the page waits for Postmart's package number.
-    if (res.ok) return reply.redirect(`${BASE}/orders/${req.params.id}?msg=ship&since=processed:requested`, 303);
+    if (res.ok) return reply.redirect(`${BASE}/orders/${encodeURIComponent(req.params.id)}?msg=ship&since=processed:requested`, 303);
     return shipPage(req, reply, req.params.id, res.error, res.status);
   });
 

@@ -103,7 +103,7 @@ const productPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
     const form = formOf(req);
     const { body, certRow } = productBodyFromForm(form, true);
     const res = await api.send<ProductView>('PATCH', `/v1/products/${req.params.id}`, { json: body, headers: form.version ? { 'if-match': form.version } : {} });
-    if (res.ok) return reply.redirect(`${BASE}/products/${req.params.id}?msg=saved`, 303);
+    if (res.ok) return reply.redirect(`${BASE}/products/${encodeURIComponent(req.params.id)}?msg=saved`, 303);
     const current = await api.get<ProductView>(`/v1/products/${req.params.id}`);
     if (!current.ok) return reply.redirect(`${BASE}/products`, 303);
     return showForm(req, reply, current.data, { ...form, stock: String(current.data.stock) }, errorOnForm(res.error, certRow), res.status);
@@ -111,7 +111,7 @@ const productPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
 
   app.post<Id>(`${BASE}/products/:id/resync`, async (req, reply) => {
     const res = await apiFor(app, req).send('POST', `/v1/products/${req.params.id}/listing/resync`);
-    return reply.redirect(`${BASE}/products/${req.params.id}${res.ok ? '?msg=resync' : ''}`, 303);
+    return reply.redirect(`${BASE}/products/${encodeURIComponent(req.params.id)}${res.ok ? '?msg=resync' : ''}`, 303);
   });
 
   // Photos go to the API's image endpoint (multipart, all chosen files in one request), which checks, cleans and stores them.
@@ -127,13 +127,13 @@ const productPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
       const res = await api.send('POST', `/v1/products/${req.params.id}/images`, { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type')! });
       if (!res.ok) error = res.error;
     }
-    return error ? showPhotoError(req, reply, req.params.id, error) : reply.redirect(`${BASE}/products/${req.params.id}?msg=photo#photos`, 303);
+    return error ? showPhotoError(req, reply, req.params.id, error) : reply.redirect(`${BASE}/products/${encodeURIComponent(req.params.id)}?msg=photo#photos`, 303);
   });
 
   // Remove a photo, or make it the cover (the order with it first), as the API's DELETE and PUT order do.
   app.post<{ Params: { id: string; imageId: string } }>(`${BASE}/products/:id/images/:imageId/delete`, async (req, reply) => {
     const res = await apiFor(app, req).send('DELETE', `/v1/products/${req.params.id}/images/${req.params.imageId}`);
-    return res.ok ? reply.redirect(`${BASE}/products/${req.params.id}?msg=photo_removed#photos`, 303) : showPhotoError(req, reply, req.params.id, res.error);
+    return res.ok ? reply.redirect(`${BASE}/products/${encodeURIComponent(req.params.id)}?msg=photo_removed#photos`, 303) : showPhotoError(req, reply, req.params.id, res.error);
   });
   app.post<{ Params: { id: string; imageId: string } }>(`${BASE}/products/:id/images/:imageId/cover`, async (req, reply) => {
     const api = apiFor(app, req);
@@ -141,7 +141,7 @@ const productPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
     if (!list.ok) return showPhotoError(req, reply, req.params.id, list.error);
     const imageIds = [req.params.imageId, ...list.data.items.map((i) => i.id).filter((i) => i !== req.params.imageId)];
     const res = await api.send('PUT', `/v1/products/${req.params.id}/images/order`, { json: { imageIds } });
-    return res.ok ? reply.redirect(`${BASE}/products/${req.params.id}?msg=photo_cover#photos`, 303) : showPhotoError(req, reply, req.params.id, res.error);
+    return res.ok ? reply.redirect(`${BASE}/products/${encodeURIComponent(req.params.id)}?msg=photo_cover#photos`, 303) : showPhotoError(req, reply, req.params.id, res.error);
   });
 
   const showPhotoError = async (req: FastifyRequest, reply: FastifyReply, id: string, error: ApiError) => {

@@ -66,7 +66,7 @@ const parcelPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
       return show(req, reply, req.params.id, { receive: { weightGrams: form.weightGrams, confirm: { declared: shipment.data.declaredWeightGrams, measured: grams } } }, 409);
     }
     const res = await sendWithNewFields<ShipmentView>(api, `/v1/orders/${req.params.id}/handover`, { weightGrams: grams ?? '', ...(confirmed ? { weightConfirmed: true } : {}) }, ['weightConfirmed']);
-    if (res.ok) return reply.redirect(`${BASE}/orders/${req.params.id}?msg=${res.data.weightFlagged ? 'received_flagged' : 'received'}`, 303);
+    if (res.ok) return reply.redirect(`${BASE}/orders/${encodeURIComponent(req.params.id)}?msg=${res.data.weightFlagged ? 'received_flagged' : 'received'}`, 303);
     if (res.error.code === 'WEIGHT_CONFIRMATION_REQUIRED' && typeof grams === 'number' && shipment.ok) {
       return show(req, reply, req.params.id, { receive: { weightGrams: form.weightGrams, confirm: { declared: shipment.data.declaredWeightGrams, measured: grams } } }, 409);
     }
@@ -81,7 +81,7 @@ const parcelPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
     if (form.cashVnd !== undefined) body.cashVnd = parseWhole(form.cashVnd) ?? '';
     if (form.cashReason) body.cashReason = form.cashReason;
     const res = await sendWithNewFields(apiFor(app, req), `/v1/orders/${req.params.id}/collect`, body, ['cashVnd', 'cashReason']);
-    if (res.ok) return reply.redirect(`${BASE}/orders/${req.params.id}?msg=collected`, 303);
+    if (res.ok) return reply.redirect(`${BASE}/orders/${encodeURIComponent(req.params.id)}?msg=collected`, 303);
     const collect = { phone: form.phone, cashVnd: form.cashVnd, cashReason: form.cashReason, error: res.error, locked: res.status === 423 };
     return show(req, reply, req.params.id, { collect }, res.status);
   });
@@ -92,7 +92,7 @@ const parcelPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
     const form = formOf(req);
     const json = form.asAdmin === 'true' ? {} : { identityDocument: form.identityDocument ?? '', identityLast4: form.identityLast4 ?? '' };
     const res = await apiFor(app, req).send('POST', `/v1/orders/${req.params.id}/collection-unlock`, { json });
-    if (res.ok) return reply.redirect(`${BASE}/orders/${req.params.id}?msg=unlocked`, 303);
+    if (res.ok) return reply.redirect(`${BASE}/orders/${encodeURIComponent(req.params.id)}?msg=unlocked`, 303);
     return show(req, reply, req.params.id, { collect: { locked: true }, unlock: { error: res.error } }, res.status);
   });
 
