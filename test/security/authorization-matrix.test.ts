@@ -7,6 +7,7 @@ import { newId } from '../../src/lib/ids.ts';
 import { order } from '../support/reports.ts';
 import type { LightMyRequestResponse } from 'fastify';
 import { jpeg, multipart } from '../catalog/image-fixtures.ts';
+import { csrfTokenFor } from '../../src/plugins/web/session.ts';
 import { appWithRoutes, isThirdParty, routeKey } from './route-table.ts';
 
 /**
@@ -375,4 +376,15 @@ describe('authorization matrix', () => {
     }
     expect(wrong).toEqual([]);
   }, 120_000);
+
+  it('refuses a path id that is not an id before the page calls the API with it (no dot segments into another route)', async () => {
+    const csrf = csrfTokenFor(app.config.jwtSecret, who.manager.token);
+    const sneaky = encodeURIComponent(`../orders/${own.order}/confirm?`);
+    for (const url of [`/app/products/${sneaky}/resync`, `/app/orders/${sneaky}/ship`, `/app/products/${encodeURIComponent('a\r\nX-Injected: 1')}/resync`]) {
+      const res = await app.inject({ method: 'POST', url, headers: { cookie: `dtpc_app=${who.manager.token}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(csrf)}` });
+      expect(res.statusCode, `${url}: ${res.body.slice(0, 200)}`).toBe(400);
+      expect(String(res.headers['content-type'])).toMatch(/^text\/html/);
+      expect(res.headers['x-injected']).toBeUndefined();
+    }
+  });
 });

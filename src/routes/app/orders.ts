@@ -1,3 +1,4 @@
+import { IdParams } from '../../schemas/common.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { apiFor, type ApiRaw } from '../../plugins/web/api.ts';
 import { addDays, isCalendarDate } from '../../lib/time.ts';
@@ -32,14 +33,14 @@ const orderPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
     return { order, shipment: shipment.ok ? shipment.data : null, pointName: point?.ok ? point.data.name : null };
   };
 
-  app.get<Id & { Querystring: { since?: string } }>(`${BASE}/orders/:id`, async (req, reply) => {
+  app.get<Id & { Querystring: { since?: string } }>(`${BASE}/orders/:id`, { schema: { params: IdParams } }, async (req, reply) => {
     const { order, shipment, pointName } = await load(req, req.params.id);
     if (!order.ok) return ctx.render(req, reply, { title: 'Không tìm thấy', status: order.status, flash: { kind: 'error', text: order.error.message }, body: html`<p><a href="${BASE}/orders">‹ Đơn hàng</a></p>` });
     return ctx.render(req, reply, { title: `Đơn ${order.data.orderSn}`, active: 'orders', body: orderDetailBody(order.data, shipment, req.web!.csrf, req.query.since ?? null, pointName) });
   });
 
   // Polled by the detail page after an action: once Postmart has moved the order on, the page reloads whole.
-  app.get<Id & { Querystring: { since?: string } }>(`${BASE}/orders/:id/status`, async (req, reply) => {
+  app.get<Id & { Querystring: { since?: string } }>(`${BASE}/orders/:id/status`, { schema: { params: IdParams } }, async (req, reply) => {
     const { order, shipment } = await load(req, req.params.id);
     if (!order.ok) return reply.status(286).send(''); // htmx: stop polling
     // Moved on: load the order afresh, without the message about the action it was waiting for.
@@ -49,7 +50,7 @@ const orderPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
 
   /** Order actions are queued by the API (202); the page then waits for Postmart's answer. */
   const action = (path: string, msg: string, body: (form: Record<string, string>) => unknown) =>
-    app.post<Id>(`${BASE}/orders/:id/${path}`, async (req, reply) => {
+    app.post<Id>(`${BASE}/orders/:id/${path}`, { schema: { params: IdParams } }, async (req, reply) => {
       const before = await load(req, req.params.id);
       const res = await apiFor(app, req).send('POST', `/v1/orders/${req.params.id}/${path}`, { json: body(formOf(req)) });
       if (res.ok) return reply.redirect(`${BASE}/orders/${encodeURIComponent(req.params.id)}?msg=${msg}${before.order.ok ? `&since=${stateKey(before.order.data, before.shipment)}` : ''}`, 303);
@@ -69,9 +70,9 @@ const orderPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
     return ctx.render(req, reply, { title: 'Gửi hàng', active: 'orders', status, body: shipBody(order.data, s, req.web!.csrf, error ?? (suggestions.ok ? undefined : suggestions.error)) });
   };
 
-  app.get<Id>(`${BASE}/orders/:id/ship`, async (req, reply) => shipPage(req, reply, req.params.id));
+  app.get<Id>(`${BASE}/orders/:id/ship`, { schema: { params: IdParams } }, async (req, reply) => shipPage(req, reply, req.params.id));
 
-  app.post<Id>(`${BASE}/orders/:id/ship`, async (req, reply) => {
+  app.post<Id>(`${BASE}/orders/:id/ship`, { schema: { params: IdParams } }, async (req, reply) => {
     const res = await apiFor(app, req).send('POST', `/v1/orders/${req.params.id}/ship`, { json: { pickupPointId: formOf(req).pickupPointId ?? '' } });
     // The slot is booked at once (shipment `requested`); the page waits for Postmart's package number.
     if (res.ok) return reply.redirect(`${BASE}/orders/${encodeURIComponent(req.params.id)}?msg=ship&since=processed:requested`, 303);
@@ -87,7 +88,7 @@ const orderPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
   });
 
   // The label PDF comes from the API (GET /v1/orders/:id/label.pdf), passed through with the session.
-  app.get<Id>(`${BASE}/orders/:id/label.pdf`, async (req, reply) =>
+  app.get<Id>(`${BASE}/orders/:id/label.pdf`, { schema: { params: IdParams } }, async (req, reply) =>
     sendPdf(req, reply, await apiFor(app, req).raw('GET', `/v1/orders/${req.params.id}/label.pdf`), `nhan-gui-hang-${req.params.id}.pdf`, `${BASE}/orders/${req.params.id}`),
   );
 

@@ -1,3 +1,5 @@
+import { ProductImageParams } from '../../schemas/product-images.ts';
+import { IdParams } from '../../schemas/common.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { apiFor, type Api, type ApiError } from '../../plugins/web/api.ts';
 import { parseWhole } from '../../web/format.ts';
@@ -44,7 +46,7 @@ const productPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
 
   // Quick edit from the list: the price by PATCH (If-Match: the version the row showed), the stock
   // by the ledger's `set` with a reason, each only when it changed.
-  app.post<Id>(`${BASE}/products/:id/quick`, async (req, reply) => {
+  app.post<Id>(`${BASE}/products/:id/quick`, { schema: { params: IdParams } }, async (req, reply) => {
     const api = apiFor(app, req);
     const form = formOf(req);
     const id = req.params.id;
@@ -92,13 +94,13 @@ const productPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
     return reply.redirect(`${BASE}/products/${res.data.id}?msg=created`, 303);
   });
 
-  app.get<Id>(`${BASE}/products/:id`, async (req, reply) => {
+  app.get<Id>(`${BASE}/products/:id`, { schema: { params: IdParams } }, async (req, reply) => {
     const res = await apiFor(app, req).get<ProductView>(`/v1/products/${req.params.id}`);
     if (!res.ok) return ctx.render(req, reply, { title: 'Không tìm thấy', status: res.status, flash: { kind: 'error', text: res.error.message }, body: html`<p><a href="${BASE}/products">‹ Sản phẩm</a></p>` });
     return showForm(req, reply, res.data, valuesOf(res.data));
   });
 
-  app.post<Id>(`${BASE}/products/:id`, async (req, reply) => {
+  app.post<Id>(`${BASE}/products/:id`, { schema: { params: IdParams } }, async (req, reply) => {
     const api = apiFor(app, req);
     const form = formOf(req);
     const { body, certRow } = productBodyFromForm(form, true);
@@ -109,13 +111,13 @@ const productPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
     return showForm(req, reply, current.data, { ...form, stock: String(current.data.stock) }, errorOnForm(res.error, certRow), res.status);
   });
 
-  app.post<Id>(`${BASE}/products/:id/resync`, async (req, reply) => {
+  app.post<Id>(`${BASE}/products/:id/resync`, { schema: { params: IdParams } }, async (req, reply) => {
     const res = await apiFor(app, req).send('POST', `/v1/products/${req.params.id}/listing/resync`);
     return reply.redirect(`${BASE}/products/${encodeURIComponent(req.params.id)}${res.ok ? '?msg=resync' : ''}`, 303);
   });
 
   // Photos go to the API's image endpoint (multipart, all chosen files in one request), which checks, cleans and stores them.
-  app.post<Id>(`${BASE}/products/:id/images`, async (req, reply) => {
+  app.post<Id>(`${BASE}/products/:id/images`, { schema: { params: IdParams } }, async (req, reply) => {
     const api = apiFor(app, req);
     const files = filesOf(req, 'file');
     let error: ApiError | undefined;
@@ -131,11 +133,11 @@ const productPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
   });
 
   // Remove a photo, or make it the cover (the order with it first), as the API's DELETE and PUT order do.
-  app.post<{ Params: { id: string; imageId: string } }>(`${BASE}/products/:id/images/:imageId/delete`, async (req, reply) => {
+  app.post<{ Params: { id: string; imageId: string } }>(`${BASE}/products/:id/images/:imageId/delete`, { schema: { params: ProductImageParams } }, async (req, reply) => {
     const res = await apiFor(app, req).send('DELETE', `/v1/products/${req.params.id}/images/${req.params.imageId}`);
     return res.ok ? reply.redirect(`${BASE}/products/${encodeURIComponent(req.params.id)}?msg=photo_removed#photos`, 303) : showPhotoError(req, reply, req.params.id, res.error);
   });
-  app.post<{ Params: { id: string; imageId: string } }>(`${BASE}/products/:id/images/:imageId/cover`, async (req, reply) => {
+  app.post<{ Params: { id: string; imageId: string } }>(`${BASE}/products/:id/images/:imageId/cover`, { schema: { params: ProductImageParams } }, async (req, reply) => {
     const api = apiFor(app, req);
     const list = await api.get<{ items: ProductImageView[] }>(`/v1/products/${req.params.id}/images`);
     if (!list.ok) return showPhotoError(req, reply, req.params.id, list.error);

@@ -1,3 +1,4 @@
+import { IdParams } from '../../schemas/common.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { apiFor } from '../../plugins/web/api.ts';
 import type { AppContext } from '../../plugins/web/web-app.ts';
@@ -51,11 +52,11 @@ const parcelPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
     return ctx.render(req, reply, { title, active: 'day', status, body: parcelBody({ order: order.data, shipment, pickup, ret, pointId, isAdmin: req.web!.principal.role === 'admin', csrf: req.web!.csrf, now: new Date(), forms }) });
   };
 
-  app.get<Id>(`${BASE}/orders/:id`, async (req, reply) => show(req, reply, req.params.id));
+  app.get<Id>(`${BASE}/orders/:id`, { schema: { params: IdParams } }, async (req, reply) => show(req, reply, req.params.id));
 
   // Weighed at the counter. More than 10% off the declaration is shown first and must be confirmed
   // (the counter API refuses it with 409 WEIGHT_CONFIRMATION_REQUIRED unless `weightConfirmed`).
-  app.post<Id>(`${BASE}/orders/:id/receive`, async (req, reply) => {
+  app.post<Id>(`${BASE}/orders/:id/receive`, { schema: { params: IdParams } }, async (req, reply) => {
     const form = formOf(req);
     const grams = parseWhole(form.weightGrams);
     const api = apiFor(app, req);
@@ -75,7 +76,7 @@ const parcelPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
 
   // The buyer says their number; a COD parcel's cash is recorded with it (counter API: `cashVnd`,
   // and `cashReason` when it differs). The fifth wrong number locks the parcel (423).
-  app.post<Id>(`${BASE}/orders/:id/collect`, async (req, reply) => {
+  app.post<Id>(`${BASE}/orders/:id/collect`, { schema: { params: IdParams } }, async (req, reply) => {
     const form = formOf(req);
     const body: Record<string, unknown> = { phone: form.phone ?? '' };
     if (form.cashVnd !== undefined) body.cashVnd = parseWhole(form.cashVnd) ?? '';
@@ -88,7 +89,7 @@ const parcelPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
 
   // After the lock: the clerk saw the recipient's identity document and records its type and last 4
   // digits; an admin may unlock without one (POST /v1/orders/{id}/collection-unlock, counter API).
-  app.post<Id>(`${BASE}/orders/:id/unlock`, async (req, reply) => {
+  app.post<Id>(`${BASE}/orders/:id/unlock`, { schema: { params: IdParams } }, async (req, reply) => {
     const form = formOf(req);
     const json = form.asAdmin === 'true' ? {} : { identityDocument: form.identityDocument ?? '', identityLast4: form.identityLast4 ?? '' };
     const res = await apiFor(app, req).send('POST', `/v1/orders/${req.params.id}/collection-unlock`, { json });
@@ -97,7 +98,7 @@ const parcelPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
   });
 
   // The parcel goes back to its seller: who took it, checked against the seller's phone.
-  app.post<Id>(`${BASE}/orders/:id/return`, async (req, reply) => {
+  app.post<Id>(`${BASE}/orders/:id/return`, { schema: { params: IdParams } }, async (req, reply) => {
     const form = formOf(req);
     const res = await apiFor(app, req).send('POST', `/v1/orders/${req.params.id}/return`, { json: { receivedByName: form.receivedByName ?? '', sellerPhone: form.sellerPhone ?? '' } });
     if (res.ok) return reply.redirect(`${BASE}/returns?msg=returned`, 303);
