@@ -71,7 +71,7 @@ const within = <T>(p: Promise<T>, what: string): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within the request timeout: ${what}`)), REQUEST_TIMEOUT_MS).unref())]);
 
 /** A page of the web apps that says the form was refused: an alert or a field marked invalid. */
-export const refusedPage = (res: LightMyRequestResponse): boolean => /role="alert"|aria-invalid="true"/.test(res.body);
+const refusedPage = (res: LightMyRequestResponse): boolean => /role="alert"|aria-invalid="true"/.test(res.body);
 
 function checkAnswer(res: LightMyRequestResponse, what: string, html = false): void {
   const failure = (why: string) => new Error(`${what} → ${res.statusCode} ${res.body.slice(0, 300)}: ${why}`);
