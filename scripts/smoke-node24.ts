@@ -142,9 +142,12 @@ async function main(): Promise<void> {
     // The sandbox (a development double) has no /health; its control API answering is enough.
     await waitReady(sandbox, `http://127.0.0.1:${sandboxPort}/sandbox/config`);
     const api = start(node, 'api', 'dist/server.js', { ...production, ROLES: 'api' });
-    const worker = start(node, 'worker', 'dist/server.js', { ...production, ROLES: 'worker', WORKER_HTTP_PORT: String(workerPort) });
-    procs.push(api, worker);
+    procs.push(api);
+    // The worker starts once the API serves: the first listings send photo URLs the API serves, and
+    // Postmart's review (the sandbox's) refuses a listing whose photo it cannot download.
     await waitReady(api, `http://127.0.0.1:${apiPort}/ready`);
+    const worker = start(node, 'worker', 'dist/server.js', { ...production, ROLES: 'worker', WORKER_HTTP_PORT: String(workerPort) });
+    procs.push(worker);
     await waitReady(worker, `http://127.0.0.1:${workerPort}/ready`);
     await checkEndpoints('api', `http://127.0.0.1:${apiPort}`, 'http_request_duration_seconds');
     await checkEndpoints('worker', `http://127.0.0.1:${workerPort}`, 'bullmq_queue_jobs');
@@ -188,7 +191,7 @@ async function main(): Promise<void> {
     await Promise.all(procs.map((p) => p.exited));
     const admin = new pg.Client({ connectionString: PG_BASE });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "dtpc_smoke_${run}" WITH (FORCE)`);
+    if (!process.env.SMOKE_KEEP_DB) await admin.query(`DROP DATABASE IF EXISTS "dtpc_smoke_${run}" WITH (FORCE)`);
     await admin.end();
     const redis = new Redis(REDIS_URL);
     let cursor = '0';
