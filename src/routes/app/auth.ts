@@ -1,39 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { apiFor } from '../../plugins/web/api.ts';
-import { safeNext as safeNextIn } from '../../plugins/web/web-app.ts';
 import { signInBody, wrongRoleBody } from '../../web/seller/sign-in.ts';
 import { BASE } from '../../web/seller/shell.ts';
-import { formOf, type AppContext } from './context.ts';
+import webAuthPages from '../web-auth.ts';
+import type { AppContext } from './context.ts';
 
-const safeNext = (next: unknown) => safeNextIn(BASE, next);
-
+/** The sellers' app's sign-in, sign-out and wrong-role pages (src/routes/web-auth.ts). */
 const authPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get<{ Querystring: { next?: string } }>(`${BASE}/login`, { config: { webPublic: true } }, async (req, reply) => {
-    if (req.web) return reply.redirect(safeNext(req.query.next), 303);
-    return ctx.render(req, reply, { title: 'Đăng nhập', body: signInBody({ next: req.query.next }) });
-  });
-
-  app.post(`${BASE}/login`, { config: { webPublic: true } }, async (req, reply) => {
-    const form = formOf(req);
-    const res = await apiFor(app, req, null).send<{ token: string; expiresIn: number }>('POST', '/v1/auth/login', {
-      json: { phone: form.phone ?? '', password: form.password ?? '' },
-    });
-    if (!res.ok) {
-      // Wrong credentials name no field; show them under the password, where the person will retype.
-      const error = res.error.field ? res.error : { ...res.error, field: 'password' };
-      return ctx.render(req, reply, { title: 'Đăng nhập', status: res.status, body: signInBody({ phone: form.phone, error, next: form.next }) });
-    }
-    reply.startWebSession(res.data.token, res.data.expiresIn);
-    return reply.redirect(safeNext(form.next), 303);
-  });
-
-  app.post(`${BASE}/logout`, { config: { webPublic: true } }, async (_req, reply) => {
-    reply.endWebSession();
-    return reply.redirect(`${BASE}/login?msg=signed_out`, 303);
-  });
-
-  app.get(`${BASE}/wrong-role`, { config: { webPublic: true } }, async (req, reply) =>
-    req.web ? ctx.render(req, reply, { title: 'Không có quyền', hideNav: true, body: wrongRoleBody(req.web.csrf, req.web.principal.role), status: 403 }) : reply.redirect(`${BASE}/login`, 303),
-  );
+  await app.register(webAuthPages, { ctx, base: BASE, signInBody, wrongRoleBody, wrongRoleTitle: 'Không có quyền' });
 };
 export default authPages;
