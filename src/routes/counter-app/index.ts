@@ -4,8 +4,10 @@ import { setupWebApp } from '../../plugins/web/web-app.ts';
 import { APP_NAME, BASE, FLASH, NAV } from '../../web/counter/shell.ts';
 import authPages from './auth.ts';
 import cashPages from './cash.ts';
+import consignmentPages from './consignments.ts';
 import dayPages from './day.ts';
 import parcelPages from './parcels.ts';
+import salePages from './sales.ts';
 
 // ZXing's browser build, served by us (no CDN): the scanner's decoder where the browser has no BarcodeDetector.
 const zxingJs = createRequire(import.meta.url).resolve('@zxing/library/umd/index.min.js');
@@ -35,4 +37,6 @@ export default async function counterApp(app: FastifyInstance): Promise<void> {
   await app.register(dayPages, { ctx });
   await app.register(parcelPages, { ctx });
   await app.register(cashPages, { ctx });
+  await app.register(consignmentPages, { ctx });
+  await app.register(salePages, { ctx });
 }

@@ -1,4 +1,5 @@
 import type { Flash } from '../../plugins/web/web-app.ts';
+import { OUTLET_FLASH } from './outlet-flash.ts';
 
 export const BASE = '/counter';
 export const APP_NAME = 'Quầy Bưu điện · Nông sản Đồng Tháp';
@@ -8,6 +9,7 @@ export const NAV = [
   { key: 'scan', href: `${BASE}/scan`, label: 'Quét mã' },
   { key: 'returns', href: `${BASE}/returns`, label: 'Hoàn trả' },
   { key: 'cash', href: `${BASE}/cash`, label: 'Sổ tiền' },
+  { key: 'outlet', href: `${BASE}/sell`, label: 'Ký gửi' },
 ] as const;
 
 /** Messages after a redirect, chosen by a key in the URL so nothing typed in the address bar is shown. */
@@ -20,4 +22,5 @@ export const FLASH: Record<string, Flash> = {
   closed: { kind: 'ok', text: 'Đã chốt sổ tiền trong ngày.' },
   point: { kind: 'ok', text: 'Đã chọn bưu cục.' },
   signed_out: { kind: 'ok', text: 'Bạn đã đăng xuất.' },
+  ...OUTLET_FLASH,
 };

@@ -17,6 +17,11 @@
     p.textContent = text;
     main.insertBefore(p, main.firstChild);
   }
+  // A receipt's "In" button: shown only where this script runs (printing needs it), the page prints either way from the browser's menu.
+  Array.prototype.forEach.call(document.querySelectorAll('[data-print]'), function (b) {
+    b.hidden = false;
+    b.addEventListener('click', function () { window.print(); });
+  });
   document.addEventListener('htmx:sendError', function () { say('Không gửi được vì mất mạng. Kiểm tra sóng điện thoại rồi thử lại.'); });
   document.addEventListener('htmx:responseError', function (e) {
     // A refused quick edit comes back as a row with its error (400/409); swap it in like a success.
