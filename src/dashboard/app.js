@@ -1,7 +1,7 @@
 import { api, ApiError, downloadCsv, token } from './api.js';
 import { barChart, doughnutChart, timeChart } from './charts.js';
 import { ROLE_LABELS, STATUS_LABELS, vnDay } from './format.js';
-import { date, dateTime, h, kpis, num, salesTable, syncFigures, table, vnd } from './render.js';
+import { counterTables, date, dateTime, h, kpis, num, salesTable, syncFigures, table, vnd } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 const state = { me: null, from: vnDay(-29), to: vnDay(0) };
@@ -56,16 +56,18 @@ function logout() {
 async function load() {
   $('status').textContent = 'Đang tải…';
   const grouping = timeGrouping(state.from, state.to);
-  const [time, communes, categories, sellers, overview] = await Promise.all([
+  const [time, communes, categories, sellers, overview, outlets] = await Promise.all([
     api(salesUrl(grouping)),
     api(salesUrl('commune')),
     api(salesUrl('category')),
     api(salesUrl('seller')),
     api('/v1/reports/overview'),
+    // Counter sales of consigned goods at post offices, kept apart from Postmart's figures (issue 14).
+    api(`/v1/reports/outlets?from=${state.from}&to=${state.to}&groupBy=pickupPoint`),
   ]);
   $('range-label').textContent = `${date(time.from)} – ${date(time.to)}`;
   $('scope').textContent = overview.scope ? overview.scope.sellerName : 'Toàn tỉnh';
-  kpis($('kpis'), time, overview);
+  kpis($('kpis'), time, overview, outlets);
   timeChart(time.rows);
   barChart('chart-commune', communes.rows);
   salesTable($('by-commune'), 'Xã/phường', communes.rows);
@@ -78,6 +80,7 @@ async function load() {
     ['Đơn nhận tại bưu cục', (r) => num(r.orders), 'num'],
     ['Gửi hàng / sức chứa', (r) => (r.dailyCapacity === null ? num(r.dropoffsBooked) : `${num(r.dropoffsBooked)}/${num(r.dailyCapacity)}`), 'num'],
   ], overview.pickupPointLoadToday);
+  counterTables($('counter-sales'), $('consigned-stock'), outlets);
   renderSync(overview.syncHealth);
   if (state.me.role === 'seller_manager') await loadToPrepare();
   $('status').textContent = `Cập nhật lúc ${dateTime(overview.asOf)}`;

@@ -37,17 +37,38 @@ function change(now, before) {
   return `${pct >= 0 ? '+' : ''}${pct}% so với tháng trước (${vnd(before)})`;
 }
 
-export function kpis(el, sales, o) {
+export function kpis(el, sales, o, outlets) {
   const t = sales.totals;
+  const c = outlets.totals.counter;
   el.replaceChildren(
-    card('revenue', 'Doanh thu', vnd(t.revenueVnd), `${date(sales.from)} – ${date(sales.to)}`),
+    card('revenue', 'Doanh thu Postmart', vnd(t.revenueVnd), `${date(sales.from)} – ${date(sales.to)}`),
     card('orders', 'Số đơn', num(t.orders), `${num(t.cancelled)} đơn hủy · ${num(t.units)} sản phẩm đã bán`),
     card('cod', 'Thu hộ (COD)', vnd(t.codRevenueVnd), 'phần doanh thu thanh toán khi nhận hàng'),
     card('month', 'Doanh thu tháng này', vnd(o.thisMonth.revenueVnd), change(o.thisMonth.revenueVnd, o.lastMonth.revenueVnd)),
     card('sellers', 'Người bán đang hoạt động', num(o.activeSellers), 'có sản phẩm trên Postmart'),
     card('listed', 'Sản phẩm niêm yết', num(o.listedProducts), `OCOP: ${o.ocopListedProducts.stars3} · ${o.ocopListedProducts.stars4} · ${o.ocopListedProducts.stars5} (3 · 4 · 5 sao)`),
+    card('counter', 'Bán tại quầy bưu cục', vnd(c.revenueVnd), `${num(c.sales)} hóa đơn · ${num(c.units)} sản phẩm · ngoài Postmart`),
     card('prepare', 'Đơn cần chuẩn bị', num(o.ordersToPrepare), o.ordersByStatus.map((s) => `${STATUS_LABELS[s.status] ?? s.status}: ${num(s.orders)}`).join(' · ')),
   );
+}
+
+/**
+ * Counter sales by post office, with the office's Postmart figures beside them in their own
+ * columns (never added together), and the consigned stock each office holds now.
+ */
+export function counterTables(salesEl, stockEl, r) {
+  const rows = r.rows.filter((x) => x.counter.sales > 0);
+  table(salesEl, [
+    ['Bưu cục', (x) => x.label],
+    ['Hóa đơn', (x) => num(x.counter.sales), 'num'],
+    ['Tại quầy', (x) => vnd(x.counter.revenueVnd), 'num'],
+    ['Postmart (riêng)', (x) => `${num(x.postmart.orders)} đơn · ${vnd(x.postmart.revenueVnd)}`, 'num'],
+  ], rows, 'Chưa có bán tại quầy trong khoảng ngày này');
+  table(stockEl, [
+    ['Bưu cục', (x) => `${x.name} (${x.code})`],
+    ['Số lượng', (x) => num(x.units), 'num'],
+    ['Giá trị', (x) => vnd(x.valueVnd), 'num'],
+  ], r.consignedStock, 'Không bưu cục nào đang giữ hàng ký gửi');
 }
 
 export function syncFigures(el, s) {

@@ -2,7 +2,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeUser, type TestUser } from '../support/fixtures.ts';
+import { eq, inArray } from 'drizzle-orm';
+import { counterSales } from '../../db/schema/outlets.ts';
+import { products } from '../../db/schema/products.ts';
+import { setCommissionRate } from '../../src/services/outlets/commission.ts';
+import { makePickupPoint, makeUser, type TestUser } from '../support/fixtures.ts';
+import { bearer } from '../support/http.ts';
+import { asPrincipal } from '../support/outlets.ts';
 import { FIXED_NOW, listing, order, product, reportsApp, seller } from '../support/reports.ts';
 import { ensureChromium, openBrowser } from '../support/chromium.ts';
 
@@ -15,7 +21,8 @@ const plain = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
  * the app listening on a database of its own. Seeded: seller A sells 2 × 60,000 today and has an
  * order to prepare, seller B sells 1 × 80,000 today, and A sold 3 × 50,000 in June 2025. "Today" is
  * FIXED_NOW for the seed, the server and the page's own clock (the default range is computed in the
- * browser), so the run cannot straddle Vietnam midnight.
+ * browser), so the run cannot straddle Vietnam midnight. At the post office BC870000 seller A has 10
+ * mangoes on consignment: 3 sold at the counter for 180,000 (one more sold and voided), 7 left.
  */
 describe('monitoring dashboard in a browser', () => {
   let app: FastifyInstance;
@@ -42,12 +49,34 @@ describe('monitoring dashboard in a browser', () => {
     await listing(db, dried, 'error', { code: 'INVALID_IMAGE', message: 'Ảnh sản phẩm không tải được (HTTP 404)' });
     staff = await makeUser(app, 'provincial_staff');
     managerA = await makeUser(app, 'seller_manager', { sellerId: a.id });
+    await counterSalesAt(app, a.id, mango.id);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     await mkdir(ARTIFACTS, { recursive: true });
   }, 600_000);
   afterAll(async () => close?.());
+
+  /** Consigned mangoes at the office the Postmart orders above were collected at, sold at its counter through the API. */
+  async function counterSalesAt(app: FastifyInstance, sellerId: string, productId: string) {
+    const admin = await makeUser(app, 'admin');
+    const office = await makePickupPoint(app, { code: 'BC870000', name: 'Bưu điện Lai Vung' });
+    const clerk = await makeUser(app, 'post_office_clerk', { pickupPointId: office });
+    await setCommissionRate(app.db, asPrincipal(admin), sellerId, { rateBp: 1000 });
+    await app.db.update(products).set({ stock: 10 }).where(eq(products.id, productId));
+    const call = async (url: string, who: TestUser, payload: object, status: number) => {
+      const res = await app.inject({ method: 'POST', url, headers: bearer(who), payload });
+      expect(res.statusCode, res.body).toBe(status);
+      return res.json();
+    };
+    const sent = await call('/v1/consignments', admin, { sellerId, pickupPointId: office, lines: [{ productId, qty: 10 }] }, 201);
+    await call(`/v1/consignments/${sent.id}/receive`, clerk, { counts: [{ lineId: sent.lines[0].id, qtyReceived: 10 }] }, 200);
+    const sold = await call('/v1/counter-sales', clerk, { lines: [{ productId, qty: 3 }], payment: 'cash' }, 201);
+    const voided = await call('/v1/counter-sales', clerk, { lines: [{ productId, qty: 1 }], payment: 'cash' }, 201);
+    await call(`/v1/counter-sales/${voided.id}/void`, clerk, { reason: 'Khách đổi ý' }, 200);
+    // Sales are stamped with the real day; the dashboard's "today" is FIXED_NOW.
+    await app.db.update(counterSales).set({ soldAt: FIXED_NOW, vnDay: '2026-03-11' }).where(inArray(counterSales.id, [sold.id, voided.id]));
+  }
 
   async function logIn(page: Page, user: TestUser) {
     await page.goto(`${base}/dashboard`);
@@ -73,6 +102,16 @@ describe('monitoring dashboard in a browser', () => {
       expect(plain(await page.textContent('#scope'))).toBe('Toàn tỉnh');
       expect(plain(await page.textContent('#top-sellers'))).toContain('HTX Sen Tháp Mười');
       expect(await page.isVisible('#chart-time')).toBe(true);
+      // Counter sales stand apart: their own card, not in the Postmart revenue above; the voided sale is not counted.
+      expect(await kpi(page, 'counter')).toBe('180.000 ₫');
+      expect(plain(await page.textContent('[data-kpi=counter] .note'))).toBe('1 hóa đơn · 3 sản phẩm · ngoài Postmart');
+      expect(plain(await page.textContent('[data-kpi=revenue] h3'))).toBe('Doanh thu Postmart');
+      const counterRow = (await page.locator('#counter-sales tbody tr').allInnerTexts()).map(plain);
+      expect(counterRow).toHaveLength(1);
+      expect(counterRow[0]).toMatch(/^Bưu điện Lai Vung \(BC870000\) 1 180\.000 ₫ \d+ đơn · [\d.]+ ₫$/);
+      expect((await page.locator('#counter-sales thead th').allTextContents()).map(plain)).toEqual(['Bưu cục', 'Hóa đơn', 'Tại quầy', 'Postmart (riêng)']);
+      // 10 received, 3 sold, the voided one back on the shelf: 7 × 60.000.
+      expect((await page.locator('#consigned-stock tbody tr').allInnerTexts()).map(plain)).toEqual(['Bưu điện Lai Vung (BC870000) 7 420.000 ₫']);
       await page.screenshot({ path: new URL('dashboard-staff.png', ARTIFACTS).pathname, fullPage: true });
 
       await page.fill('input[name=from]', '2025-06-01');
@@ -80,6 +119,8 @@ describe('monitoring dashboard in a browser', () => {
       await page.click('#range button[type=submit]');
       await waitKpi(page, 'revenue', '150.000 ₫');
       expect(plain(await page.textContent('#range-label'))).toBe('01/06/2025 – 30/06/2025');
+      expect(await kpi(page, 'counter')).toBe('0 ₫');
+      expect(plain(await page.textContent('#counter-sales tbody'))).toBe('Chưa có bán tại quầy trong khoảng ngày này');
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-csv=seller]')]);
       expect(download.suggestedFilename()).toBe('doanh-thu_seller_2025-06-01_2025-06-30.csv');
@@ -109,6 +150,9 @@ describe('monitoring dashboard in a browser', () => {
       expect(text).not.toContain('Tháp Mười');
       expect(text).not.toContain('Trà tim sen');
       expect(await page.isVisible('#queues-block')).toBe(false);
+      // Their own counter sales and consigned stock.
+      expect(await kpi(page, 'counter')).toBe('180.000 ₫');
+      expect((await page.locator('#consigned-stock tbody tr').allInnerTexts()).map(plain)).toEqual(['Bưu điện Lai Vung (BC870000) 7 420.000 ₫']);
       // Usable on a phone: nothing wider than the screen.
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       await page.screenshot({ path: new URL('dashboard-seller-phone.png', ARTIFACTS).pathname, fullPage: true });

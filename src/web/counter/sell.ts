@@ -72,7 +72,7 @@ ${d.incoming ? html`<p class="flash warn" id="incoming-note"><a href="${BASE}/co
 ${d.error ? html`<p class="flash error" role="alert">${d.error}</p>` : ''}
 ${d.products.length === 0
   ? empty('Kệ chưa có hàng ký gửi để bán.')
-  : html`<form method="get" action="${BASE}/sell" id="pick-form">
+  : html`<form method="get" action="${BASE}/sell#basket-card" id="pick-form">
 <ul class="list picks">${d.products.map((p) => pickRow(p, d.basket))}</ul>
 <button type="submit" class="btn block big${hasBasket ? '' : ' primary'}" id="compute">Tính tiền</button>
 </form>
