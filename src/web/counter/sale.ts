@@ -42,6 +42,7 @@ export function saleBody(d: SaleData): Html {
   return html`${outletNav('sales')}
 <h1>Hóa đơn ${s.receiptNo}</h1>
 <p id="sale-status">${voided ? badge('Đã hủy', 'bad') : badge('Đã bán', 'ok')} <span class="meta">${vnDateTime(s.soldAt)} · ${PAYMENT_TEXT[s.payment]}</span></p>
+${v.error && !(d.canVoid && !voided) ? html`<p class="flash error" role="alert" id="void-refused">${v.error.message}</p>` : ''}
 ${voided ? html`<p class="flash error" id="voided">Hóa đơn đã hủy lúc ${s.voidedAt ? vnDateTime(s.voidedAt) : ''}: ${s.voidReason ?? ''}. Hàng đã trở lại kệ.</p>` : ''}
 ${s.payment === 'bank_transfer' && !voided && d.qr ? card('Khách quét mã để chuyển khoản', html`${qrFigure(s, d.qr, d.outlet)}<p class="hint">Mở ứng dụng ngân hàng, chọn quét mã QR. Số tiền và nội dung đã có sẵn; chờ khách báo chuyển xong rồi giao hàng.</p>`, { id: 'pay-qr' }) : ''}
 ${card('Hàng đã bán', html`${linesTable(s)}${paid(s)}`, { id: 'sale-lines' })}
