@@ -159,7 +159,16 @@ describe('consignment and counter sales in the counter app', () => {
       expect(plain(await page.textContent('#record-sale'))).toBe('Ghi nhận bán · 315.000 ₫');
       await page.fill('#cash-received', '500.000');
       await checked('basket');
-      await Promise.all([page.waitForURL(/\/counter\/sales\/[0-9a-f-]{36}\?msg=sold_cash$/), page.click('#record-sale')]);
+      const salesToday = async () => ((await app.inject({ method: 'GET', url: '/v1/counter-sales', headers: bearer(w.clerk) })).json().items as unknown[]).length;
+      const before = await salesToday();
+      // A double tap on a slow signal (half a second each way) records one sale.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 500, downloadThroughput: -1, uploadThroughput: -1 });
+      await Promise.all([page.waitForURL(/\/counter\/sales\/[0-9a-f-]{36}\?msg=sold_cash$/), page.dblclick('#record-sale', { delay: 100 })]);
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await cdp.detach();
+      expect(await salesToday()).toBe(before + 1);
       expect(plain(await page.textContent('#change'))).toBe('185.000 ₫');
       expect(await officeStock(mango.id)).toBe(8);
       expect(await officeStock(rice.id)).toBe(4);

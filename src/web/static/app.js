@@ -22,6 +22,25 @@
     b.hidden = false;
     b.addEventListener('click', function () { window.print(); });
   });
+  // Forms that record something (a sale, a count, a void) are sent once: a second tap on a slow
+  // signal would record it twice. The button says the form is on its way.
+  document.addEventListener('submit', function (e) {
+    var f = e.target;
+    if (!f.hasAttribute || !f.hasAttribute('data-submit-once')) return;
+    if (f.getAttribute('data-sent')) { e.preventDefault(); return; }
+    f.setAttribute('data-sent', '1');
+    var b = f.querySelector('button[type=submit]');
+    if (b) { b.setAttribute('aria-disabled', 'true'); b.setAttribute('data-label', b.textContent); b.textContent = 'Đang gửi…'; }
+  });
+  // Back to a page kept in memory: its forms can be sent again.
+  window.addEventListener('pageshow', function (e) {
+    if (!e.persisted) return;
+    Array.prototype.forEach.call(document.querySelectorAll('form[data-sent]'), function (f) {
+      f.removeAttribute('data-sent');
+      var b = f.querySelector('button[data-label]');
+      if (b) { b.textContent = b.getAttribute('data-label'); b.removeAttribute('aria-disabled'); }
+    });
+  });
   document.addEventListener('htmx:sendError', function () { say('Không gửi được vì mất mạng. Kiểm tra sóng điện thoại rồi thử lại.'); });
   document.addEventListener('htmx:responseError', function (e) {
     // A refused quick edit comes back as a row with its error (400/409); swap it in like a success.
