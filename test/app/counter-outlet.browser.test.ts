@@ -108,7 +108,11 @@ describe('consignment and counter sales in the counter app', () => {
     it('receives a consignment with a count per line; the short line is recorded and shown', async () => {
       await page.click('nav.tabs a:has-text("Ký gửi")');
       await page.waitForSelector('#incoming-note');
+      expect(plain(await page.textContent('.subtabs a[href="/counter/consignments"]'))).toBe('Nhận hàng 1, 1 lô chờ nhận');
+      await checked('sell-incoming');
       await Promise.all([page.waitForURL(`${base}/counter/consignments`), page.click('#incoming-note a')]);
+      expect(plain(await page.innerText(`#incoming li[data-consignment="${consignmentId}"]`))).toContain('Chờ kiểm đếm');
+      await checked('incoming');
       await Promise.all([page.waitForURL(`${base}/counter/consignments/${consignmentId}`), page.click(`#incoming li[data-consignment="${consignmentId}"] a`)]);
       const c = (await app.inject({ method: 'GET', url: `/v1/consignments/${consignmentId}`, headers: bearer(w.clerk) })).json() as { lines: { id: string; productId: string }[] };
       const lineOf = (productId: string) => c.lines.find((l) => l.productId === productId)!.id;

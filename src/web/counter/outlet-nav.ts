@@ -16,7 +16,7 @@ export type OutletScreen = (typeof LINKS)[number]['key'];
 
 export function outletNav(active: OutletScreen | null, incoming?: number): Html {
   return html`<nav class="subtabs" aria-label="Hàng ký gửi">${LINKS.map(
-    (l) => html`<a href="${l.href}"${l.key === active ? raw(' aria-current="page"') : ''}>${l.label}${l.key === 'incoming' && incoming ? html` <span class="count" aria-label="${incoming} lô chờ nhận">${incoming}</span>` : ''}</a>`,
+    (l) => html`<a href="${l.href}"${l.key === active ? raw(' aria-current="page"') : ''}>${l.label}${l.key === 'incoming' && incoming ? html` <span class="count" aria-hidden="true">${incoming}</span><span class="sr-only">, ${incoming} lô chờ nhận</span>` : ''}</a>`,
   )}</nav>`;
 }
 
