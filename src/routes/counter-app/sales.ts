@@ -71,7 +71,7 @@ const salePages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
     return showSell(req, reply, fields, { pay, status: res.status });
   });
 
-  app.get<{ Querystring: { date?: string } }>(`${BASE}/sales`, async (req, reply) => {
+  app.get(`${BASE}/sales`, async (req, reply) => {
     const pointId = pointIdOf(req);
     if (!pointId) return reply.redirect(`${BASE}/`, 303);
     const res = await apiFor(app, req).get<SaleListView>('/v1/counter-sales', { pickupPointId: pointId });

@@ -68,7 +68,7 @@ export function receiptBody(s: SaleView, point: PointView | null, qr: string | n
   return html`<p class="noprint actions"><a class="btn" href="${BASE}/sales/${s.id}">‹ Hóa đơn</a><button type="button" class="btn primary" data-print hidden>In</button></p>
 <article class="receipt" id="receipt">
   <header><h1>${point?.name ?? 'Bưu cục'}</h1>${point?.address ? html`<p class="meta">${point.address}</p>` : ''}</header>
-  <p>Hóa đơn bán lẻ hàng ký gửi <strong>${s.receiptNo}</strong><br><time datetime="${s.soldAt}" id="receipt-time">${vnDateTime(s.soldAt)}</time>${clerkName ? html` · Nhân viên: ${clerkName}` : ''}</p>
+  <p>Hóa đơn bán lẻ hàng ký gửi <strong class="nowrap">${s.receiptNo}</strong><br><time datetime="${s.soldAt}" id="receipt-time">${vnDateTime(s.soldAt)}</time>${clerkName ? html` · Nhân viên: ${clerkName}` : ''}</p>
   ${s.state === 'voided' ? html`<p class="void-mark">ĐÃ HỦY: ${s.voidReason ?? ''}</p>` : ''}
   ${linesTable(s)}
   ${paid(s)}
