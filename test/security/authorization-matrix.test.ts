@@ -111,6 +111,9 @@ export const MATRIX: Record<string, Expect> = {
   'GET /v1/authorizations': { admin: 'ok', staff: 'ok', manager: 'ok', clerk: 'ok' },
   'GET /v1/authorizations/:id': { admin: 'ok', staff: 'ok', manager: ['ok', 404], clerk: ['ok', 404] },
   'POST /v1/authorizations/:id/revoke': { admin: 'ok', staff: 403, manager: ['ok', 404], clerk: ['ok', 404] },
+  // The scan of the signed paper: attached by those who may change the authorization, read by those who may read it.
+  'PUT /v1/authorizations/:id/scan': { admin: 'ok', staff: 403, manager: ['ok', 404], clerk: ['ok', 404] },
+  'GET /v1/authorizations/:id/scan': { admin: 'ok', staff: 'ok', manager: ['ok', 404], clerk: ['ok', 404] },
   // Outlets: consignments, counter sales, settlement, farm pickups.
   'POST /v1/consignments': { admin: 'ok', staff: 403, manager: ['ok', 404], clerk: 403 },
   'GET /v1/consignments': { admin: 'ok', staff: 'ok', manager: 'ok', clerk: 'ok' },
@@ -204,6 +207,8 @@ async function side(at: { lat: number; lng: number }): Promise<Objects> {
   const image = await uploadImage(product.json().id);
   // Not yet in force, so the clerk of P1 gains no mandate from it (which would change other cells).
   const authorization = await made('an authorization', app.inject({ method: 'POST', url: '/v1/authorizations', headers: admin, payload: { sellerId: seller.id, pickupPointId: point, scopes: ['catalog'], validFrom: inDays(30).toISOString(), validUntil: inDays(60).toISOString(), documentNumber: `UQ-${randomInt(1e9)}` } }));
+  const scan = multipart([{ type: 'image/jpeg', data: await jpeg() }]);
+  await made('an authorization scan', app.inject({ method: 'PUT', url: `/v1/authorizations/${authorization.id}/scan`, headers: { ...admin, ...scan.headers }, payload: scan.payload }));
   await made('outlet settings', app.inject({ method: 'PATCH', url: `/v1/pickup-points/${point}/outlet`, headers: admin, payload: { acceptsFarmPickup: true, farmPickupRadiusKm: 10, farmPickupCapacity: 100 } }));
   await made('a commission rate', app.inject({ method: 'POST', url: `/v1/sellers/${seller.id}/commission-rates`, headers: admin, payload: { rateBp: 1000 } }));
   const sent = await made<{ id: string; lines: { id: string; qtySent: number }[] }>('a consignment', app.inject({ method: 'POST', url: '/v1/consignments', headers: admin, payload: { sellerId: seller.id, pickupPointId: point, lines: [{ productId: product.json().id, qty: 10 }] } }));
@@ -276,6 +281,10 @@ async function request(key: string, o: Objects): Promise<{ url: string; payload?
     case 'POST /v1/orders/:id/collection-unlock': return { url, payload: { identityDocument: 'cccd', identityLast4: '1234' } };
     case 'GET /v1/reports/outlets': return { url: `${url}?groupBy=pickupPoint` };
     case 'POST /v1/authorizations': return { url, payload: { sellerId: o.seller, pickupPointId: o.point, scopes: ['catalog'], validFrom: inDays(30).toISOString(), validUntil: inDays(60).toISOString(), documentNumber: `UQ-${randomInt(1e9)}` } };
+    case 'PUT /v1/authorizations/:id/scan': {
+      const body = multipart([{ type: 'image/jpeg', data: await jpeg() }]);
+      return { url, payload: body.payload, headers: body.headers };
+    }
     case 'POST /v1/authorizations/:id/revoke': return { url, payload: { reason: 'Ma trận quyền' } };
     case 'POST /v1/counter/farmers': return { url, payload: { pickupPointId: o.point, name: 'Nông dân ma trận', phone: uniquePhone(), wardCode: '30226', address: 'Ấp 3', authorization: { scopes: ['catalog'], validUntil: inDays(60).toISOString(), documentNumber: `UQ-${randomInt(1e9)}` } } };
     case 'POST /v1/consignments': return { url, payload: { sellerId: o.seller, pickupPointId: o.point, lines: [{ productId: o.product, qty: 1 }] } };
