@@ -161,7 +161,11 @@ for (const [base, app] of [['/app', 'seller'], ['/counter', 'counter']] as const
   const pages =
     app === 'seller'
       ? ['GET #/', 'POST #/connect', 'GET #/products', 'POST #/products/:id/quick', 'GET #/products/new', 'POST #/products/new', 'GET #/products/:id', 'POST #/products/:id', 'POST #/products/:id/resync', 'POST #/products/:id/images', 'POST #/products/:id/images/:imageId/delete', 'POST #/products/:id/images/:imageId/cover', 'GET #/import', 'POST #/import', 'GET #/orders', 'GET #/orders/:id', 'GET #/orders/:id/status', 'POST #/orders/:id/confirm', 'POST #/orders/:id/cancel', 'POST #/orders/:id/buyer-cancellation', 'GET #/orders/:id/ship', 'POST #/orders/:id/ship', 'POST #/labels', 'GET #/orders/:id/label.pdf']
-      : ['GET #/', 'POST #/point', 'GET #/scan', 'GET #/find', 'GET #/orders/:id', 'POST #/orders/:id/receive', 'POST #/orders/:id/collect', 'POST #/orders/:id/unlock', 'POST #/orders/:id/return', 'GET #/cash', 'POST #/cash/close', 'GET #/returns'];
+      : ['GET #/', 'POST #/point', 'GET #/scan', 'GET #/find', 'GET #/orders/:id', 'POST #/orders/:id/receive', 'POST #/orders/:id/collect', 'POST #/orders/:id/unlock', 'POST #/orders/:id/return', 'GET #/cash', 'POST #/cash/close', 'GET #/returns',
+          // The guided onboarding of a household farmer, their authorization's page and its scan, their products.
+          'GET #/farmers', 'GET #/farmers/new', 'POST #/farmers/new', 'GET #/authorizations/:id', 'GET #/authorizations/:id/scan', 'POST #/authorizations/:id/scan',
+          'GET #/farmers/:sellerId/products/new', 'POST #/farmers/:sellerId/products/new', 'GET #/farmers/:sellerId/products/:id', 'POST #/farmers/:sellerId/products/:id/images',
+          'POST #/farmers/:sellerId/products/:id/images/:imageId/delete', 'POST #/farmers/:sellerId/products/:id/images/:imageId/cover', 'POST #/farmers/:sellerId/products/:id/resync'];
   for (const k of pages) WEB[k.replace('#', base)] = app;
 }
 
@@ -344,7 +348,7 @@ describe('authorization matrix', () => {
     for (const [key, web] of Object.entries(WEB)) {
       const [method, path] = key.split(' ') as ['GET' | 'POST', string];
       const base = path.startsWith('/counter') ? '/counter' : '/app';
-      const url = path.replace(':id', path.includes('/orders/') ? own.order : own.product).replace(':imageId', own.image).replace('*', 'app.css');
+      const url = path.replace(':id', path.includes('/orders/') ? own.order : path.includes('/authorizations/') ? own.authorization : own.product).replace(':sellerId', own.seller).replace(':imageId', own.image).replace('*', 'app.css');
       const form = { 'content-type': 'application/x-www-form-urlencoded' };
       const send = (headers: Record<string, string>) => app.inject({ method, url, headers: { ...headers, ...(method === 'POST' ? form : {}) }, ...(method === 'POST' ? { payload: 'x=1' } : {}) });
       const where = (res: LightMyRequestResponse) => `${res.statusCode} ${String(res.headers.location ?? res.body.slice(0, 120))}`;
@@ -372,8 +376,8 @@ describe('authorization matrix', () => {
         if (path.includes(':id')) {
           // Another seller's object (at another point): the page asks the API as its user, which does not show it.
           // A page answers 404; the htmx status poll stops (286, empty); the ship page goes back to the list. None shows the object.
-          const foreignId = path.includes('/orders/') ? foreign.order : foreign.product;
-          const other = await app.inject({ method, url: path.replace(':id', foreignId), headers: session(base, right) });
+          const foreignId = path.includes('/orders/') ? foreign.order : path.includes('/authorizations/') ? foreign.authorization : foreign.product;
+          const other = await app.inject({ method, url: path.replace(':id', foreignId).replace(':sellerId', foreign.seller), headers: session(base, right) });
           const hidden = other.statusCode === 404 || (other.statusCode === 286 && other.body === '') || (other.statusCode === 303 && !String(other.headers.location).includes(foreignId));
           check(`as ${right.role} on foreign`, other, hidden && (other.statusCode === 404 || !other.body.includes(foreignId)));
         }

@@ -8,6 +8,7 @@ export const NAV = [
   { key: 'scan', href: `${BASE}/scan`, label: 'Quét mã' },
   { key: 'returns', href: `${BASE}/returns`, label: 'Hoàn trả' },
   { key: 'cash', href: `${BASE}/cash`, label: 'Sổ tiền' },
+  { key: 'farmers', href: `${BASE}/farmers`, label: 'Nông dân' },
 ] as const;
 
 /** Messages after a redirect, chosen by a key in the URL so nothing typed in the address bar is shown. */
@@ -20,4 +21,12 @@ export const FLASH: Record<string, Flash> = {
   closed: { kind: 'ok', text: 'Đã chốt sổ tiền trong ngày.' },
   point: { kind: 'ok', text: 'Đã chọn bưu cục.' },
   signed_out: { kind: 'ok', text: 'Bạn đã đăng xuất.' },
+  onboarded: { kind: 'ok', text: 'Đã lưu nông dân và giấy ủy quyền. Giờ thêm sản phẩm đầu tiên.' },
+  scan_saved: { kind: 'ok', text: 'Đã lưu ảnh giấy ủy quyền.' },
+  product_created: { kind: 'ok', text: 'Đã thêm sản phẩm. Chụp ảnh sản phẩm để đăng lên Postmart.' },
+  photo: { kind: 'ok', text: 'Đã tải ảnh lên.' },
+  photo_removed: { kind: 'ok', text: 'Đã xóa ảnh.' },
+  photo_cover: { kind: 'ok', text: 'Đã đổi ảnh bìa.' },
+  resync: { kind: 'ok', text: 'Đã yêu cầu đồng bộ lại với Postmart.' },
+  onboard_done: { kind: 'ok', text: 'Xong: nông dân đã được đăng ký, bưu cục làm thay theo giấy ủy quyền này.' },
 };
