@@ -79,12 +79,12 @@ ${formError(error, AUTH_FIELDS)}
   ${FARMER_FIELDS.map((k) => hidden(k, farmer[k] ?? ''))}
   ${scopeBoxes(v, error)}
   <div class="two">
-    ${textField({ name: 'validFrom', label: 'Hiệu lực từ ngày', type: 'date', value: v.validFrom, error, required: true })}
+    ${textField({ name: 'validFrom', label: 'Từ ngày', type: 'date', value: v.validFrom, error, required: true })}
     ${textField({ name: 'validUntil', label: 'Đến hết ngày', type: 'date', value: v.validUntil, error, required: true })}
   </div>
   ${textField({ name: 'documentNumber', label: 'Số giấy ủy quyền', value: v.documentNumber, error, required: true, maxlength: 64, autocomplete: 'off', hint: 'Số ghi trên giấy đã ký' })}
   <div class="field${presentError ? ' has-error' : ''}">
-    <label class="pick"><input type="checkbox" name="farmerPresent" value="true"${v.farmerPresent ? html` checked` : ''}${presentError ? html` aria-invalid="true" aria-describedby="f-farmerPresent-err"` : ''}> Người ủy quyền có mặt tại quầy và đã ký giấy</label>
+    <label class="choice"><input type="checkbox" name="farmerPresent" value="true"${v.farmerPresent ? html` checked` : ''}${presentError ? html` aria-invalid="true" aria-describedby="f-farmerPresent-err"` : ''}><span class="title">Người ủy quyền có mặt tại quầy</span><span class="meta">và đã ký giấy trước mặt nhân viên</span></label>
     ${presentError ? html`<small id="f-farmerPresent-err" class="error">${presentError}</small>` : ''}
   </div>
   ${scanInput(error)}
