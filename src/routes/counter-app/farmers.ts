@@ -84,6 +84,10 @@ const farmerPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
     }
     const api = apiFor(app, req);
     const pointId = pointIdOf(req);
+    // The same paper sent again (a retry on a weak signal, a second tap without script) finds the
+    // farmer saved a moment ago instead of registering them twice.
+    const already = await savedMomentsAgo(req, pointId, farmer.name ?? '', auth.documentNumber ?? '');
+    if (already) return afterSave(req, reply, already.sellerId, already.id, farmer.wardCode ?? '', already.scanUrl === null);
     const res = await api.send<Onboarded>('POST', '/v1/counter/farmers', {
       json: {
         ...(pointId ? { pickupPointId: pointId } : {}),
@@ -98,13 +102,26 @@ const farmerPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
       },
     });
     if (!res.ok) return again(onForm(res.error), res.status);
-    const { seller, authorization } = res.data;
+    return afterSave(req, reply, res.data.seller.id, res.data.authorization.id, farmer.wardCode ?? '', true);
+  }
+
+  /** The farmer and the authorization are saved: the photo of the paper if one came with them, then step 3. */
+  async function afterSave(req: FastifyRequest, reply: FastifyReply, sellerId: string, authorizationId: string, ward: string, wantsScan: boolean) {
     const [scan] = filesOf(req, 'scan');
-    if (scan) {
-      const up = await api.send('PUT', `/v1/authorizations/${authorization.id}/scan`, await encodeFiles([scan], 'scan'));
-      if (!up.ok) return showScanRetry(req, reply, authorization.id, farmer.wardCode ?? '', up.error, up.status);
+    if (scan && wantsScan) {
+      const up = await apiFor(app, req).send('PUT', `/v1/authorizations/${authorizationId}/scan`, await encodeFiles([scan], 'scan'));
+      if (!up.ok) return showScanRetry(req, reply, authorizationId, ward, up.error, up.status);
     }
-    return reply.redirect(productStepUrl(seller.id, farmer.wardCode ?? '', 'onboarded'), 303);
+    return reply.redirect(productStepUrl(sellerId, ward, 'onboarded'), 303);
+  }
+
+  /** An authorization of this office for the same farmer and paper number recorded in the last 15 minutes. */
+  async function savedMomentsAgo(req: FastifyRequest, pointId: string | null, name: string, documentNumber: string) {
+    const list = await apiFor(app, req).get<{ items: Authorization[] }>('/v1/authorizations', pointId ? { pickupPointId: pointId, live: true } : { live: true });
+    if (!list.ok) return null;
+    const since = Date.now() - 15 * 60_000;
+    const same = (a: string, b: string) => a.normalize('NFC').trim() === b.normalize('NFC').trim();
+    return list.data.items.find((a) => same(a.documentNumber, documentNumber) && same(a.sellerName, name) && new Date(a.createdAt).getTime() > since) ?? null;
   }
 
   const showScanRetry = async (req: FastifyRequest, reply: FastifyReply, id: string, ward: string, error: ApiError, status: number) => {
