@@ -83,7 +83,7 @@ ${formError(error, AUTH_FIELDS)}
     ${textField({ name: 'validUntil', label: 'Đến hết ngày', type: 'date', value: v.validUntil, error, required: true })}
   </div>
   ${textField({ name: 'documentNumber', label: 'Số giấy ủy quyền', value: v.documentNumber, error, required: true, maxlength: 64, autocomplete: 'off', hint: 'Số ghi trên giấy đã ký' })}
-  <div class="field${presentError ? ' has-error' : ''}">
+  <div class="choices present">
     <label class="choice"><input type="checkbox" name="farmerPresent" value="true"${v.farmerPresent ? html` checked` : ''}${presentError ? html` aria-invalid="true" aria-describedby="f-farmerPresent-err"` : ''}><span class="title">Người ủy quyền có mặt tại quầy</span><span class="meta">và đã ký giấy trước mặt nhân viên</span></label>
     ${presentError ? html`<small id="f-farmerPresent-err" class="error">${presentError}</small>` : ''}
   </div>
