@@ -43,7 +43,7 @@ async function signIn(user: TestUser): Promise<{ cookie: string; csrf: string }>
 /** A multipart form as a browser sends it: fields (repeated names allowed) and an optional file. */
 function multipartForm(fields: [string, string][], file?: { name: string; type: string; data: Buffer }) {
   const b = `----dtpc${randomInt(1e9)}`;
-  const parts = fields.map(([k, v]) => Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  const parts: Buffer[] = fields.map(([k, v]) => Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   if (file) parts.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${file.name}"; filename="giay.jpg"\r\nContent-Type: ${file.type}\r\n\r\n`), file.data, Buffer.from('\r\n'));
   parts.push(Buffer.from(`--${b}--\r\n`));
   return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${b}` };
