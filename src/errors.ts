@@ -192,6 +192,7 @@ export const THINGS = {
   shipment: { vi: 'lô gửi hàng', en: 'Shipment' },
   image: { vi: 'ảnh', en: 'Image' },
   authorization: { vi: 'giấy ủy quyền', en: 'Authorization' },
+  authorization_scan: { vi: 'ảnh giấy ủy quyền', en: 'Authorization scan' },
   parcel: { vi: 'bưu gửi', en: 'Parcel' },
   consignment: { vi: 'lô hàng ký gửi', en: 'Consignment' },
   counter_sale: { vi: 'hóa đơn bán tại quầy', en: 'Counter sale' },

@@ -127,6 +127,15 @@ export const authorizations = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revokedBy: uuid('revoked_by').references(() => users.id),
     revokeReason: text('revoke_reason'),
+    /**
+     * The scan of the signed paper (SHA-256 of the processed JPEG). Kept under a key /media never
+     * serves (src/services/media/storage.ts scanKey): it shows an ID number and a signature, so
+     * only those who may read the authorization fetch it, through GET /v1/authorizations/{id}/scan.
+     */
+    scanHash: text('scan_hash'),
+    scanBytes: integer('scan_bytes'),
+    scanUploadedAt: timestamp('scan_uploaded_at', { withTimezone: true }),
+    scanUploadedBy: uuid('scan_uploaded_by').references(() => users.id),
   },
   (t) => [
     // Every clerk request reads the live authorizations of its office: this index answers it.

@@ -12,6 +12,8 @@ function timeGrouping(from, to) {
   return days <= 62 ? 'day' : days <= 366 ? 'week' : 'month';
 }
 const salesUrl = (groupBy) => `/v1/reports/sales?from=${state.from}&to=${state.to}&groupBy=${groupBy}`;
+/** Sellers the post offices act for under an authorization, by office or by the seller's commune. */
+const assistedUrl = (groupBy) => `/v1/reports/assisted-sellers?from=${state.from}&to=${state.to}&groupBy=${groupBy}`;
 
 /**
  * Roles whose work is in another app: they get a clear way there, never a page of reports their
@@ -56,7 +58,7 @@ function logout() {
 async function load() {
   $('status').textContent = 'Đang tải…';
   const grouping = timeGrouping(state.from, state.to);
-  const [time, communes, categories, sellers, overview, outlets] = await Promise.all([
+  const [time, communes, categories, sellers, overview, outlets, assistedByPoint, assistedByCommune] = await Promise.all([
     api(salesUrl(grouping)),
     api(salesUrl('commune')),
     api(salesUrl('category')),
@@ -64,6 +66,8 @@ async function load() {
     api('/v1/reports/overview'),
     // Counter sales of consigned goods at post offices, kept apart from Postmart's figures (issue 14).
     api(`/v1/reports/outlets?from=${state.from}&to=${state.to}&groupBy=pickupPoint`),
+    api(assistedUrl('pickupPoint')),
+    api(assistedUrl('commune')),
   ]);
   $('range-label').textContent = `${date(time.from)} – ${date(time.to)}`;
   $('scope').textContent = overview.scope ? overview.scope.sellerName : 'Toàn tỉnh';
@@ -81,6 +85,20 @@ async function load() {
     ['Gửi hàng / sức chứa', (r) => (r.dailyCapacity === null ? num(r.dropoffsBooked) : `${num(r.dropoffsBooked)}/${num(r.dailyCapacity)}`), 'num'],
   ], overview.pickupPointLoadToday);
   counterTables($('counter-sales'), $('consigned-stock'), outlets);
+  table($('counter-cash'), [
+    ['Bưu cục', (r) => `${r.name} (${r.code})`],
+    ['Bưu gửi COD', (r) => num(r.parcels), 'num'],
+    ['Tiền đã thu', (r) => vnd(r.cashVnd), 'num'],
+  ], overview.counterCash, 'Chưa thu tiền COD tại quầy tháng này');
+  const assistedColumns = (first) => [
+    [first, (r) => r.label],
+    ['Người bán', (r) => num(r.assistedSellers), 'num'],
+    ['Còn hiệu lực', (r) => num(r.liveAuthorizations), 'num'],
+    ['Đơn', (r) => num(r.orders), 'num'],
+    ['Doanh thu', (r) => vnd(r.revenueVnd), 'num'],
+  ];
+  table($('assisted-point'), assistedColumns('Bưu cục'), assistedByPoint.rows, 'Chưa có người bán ủy quyền cho bưu cục');
+  table($('assisted-commune'), assistedColumns('Xã/phường'), assistedByCommune.rows, 'Chưa có người bán ủy quyền cho bưu cục');
   renderSync(overview.syncHealth);
   if (state.me.role === 'seller_manager') await loadToPrepare();
   $('status').textContent = `Cập nhật lúc ${dateTime(overview.asOf)}`;
@@ -135,7 +153,11 @@ async function loadToPrepare() {
 async function csv(ev) {
   const kind = ev.target.dataset.csv;
   if (!kind) return;
-  const path = kind === 'overview' ? '/v1/reports/overview?format=csv' : `${salesUrl(kind === 'time' ? timeGrouping(state.from, state.to) : kind)}&format=csv`;
+  const path = kind === 'overview'
+    ? '/v1/reports/overview?format=csv'
+    : kind.startsWith('assisted-')
+      ? `${assistedUrl(kind.slice('assisted-'.length))}&format=csv`
+      : `${salesUrl(kind === 'time' ? timeGrouping(state.from, state.to) : kind)}&format=csv`;
   await downloadCsv(path);
 }
 

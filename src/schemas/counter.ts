@@ -134,7 +134,8 @@ export const AuthorizationView = Type.Object({
   revokedBy: Nullable(Uuid()),
   revokeReason: Nullable(Type.String()),
   live: Type.Boolean({ description: 'Valid now and not revoked' }),
-  scanUrl: Type.Null({ description: 'The scan of the signed paper: not stored yet (photo storage arrives with the sellers’ photos)' }),
+  scanUrl: Nullable(Type.String({ description: 'The scan of the signed paper (GET with the same token; not public), null until one is attached with PUT /v1/authorizations/{id}/scan' })),
+  scanUploadedAt: Nullable(Timestamp),
 });
 export const AuthorizationQuery = Type.Object({
   sellerId: Type.Optional(Uuid()),

@@ -111,6 +111,9 @@ export const MATRIX: Record<string, Expect> = {
   'GET /v1/authorizations': { admin: 'ok', staff: 'ok', manager: 'ok', clerk: 'ok' },
   'GET /v1/authorizations/:id': { admin: 'ok', staff: 'ok', manager: ['ok', 404], clerk: ['ok', 404] },
   'POST /v1/authorizations/:id/revoke': { admin: 'ok', staff: 403, manager: ['ok', 404], clerk: ['ok', 404] },
+  // The scan of the signed paper: attached by those who may change the authorization, read by those who may read it.
+  'PUT /v1/authorizations/:id/scan': { admin: 'ok', staff: 403, manager: ['ok', 404], clerk: ['ok', 404] },
+  'GET /v1/authorizations/:id/scan': { admin: 'ok', staff: 'ok', manager: ['ok', 404], clerk: ['ok', 404] },
   // Outlets: consignments, counter sales, settlement, farm pickups.
   'POST /v1/consignments': { admin: 'ok', staff: 403, manager: ['ok', 404], clerk: 403 },
   'GET /v1/consignments': { admin: 'ok', staff: 'ok', manager: 'ok', clerk: 'ok' },
@@ -159,7 +162,11 @@ for (const [base, app] of [['/app', 'seller'], ['/counter', 'counter']] as const
     app === 'seller'
       ? ['GET #/', 'POST #/connect', 'GET #/products', 'POST #/products/:id/quick', 'GET #/products/new', 'POST #/products/new', 'GET #/products/:id', 'POST #/products/:id', 'POST #/products/:id/resync', 'POST #/products/:id/images', 'POST #/products/:id/images/:imageId/delete', 'POST #/products/:id/images/:imageId/cover', 'GET #/import', 'POST #/import', 'GET #/orders', 'GET #/orders/:id', 'GET #/orders/:id/status', 'POST #/orders/:id/confirm', 'POST #/orders/:id/cancel', 'POST #/orders/:id/buyer-cancellation', 'GET #/orders/:id/ship', 'POST #/orders/:id/ship', 'POST #/labels', 'GET #/orders/:id/label.pdf']
       : ['GET #/', 'POST #/point', 'GET #/scan', 'GET #/find', 'GET #/orders/:id', 'POST #/orders/:id/receive', 'POST #/orders/:id/collect', 'POST #/orders/:id/unlock', 'POST #/orders/:id/return', 'GET #/cash', 'POST #/cash/close', 'GET #/returns',
-         'GET #/consignments', 'GET #/consignments/:id', 'POST #/consignments/:id/receive', 'GET #/shelf', 'POST #/shelf/return', 'GET #/sell', 'POST #/sales', 'GET #/sales', 'GET #/sales/:id', 'GET #/sales/:id/receipt', 'POST #/sales/:id/void'];
+         'GET #/consignments', 'GET #/consignments/:id', 'POST #/consignments/:id/receive', 'GET #/shelf', 'POST #/shelf/return', 'GET #/sell', 'POST #/sales', 'GET #/sales', 'GET #/sales/:id', 'GET #/sales/:id/receipt', 'POST #/sales/:id/void',
+          // The guided onboarding of a household farmer, their authorization's page and its scan, their products.
+          'GET #/farmers', 'GET #/farmers/new', 'POST #/farmers/new', 'GET #/authorizations/:id', 'GET #/authorizations/:id/scan', 'POST #/authorizations/:id/scan',
+          'GET #/farmers/:sellerId/products/new', 'POST #/farmers/:sellerId/products/new', 'GET #/farmers/:sellerId/products/:id', 'POST #/farmers/:sellerId/products/:id/images',
+          'POST #/farmers/:sellerId/products/:id/images/:imageId/delete', 'POST #/farmers/:sellerId/products/:id/images/:imageId/cover', 'POST #/farmers/:sellerId/products/:id/resync'];
   for (const k of pages) WEB[k.replace('#', base)] = app;
 }
 
@@ -205,6 +212,8 @@ async function side(at: { lat: number; lng: number }): Promise<Objects> {
   const image = await uploadImage(product.json().id);
   // Not yet in force, so the clerk of P1 gains no mandate from it (which would change other cells).
   const authorization = await made('an authorization', app.inject({ method: 'POST', url: '/v1/authorizations', headers: admin, payload: { sellerId: seller.id, pickupPointId: point, scopes: ['catalog'], validFrom: inDays(30).toISOString(), validUntil: inDays(60).toISOString(), documentNumber: `UQ-${randomInt(1e9)}` } }));
+  const scan = multipart([{ type: 'image/jpeg', data: await jpeg() }]);
+  await made('an authorization scan', app.inject({ method: 'PUT', url: `/v1/authorizations/${authorization.id}/scan`, headers: { ...admin, ...scan.headers }, payload: scan.payload }));
   await made('outlet settings', app.inject({ method: 'PATCH', url: `/v1/pickup-points/${point}/outlet`, headers: admin, payload: { acceptsFarmPickup: true, farmPickupRadiusKm: 10, farmPickupCapacity: 100 } }));
   await made('a commission rate', app.inject({ method: 'POST', url: `/v1/sellers/${seller.id}/commission-rates`, headers: admin, payload: { rateBp: 1000 } }));
   const sent = await made<{ id: string; lines: { id: string; qtySent: number }[] }>('a consignment', app.inject({ method: 'POST', url: '/v1/consignments', headers: admin, payload: { sellerId: seller.id, pickupPointId: point, lines: [{ productId: product.json().id, qty: 10 }] } }));
@@ -277,6 +286,10 @@ async function request(key: string, o: Objects): Promise<{ url: string; payload?
     case 'POST /v1/orders/:id/collection-unlock': return { url, payload: { identityDocument: 'cccd', identityLast4: '1234' } };
     case 'GET /v1/reports/outlets': return { url: `${url}?groupBy=pickupPoint` };
     case 'POST /v1/authorizations': return { url, payload: { sellerId: o.seller, pickupPointId: o.point, scopes: ['catalog'], validFrom: inDays(30).toISOString(), validUntil: inDays(60).toISOString(), documentNumber: `UQ-${randomInt(1e9)}` } };
+    case 'PUT /v1/authorizations/:id/scan': {
+      const body = multipart([{ type: 'image/jpeg', data: await jpeg() }]);
+      return { url, payload: body.payload, headers: body.headers };
+    }
     case 'POST /v1/authorizations/:id/revoke': return { url, payload: { reason: 'Ma trận quyền' } };
     case 'POST /v1/counter/farmers': return { url, payload: { pickupPointId: o.point, name: 'Nông dân ma trận', phone: uniquePhone(), wardCode: '30226', address: 'Ấp 3', authorization: { scopes: ['catalog'], validUntil: inDays(60).toISOString(), documentNumber: `UQ-${randomInt(1e9)}` } } };
     case 'POST /v1/consignments': return { url, payload: { sellerId: o.seller, pickupPointId: o.point, lines: [{ productId: o.product, qty: 1 }] } };
@@ -336,9 +349,9 @@ describe('authorization matrix', () => {
     for (const [key, web] of Object.entries(WEB)) {
       const [method, path] = key.split(' ') as ['GET' | 'POST', string];
       const base = path.startsWith('/counter') ? '/counter' : '/app';
-      // The object a page is about: an order, a consignment, a counter sale, else a product.
-      const idOf = (o: Objects) => (path.includes('/orders/') ? o.order : path.includes('/consignments/') ? o.consignment : path.includes('/sales/') ? o.sale : o.product);
-      const url = path.replace(':id', idOf(own)).replace(':imageId', own.image).replace('*', 'app.css');
+      // The object a page is about: an order, a consignment, a counter sale, an authorization, else a product.
+      const idOf = (o: Objects) => (path.includes('/orders/') ? o.order : path.includes('/consignments/') ? o.consignment : path.includes('/sales/') ? o.sale : path.includes('/authorizations/') ? o.authorization : o.product);
+      const url = path.replace(':id', idOf(own)).replace(':sellerId', own.seller).replace(':imageId', own.image).replace('*', 'app.css');
       const form = { 'content-type': 'application/x-www-form-urlencoded' };
       const send = (headers: Record<string, string>) => app.inject({ method, url, headers: { ...headers, ...(method === 'POST' ? form : {}) }, ...(method === 'POST' ? { payload: 'x=1' } : {}) });
       const where = (res: LightMyRequestResponse) => `${res.statusCode} ${String(res.headers.location ?? res.body.slice(0, 120))}`;
@@ -367,7 +380,7 @@ describe('authorization matrix', () => {
           // Another seller's object (at another point): the page asks the API as its user, which does not show it.
           // A page answers 404; the htmx status poll stops (286, empty); the ship page goes back to the list. None shows the object.
           const foreignId = idOf(foreign);
-          const other = await app.inject({ method, url: path.replace(':id', foreignId), headers: session(base, right) });
+          const other = await app.inject({ method, url: path.replace(':id', foreignId).replace(':sellerId', foreign.seller), headers: session(base, right) });
           const hidden = other.statusCode === 404 || (other.statusCode === 286 && other.body === '') || (other.statusCode === 303 && !String(other.headers.location).includes(foreignId));
           check(`as ${right.role} on foreign`, other, hidden && (other.statusCode === 404 || !other.body.includes(foreignId)));
         }

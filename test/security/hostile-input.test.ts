@@ -108,8 +108,10 @@ type Req = { url: string; query: Record<string, string>; body: unknown; raw: str
 const WEB_FIELDS = [
   'phone', 'password', 'next', 'priceVnd', 'stock', 'version', 'reason', 'accept', 'weightGrams', 'confirmedGrams', 'weightConfirmed', 'receivedByName', 'sellerPhone',
   'identityDocument', 'identityLast4', 'cashVnd', 'cashReason', 'date', 'pickupPointId', 'pointId', 'orderIds', 'asAdmin', 'append', 'code', 'q', 'status', 'category', 'ts', 'name', 'sku', 'unit', 'isAdmin',
+  // The counter's onboarding of a household farmer.
+  'step', 'back', 'wardCode', 'address', 'scopes', 'validFrom', 'validUntil', 'documentNumber', 'farmerPresent', 'flow',
 ];
-const WEB_QUERY = ['next', 'q', 'code', 'state', 'shop_id', 'date', 'status', 'category', 'cursor', 'from', 'to', 'since', 'msg'];
+const WEB_QUERY = ['next', 'q', 'code', 'state', 'shop_id', 'date', 'status', 'category', 'cursor', 'from', 'to', 'since', 'msg', 'ward'];
 const webText = fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 30 }), fc.integer().map(String));
 const webFields = fc.dictionary(fc.constantFrom(...WEB_FIELDS), webText, { maxKeys: 8 });
 

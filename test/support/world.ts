@@ -37,6 +37,8 @@ export type World = {
   partnerId: string;
   control: <T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => Promise<T>;
   connectSeller: () => Promise<{ sellerId: string; shopId: string; manager: TestUser }>;
+  /** Connects an existing seller (one registered at a counter) to a new sandbox shop: its shop id. */
+  connectShop: (sellerId: string, name: string) => Promise<string>;
   close: () => Promise<void>;
 };
 
@@ -85,10 +87,10 @@ export async function startWorld(
   const workers = opts.inProcessWorkers === false ? null : await startWorkers(testConfig(overrides), workerLog);
   const admin = await makeUser(app, 'admin');
 
-  const connectSeller = async () => {
-    const seller = await makeSeller(app);
-    await control('POST', '/shops', { partner_id: partnerId, name: seller.name });
-    const start = await app.inject({ method: 'POST', url: `/v1/sellers/${seller.id}/postmart/connect`, headers: bearer(admin) });
+  /** A sandbox shop for the seller, connected through the OAuth flow as the seller would (the admin starts it). */
+  const connectShop = async (sellerId: string, name: string) => {
+    await control('POST', '/shops', { partner_id: partnerId, name });
+    const start = await app.inject({ method: 'POST', url: `/v1/sellers/${sellerId}/postmart/connect`, headers: bearer(admin) });
     // Under injected faults the browser's authorize GET may fail; a person would simply try again.
     let back: URL | null = null;
     for (let attempt = 0; attempt < 20 && !back; attempt++) {
@@ -100,8 +102,14 @@ export async function startWorld(
     if (!back) throw new Error('authorize never redirected');
     const done = await app.inject({ url: `${back.pathname}${back.search}` });
     expect(done.statusCode).toBe(200);
+    return done.json().shopId as string;
+  };
+
+  const connectSeller = async () => {
+    const seller = await makeSeller(app);
+    const shopId = await connectShop(seller.id, seller.name);
     const manager = await makeUser(app, 'seller_manager', { sellerId: seller.id });
-    return { sellerId: seller.id, shopId: done.json().shopId as string, manager };
+    return { sellerId: seller.id, shopId, manager };
   };
 
   return {
@@ -114,6 +122,7 @@ export async function startWorld(
     partnerId,
     control,
     connectSeller,
+    connectShop,
     close: async () => {
       await workers?.close();
       await app.close();

@@ -9,6 +9,9 @@ import { setCommissionRate } from '../../src/services/outlets/commission.ts';
 import { makePickupPoint, makeUser, type TestUser } from '../support/fixtures.ts';
 import { bearer } from '../support/http.ts';
 import { asPrincipal } from '../support/outlets.ts';
+import { authorizations, counterCash } from '../../db/schema/counter.ts';
+import { newId } from '../../src/lib/ids.ts';
+import { makePickupPoint, makeUser, type TestUser } from '../support/fixtures.ts';
 import { FIXED_NOW, listing, order, product, reportsApp, seller } from '../support/reports.ts';
 import { ensureChromium, openBrowser } from '../support/chromium.ts';
 
@@ -40,16 +43,22 @@ describe('monitoring dashboard in a browser', () => {
     const dried = await product(db, a.id, { name: 'Xoài sấy dẻo', category: 'processed', priceVnd: 50_000 });
     const tea = await product(db, b.id, { name: 'Trà tim sen', category: 'herbal', priceVnd: 80_000 });
     const now = FIXED_NOW;
-    await order(db, { sellerId: a.id, placedAt: now, status: 'delivered', postOfficeCode: 'BC870000', lines: [{ productId: mango.id, qty: 2, unitPriceVnd: 60_000 }] });
+    const collected = await order(db, { sellerId: a.id, placedAt: now, status: 'delivered', postOfficeCode: 'BC870000', lines: [{ productId: mango.id, qty: 2, unitPriceVnd: 60_000 }] });
     await order(db, { sellerId: a.id, placedAt: now, status: 'ready_to_ship', postOfficeCode: 'BC870000', lines: [{ productId: mango.id, qty: 1, unitPriceVnd: 60_000 }] });
     await order(db, { sellerId: b.id, placedAt: now, status: 'completed', payment: 'VNPAY', lines: [{ productId: tea.id, qty: 1, unitPriceVnd: 80_000 }] });
     await order(db, { sellerId: a.id, placedAt: '2025-06-15T10:00:00+07:00', status: 'delivered', lines: [{ productId: dried.id, qty: 3, unitPriceVnd: 50_000 }] });
     await listing(db, mango, 'listed');
     await listing(db, tea, 'listed');
     await listing(db, dried, 'error', { code: 'INVALID_IMAGE', message: 'Ảnh sản phẩm không tải được (HTTP 404)' });
+    // The counter: A's parcel collected at the office with its COD cash (140,000: goods and shipping),
+    // and B, a farmer the office acts for under an authorization.
+    const office = await makePickupPoint(app, { code: 'BC870000', name: 'Bưu điện Lai Vung', wardCode: '30226' });
+    const clerk = await makeUser(app, 'post_office_clerk', { pickupPointId: office });
+    await db.insert(counterCash).values({ orderId: collected, pickupPointId: office, day: '2026-03-11', clerkId: clerk.id, expectedVnd: 140_000, takenVnd: 140_000, at: now });
+    await db.insert(authorizations).values({ id: newId(), sellerId: b.id, pickupPointId: office, scopes: ['catalog', 'orders'], validFrom: new Date('2026-03-01T00:00:00+07:00'), validUntil: new Date('2030-01-01T00:00:00+07:00'), documentNumber: 'UQ-MX-01', farmerPresent: true, createdBy: clerk.id });
     staff = await makeUser(app, 'provincial_staff');
     managerA = await makeUser(app, 'seller_manager', { sellerId: a.id });
-    await counterSalesAt(app, a.id, mango.id);
+    await counterSalesAt(app, office, a.id, mango.id);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -58,9 +67,8 @@ describe('monitoring dashboard in a browser', () => {
   afterAll(async () => close?.());
 
   /** Consigned mangoes at the office the Postmart orders above were collected at, sold at its counter through the API. */
-  async function counterSalesAt(app: FastifyInstance, sellerId: string, productId: string) {
+  async function counterSalesAt(app: FastifyInstance, office: string, sellerId: string, productId: string) {
     const admin = await makeUser(app, 'admin');
-    const office = await makePickupPoint(app, { code: 'BC870000', name: 'Bưu điện Lai Vung' });
     const clerk = await makeUser(app, 'post_office_clerk', { pickupPointId: office });
     await setCommissionRate(app.db, asPrincipal(admin), sellerId, { rateBp: 1000 });
     await app.db.update(products).set({ stock: 10 }).where(eq(products.id, productId));
@@ -112,6 +120,13 @@ describe('monitoring dashboard in a browser', () => {
       expect((await page.locator('#counter-sales thead th').allTextContents()).map(plain)).toEqual(['Bưu cục', 'Hóa đơn', 'Tại quầy', 'Postmart (riêng)']);
       // 10 received, 3 sold, the voided one back on the shelf: 7 × 60.000.
       expect((await page.locator('#consigned-stock tbody tr').allInnerTexts()).map(plain)).toEqual(['Bưu điện Lai Vung (BC870000) 7 420.000 ₫']);
+      // COD cash collected per post office this month, and the sellers the offices act for, per office and per commune.
+      await page.waitForSelector('#counter-cash tbody tr td.num');
+      const cells = async (table: string) => (await page.locator(`#${table} tbody td`).allTextContents()).map(plain);
+      expect(await cells('counter-cash')).toEqual(['Bưu điện Lai Vung (BC870000)', '1', '140.000 ₫']);
+      // B sold 80,000 today: seller, live authorization, order, revenue.
+      expect(await cells('assisted-point')).toEqual(['Bưu điện Lai Vung', '1', '1', '1', '80.000 ₫']);
+      expect((await cells('assisted-commune')).slice(1)).toEqual(['1', '1', '1', '80.000 ₫']);
       await page.screenshot({ path: new URL('dashboard-staff.png', ARTIFACTS).pathname, fullPage: true });
 
       await page.fill('input[name=from]', '2025-06-01');
@@ -149,6 +164,9 @@ describe('monitoring dashboard in a browser', () => {
       const text = plain(await page.textContent('#dashboard'));
       expect(text).not.toContain('Tháp Mười');
       expect(text).not.toContain('Trà tim sen');
+      // The offices' figures cut to the cooperative too: its own parcel's cash, and no one acts for it.
+      expect(plain(await page.textContent('#counter-cash tbody'))).toContain('140.000 ₫');
+      expect(plain(await page.textContent('#assisted-point tbody'))).toBe('Chưa có người bán ủy quyền cho bưu cục');
       expect(await page.isVisible('#queues-block')).toBe(false);
       // Their own counter sales and consigned stock.
       expect(await kpi(page, 'counter')).toBe('180.000 ₫');

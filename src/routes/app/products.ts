@@ -10,27 +10,14 @@ import { BASE } from '../../web/seller/shell.ts';
 import type { ImportResult, ListingView, Page, ProductImageView, ProductView } from '../../web/seller/types.ts';
 import { html } from '../../web/html.ts';
 import { formOf, isHtmx, type AppContext } from './context.ts';
+import { communeLoader } from './communes.ts';
+import { encodeFiles, filesOf } from './files.ts';
 import { errorOnForm, productBodyFromForm } from './product-body.ts';
 
-type Communes = { code: string; fullName: string }[];
 type Id = { Params: { id: string } };
-type Part = { type: 'file'; filename: string; mimetype: string; toBuffer: () => Promise<Buffer> } | { type: 'field'; value: unknown };
-
-/** Uploaded parts of a multipart field (one or several files). */
-const filesOf = (req: FastifyRequest, name: string) => {
-  const v = (req.body as Record<string, Part | Part[] | undefined> | null)?.[name];
-  return (Array.isArray(v) ? v : v ? [v] : []).filter((p): p is Extract<Part, { type: 'file' }> => p.type === 'file' && p.filename !== '');
-};
 
 const productPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  // The 102 communes of Đồng Tháp, read once: reference data changes with a release, not a request.
-  let communes: Communes | null = null;
-  const communeList = async (api: Api): Promise<Communes> => {
-    if (communes) return communes;
-    const res = await api.get<{ items: Communes }>('/v1/communes', { limit: 200 });
-    if (res.ok) communes = res.data.items.map((c) => ({ code: c.code, fullName: c.fullName })).sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'));
-    return communes ?? [];
-  };
+  const communeList = communeLoader();
 
   app.get<{ Querystring: ProductFilters & { cursor?: string } }>(`${BASE}/products`, async (req, reply) => {
     const f: ProductFilters = { q: req.query.q?.trim() || undefined, category: req.query.category || undefined, status: req.query.status || undefined };
@@ -123,10 +110,7 @@ const productPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
     let error: ApiError | undefined;
     if (files.length === 0) error = { code: 'VALIDATION_FAILED', message: 'Chưa chọn ảnh nào.', field: 'file' };
     else {
-      const form = new FormData();
-      for (const f of files) form.append('file', new Blob([await f.toBuffer()], { type: f.mimetype }), f.filename);
-      const encoded = new Request('http://localhost/', { method: 'POST', body: form });
-      const res = await api.send('POST', `/v1/products/${req.params.id}/images`, { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type')! });
+      const res = await api.send('POST', `/v1/products/${req.params.id}/images`, await encodeFiles(files, 'file'));
       if (!res.ok) error = res.error;
     }
     return error ? showPhotoError(req, reply, req.params.id, error) : reply.redirect(`${BASE}/products/${encodeURIComponent(req.params.id)}?msg=photo#photos`, 303);

@@ -5,6 +5,7 @@ import { AuthorizationCreate, AuthorizationQuery, AuthorizationView, OnboardBody
 import { onboardFarmer } from '../../services/accounts/assisted-sellers.ts';
 import { createAuthorization, getAuthorization, listAuthorizations, revokeAuthorization } from '../../services/accounts/authorizations.ts';
 import { actorOf, secured } from '../docs.ts';
+import authorizationScanRoutes from './scan.ts';
 
 const SCOPES_DOC =
   'While live (between `validFrom` and `validUntil`, not revoked), the clerks of the office may do for the seller exactly what the scopes allow, through the same routes as a seller manager: ' +
@@ -13,6 +14,7 @@ const SCOPES_DOC =
 /** Authorizations (ủy quyền): a seller lets the clerks of one post office act for them. */
 const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
+  await app.register(authorizationScanRoutes);
 
   app.post(
     '/v1/authorizations',
@@ -24,7 +26,7 @@ const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...secured(
           'authorization',
           'create',
-          `An admin records any; a clerk only for their own office and a household farmer at the counter (\`farmerPresent: true\`). ${SCOPES_DOC} The scan of the signed paper is not stored yet.`,
+          `An admin records any; a clerk only for their own office and a household farmer at the counter (\`farmerPresent: true\`). ${SCOPES_DOC} The scan of the signed paper is attached with \`PUT /v1/authorizations/{id}/scan\`.`,
         ),
         body: AuthorizationCreate,
         response: { 201: AuthorizationView, ...errorResponses(400, 401, 403, 404) },

@@ -6,6 +6,8 @@ import authPages from './auth.ts';
 import cashPages from './cash.ts';
 import consignmentPages from './consignments.ts';
 import dayPages from './day.ts';
+import farmerProductPages from './farmer-products.ts';
+import farmerPages from './farmers.ts';
 import parcelPages from './parcels.ts';
 import salePages from './sales.ts';
 
@@ -15,7 +17,8 @@ const zxingJs = createRequire(import.meta.url).resolve('@zxing/library/umd/index
 /**
  * The post-office counter at /counter (issue 13), for a phone or a counter tablet: the day at the
  * clerk's office, scanning or typing a package number, receiving a drop-off by weight, handing a
- * parcel to its buyer after the phone check, returns, and the day's cash sheet. The same kit as the
+ * parcel to its buyer after the phone check, returns, the day's cash sheet, and the guided
+ * registration of a household farmer with their authorization and first products. The same kit as the
  * sellers' app (src/plugins/web/web-app.ts) under its own path, cookie and roles.
  */
 export default async function counterApp(app: FastifyInstance): Promise<void> {
@@ -39,4 +42,6 @@ export default async function counterApp(app: FastifyInstance): Promise<void> {
   await app.register(cashPages, { ctx });
   await app.register(consignmentPages, { ctx });
   await app.register(salePages, { ctx });
+  await app.register(farmerPages, { ctx });
+  await app.register(farmerProductPages, { ctx });
 }

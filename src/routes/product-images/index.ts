@@ -1,7 +1,5 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import { AppError, invalid } from '../../errors.ts';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
 import { ImageOrder, ProductImageList, ProductImageParams } from '../../schemas/product-images.ts';
 import {
@@ -12,37 +10,14 @@ import {
   MAX_IMAGES,
   reorderProductImages,
   type MediaDeps,
-  type UploadedFile,
 } from '../../services/catalog/product-images.ts';
 import { MAX_IMAGE_BYTES } from '../../services/media/image-processing.ts';
+import { readFiles } from '../uploads.ts';
 import { actorOf, secured } from '../docs.ts';
-
-
-/** Reads every file part into memory (each at most 15 MB, at most 10), turning the plugin's limits into our errors. */
-async function readFiles(req: FastifyRequest): Promise<UploadedFile[]> {
-  if (!req.isMultipart()) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', { type: `${req.headers['content-type'] ?? '(none)'}; gửi multipart/form-data` });
-  }
-  const files: UploadedFile[] = [];
-  let field = 'file';
-  try {
-    for await (const part of req.parts()) {
-      if (part.type !== 'file') continue;
-      field = part.fieldname;
-      files.push({ field: part.fieldname, mimetype: part.mimetype, data: await part.toBuffer() });
-    }
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('IMAGE_TOO_LARGE', { maxMb: MAX_IMAGE_BYTES / 1024 / 1024 }, field);
-    if (code === 'FST_FILES_LIMIT') throw invalid(field, { vi: `gửi tối đa ${MAX_IMAGES} ảnh mỗi lần`, en: `send at most ${MAX_IMAGES} photos at once` });
-    throw err;
-  }
-  return files;
-}
 
 const productImages: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
-  // Registered here only: no other route accepts multipart bodies.
+  // Registered in this plugin only (and the authorization scan's): no other API route accepts multipart bodies.
   await app.register(multipart, { limits: { fileSize: MAX_IMAGE_BYTES, files: MAX_IMAGES, fields: 10, fieldSize: 1024, parts: MAX_IMAGES + 10 } });
   const deps = (): MediaDeps => ({ db: app.db, media: app.media, publicUrl: app.config.publicUrl });
 
@@ -83,7 +58,7 @@ const productImages: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       // Refuse a stranger before reading 150 MB of their upload.
       await authorizeImageChange(app.db, req.principal, req.params.id);
-      const files = await readFiles(req);
+      const files = await readFiles(req, MAX_IMAGES);
       return reply.status(201).send({ items: await addProductImages(deps(), req.principal, actorOf(req), req.params.id, files) });
     },
   );

@@ -32,8 +32,9 @@ function view(a: Row, sellerName: string, pickupPointCode: string, now: Date) {
     revokedBy: a.revokedBy,
     revokeReason: a.revokeReason,
     live: isLive(a, now),
-    // The scan of the signed paper waits for the photo storage of the sellers' photos branch.
-    scanUrl: null,
+    // Not a /media URL: the paper is fetched with a token by whoever may read the authorization.
+    scanUrl: a.scanHash ? `/v1/authorizations/${a.id}/scan` : null,
+    scanUploadedAt: a.scanUploadedAt ? toVnIso(a.scanUploadedAt) : null,
   };
 }
 

@@ -60,3 +60,5 @@ export async function processImage(field: string, claimedType: string, input: Bu
 
 export const largeKey = (hash: string) => `${hash}.jpg`;
 export const thumbKey = (hash: string) => `${hash}_320.jpg`;
+/** A private scan (an authorization paper): never under a public /media name. */
+export const scanKey = (hash: string) => `scan-${hash}.jpg`;

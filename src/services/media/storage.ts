@@ -14,8 +14,13 @@ export interface MediaStorage {
   close(): Promise<void>;
 }
 
-/** Keys are produced by this service only; anything else is refused before it reaches a path or a bucket. */
-export const MEDIA_KEY = /^[0-9a-f]{64}(_320)?\.jpg$/;
+/**
+ * Keys are produced by this service only; anything else is refused before it reaches a path or a
+ * bucket. `scan-` keys hold authorization papers: the public /media route's pattern
+ * (src/schemas/product-images.ts MediaParams) does not match them, so they are served only
+ * through GET /v1/authorizations/{id}/scan to those who may read the authorization.
+ */
+export const MEDIA_KEY = /^(scan-)?[0-9a-f]{64}(_320)?\.jpg$/;
 
 export function assertMediaKey(key: string): void {
   if (!MEDIA_KEY.test(key)) throw new Error(`invalid media key ${JSON.stringify(key)}`);

@@ -10,6 +10,7 @@ export const NAV = [
   { key: 'returns', href: `${BASE}/returns`, label: 'Hoàn trả' },
   { key: 'cash', href: `${BASE}/cash`, label: 'Sổ tiền' },
   { key: 'outlet', href: `${BASE}/sell`, label: 'Ký gửi' },
+  { key: 'farmers', href: `${BASE}/farmers`, label: 'Nông dân' },
 ] as const;
 
 /** Messages after a redirect, chosen by a key in the URL so nothing typed in the address bar is shown. */
@@ -23,4 +24,12 @@ export const FLASH: Record<string, Flash> = {
   point: { kind: 'ok', text: 'Đã chọn bưu cục.' },
   signed_out: { kind: 'ok', text: 'Bạn đã đăng xuất.' },
   ...OUTLET_FLASH,
+  onboarded: { kind: 'ok', text: 'Đã lưu nông dân và giấy ủy quyền. Giờ thêm sản phẩm đầu tiên.' },
+  scan_saved: { kind: 'ok', text: 'Đã lưu ảnh giấy ủy quyền.' },
+  product_created: { kind: 'ok', text: 'Đã thêm sản phẩm. Chụp ảnh sản phẩm để đăng lên Postmart.' },
+  photo: { kind: 'ok', text: 'Đã tải ảnh lên.' },
+  photo_removed: { kind: 'ok', text: 'Đã xóa ảnh.' },
+  photo_cover: { kind: 'ok', text: 'Đã đổi ảnh bìa.' },
+  resync: { kind: 'ok', text: 'Đã yêu cầu đồng bộ lại với Postmart.' },
+  onboard_done: { kind: 'ok', text: 'Xong: nông dân đã được đăng ký, bưu cục làm thay theo giấy ủy quyền này.' },
 };

@@ -67,12 +67,18 @@ export function productForm(opts: {
   error?: FieldError;
   communes: { code: string; fullName: string }[];
   csrf: string;
+  /**
+   * Where the form posts (`<base>/products/new`, `<base>/products/:id`): the sellers' app by
+   * default; the counter's guided onboarding posts to `/counter/farmers/:sellerId`.
+   */
+  base?: string;
 }): Html {
   const { product, values: v, error } = opts;
+  const base = opts.base ?? BASE;
   const editing = product !== null;
   const certCount = Object.keys(v).filter((k) => /^certifications\[\d+\]\.type$/.test(k)).length;
   return html`${formError(error, FORM_FIELDS)}
-<form method="post" action="${editing ? `${BASE}/products/${product.id}` : `${BASE}/products/new`}" class="stack product-form" novalidate>
+<form method="post" action="${editing ? `${base}/products/${product.id}` : `${base}/products/new`}" class="stack product-form" novalidate data-once>
   ${csrfField(opts.csrf)}${editing ? hidden('version', String(product.version)) : ''}
   ${textField({ name: 'name', label: 'Tên sản phẩm', value: v.name, error, required: true, maxlength: 200 })}
   ${textField({ name: 'sku', label: 'Mã sản phẩm (SKU)', value: v.sku, error, required: true, hint: 'Chữ không dấu, số, dấu . _ -, ví dụ XOAI-CAT-1KG', autocomplete: 'off' })}
@@ -111,7 +117,7 @@ export function productForm(opts: {
 </form>`;
 }
 
-export function listingCard(l: ListingView | null, productId: string, csrf: string): Html {
+export function listingCard(l: ListingView | null, productId: string, csrf: string, base = BASE): Html {
   if (!l) return html``;
   const reasons = [
     l.rejectReason ? `Postmart từ chối: ${l.rejectReason}` : null,
@@ -122,7 +128,7 @@ export function listingCard(l: ListingView | null, productId: string, csrf: stri
     'Trên Postmart',
     html`<p>${listingBadge(l.status)}${l.lastSyncedAt ? html` <span class="meta">Đồng bộ lúc ${vnDateTime(l.lastSyncedAt)}</span>` : ''}</p>
     ${reasons.length ? html`<ul class="reasons">${reasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
-    <form method="post" action="${BASE}/products/${productId}/resync">${csrfField(csrf)}<button type="submit" class="btn block">Đồng bộ lại</button></form>`,
+    <form method="post" action="${base}/products/${productId}/resync" data-once>${csrfField(csrf)}<button type="submit" class="btn block">Đồng bộ lại</button></form>`,
     { id: 'listing' },
   );
 }
@@ -133,7 +139,7 @@ export function listingCard(l: ListingView | null, productId: string, csrf: stri
  * data before anything reaches Postmart. Each photo can be made the cover or removed. Without the
  * images endpoint's list (`images` null), the product's image URLs are shown as they are.
  */
-export function photosCard(p: ProductView, images: ProductImageView[] | null, csrf: string, error?: FieldError): Html {
+export function photosCard(p: ProductView, images: ProductImageView[] | null, csrf: string, error?: FieldError, base = BASE): Html {
   const shown = images ?? p.images.map((url, i) => ({ id: '', url, thumbnailUrl: url, position: i }));
   return card(
     'Ảnh sản phẩm',
@@ -143,17 +149,17 @@ export function photosCard(p: ProductView, images: ProductImageView[] | null, cs
         <img src="${img.thumbnailUrl}" alt="Ảnh ${i + 1} của ${p.name}${i === 0 ? ' (ảnh bìa)' : ''}" width="96" height="96" loading="lazy" decoding="async">
         ${img.id
           ? html`<div class="photo-actions">
-          ${i > 0 ? html`<form method="post" action="${BASE}/products/${p.id}/images/${img.id}/cover">${csrfField(csrf)}<button type="submit" class="btn small">Làm ảnh bìa<span class="sr-only"> ảnh ${i + 1}</span></button></form>` : html`<span class="badge ok">Ảnh bìa</span>`}
-          <form method="post" action="${BASE}/products/${p.id}/images/${img.id}/delete">${csrfField(csrf)}<button type="submit" class="btn small danger">Xóa<span class="sr-only"> ảnh ${i + 1}</span></button></form>
+          ${i > 0 ? html`<form method="post" action="${base}/products/${p.id}/images/${img.id}/cover">${csrfField(csrf)}<button type="submit" class="btn small">Làm ảnh bìa<span class="sr-only"> ảnh ${i + 1}</span></button></form>` : html`<span class="badge ok">Ảnh bìa</span>`}
+          <form method="post" action="${base}/products/${p.id}/images/${img.id}/delete">${csrfField(csrf)}<button type="submit" class="btn small danger">Xóa<span class="sr-only"> ảnh ${i + 1}</span></button></form>
         </div>`
           : ''}
       </li>`,
     )}</ul>
     ${error ? html`<p class="error" role="alert">${error.message}</p>` : ''}
-    <form method="post" action="${BASE}/products/${p.id}/images" enctype="multipart/form-data" class="stack">
+    <form method="post" action="${base}/products/${p.id}/images" enctype="multipart/form-data" class="stack" data-once>
       ${csrfField(csrf)}
       <label for="photo-file">Chụp hoặc chọn ảnh (JPEG, PNG, WebP; tối đa 15 MB, 10 ảnh)</label>
-      <input id="photo-file" type="file" name="file" accept="image/jpeg,image/png,image/webp" capture="environment" multiple>
+      <input id="photo-file" type="file" name="file" accept="image/jpeg,image/png,image/webp" capture="environment" multiple data-max-mb="15">
       <button type="submit" class="btn block">Tải ảnh lên</button>
     </form>`,
     { id: 'photos' },

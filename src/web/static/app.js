@@ -51,4 +51,64 @@
   document.addEventListener('htmx:beforeSwap', function (e) {
     if (e.detail.xhr.status === 400 || e.detail.xhr.status === 409) { e.detail.shouldSwap = true; e.detail.isError = false; }
   });
+  // Forms marked data-once are sent once: on a weak signal a second tap would register a farmer
+  // twice or upload a photo twice. The button says it is sending; the form comes back as typed on an
+  // error (the server renders it again) or when the person goes back to it (pageshow).
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-once')) return;
+    if (form.getAttribute('data-sending') === 'true') { e.preventDefault(); return; }
+    form.setAttribute('data-sending', 'true');
+    form.setAttribute('aria-busy', 'true');
+    var used = e.submitter;
+    // Disabled after this tick: a button disabled now would not send its own name and value.
+    setTimeout(function () {
+      form.querySelectorAll('button[type=submit], button:not([type])').forEach(function (b) {
+        b.disabled = true;
+        if (b === used || (!used && b.classList.contains('primary'))) { b.setAttribute('data-label', b.textContent); b.textContent = 'Đang gửi…'; }
+      });
+      var note = form.querySelector('.sending') || document.createElement('p');
+      note.className = 'sending';
+      note.setAttribute('role', 'status');
+      note.textContent = form.enctype === 'multipart/form-data' && form.querySelector('input[type=file]') && form.querySelector('input[type=file]').files.length
+        ? 'Đang gửi ảnh… Mạng yếu có thể mất một lúc; đừng bấm lại.'
+        : 'Đang gửi… đừng bấm lại.';
+      form.appendChild(note);
+    }, 0);
+  });
+  window.addEventListener('pageshow', function () {
+    document.querySelectorAll('form[data-sending]').forEach(function (form) {
+      form.removeAttribute('data-sending');
+      form.removeAttribute('aria-busy');
+      form.querySelectorAll('button[disabled]').forEach(function (b) {
+        b.disabled = false;
+        if (b.hasAttribute('data-label')) { b.textContent = b.getAttribute('data-label'); b.removeAttribute('data-label'); }
+      });
+      var note = form.querySelector('.sending');
+      if (note) note.remove();
+    });
+  });
+  // A form that came back refused: the field to fix gets the focus (and the screen), where the person looks.
+  document.addEventListener('DOMContentLoaded', function () {
+    var bad = document.querySelector('form[data-once] [aria-invalid="true"]');
+    if (bad) { bad.focus(); if (bad.scrollIntoView) bad.scrollIntoView({ block: 'center' }); }
+  });
+  // A photo over the limit is refused here, before minutes of upload on a weak signal end in a 413
+  // that would also drop what was typed around it.
+  document.addEventListener('change', function (e) {
+    var input = e.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== 'file' || !input.hasAttribute('data-max-mb')) return;
+    var max = Number(input.getAttribute('data-max-mb'));
+    var big = Array.prototype.filter.call(input.files || [], function (f) { return f.size > max * 1024 * 1024; });
+    var note = document.getElementById(input.id + '-size');
+    if (note) note.remove();
+    if (!big.length) return;
+    input.value = '';
+    note = document.createElement('small');
+    note.id = input.id + '-size';
+    note.className = 'error';
+    note.setAttribute('role', 'alert');
+    note.textContent = 'Ảnh ' + big[0].name + ' lớn hơn ' + max + ' MB; chụp lại với độ phân giải thấp hơn hoặc chọn ảnh khác.';
+    input.insertAdjacentElement('afterend', note);
+  });
 })();
