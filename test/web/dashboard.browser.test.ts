@@ -11,7 +11,6 @@ import { bearer } from '../support/http.ts';
 import { asPrincipal } from '../support/outlets.ts';
 import { authorizations, counterCash } from '../../db/schema/counter.ts';
 import { newId } from '../../src/lib/ids.ts';
-import { makePickupPoint, makeUser, type TestUser } from '../support/fixtures.ts';
 import { FIXED_NOW, listing, order, product, reportsApp, seller } from '../support/reports.ts';
 import { ensureChromium, openBrowser } from '../support/chromium.ts';
 
