@@ -126,6 +126,8 @@ describe('monitoring dashboard in a browser', () => {
       // B sold 80,000 today: seller, live authorization, order, revenue.
       expect(await cells('assisted-point')).toEqual(['Bưu điện Lai Vung', '1', '1', '1', '80.000 ₫']);
       expect((await cells('assisted-commune')).slice(1)).toEqual(['1', '1', '1', '80.000 ₫']);
+      // Every card stands on its own in the grid (a card left open swallowed the ones after it once).
+      expect(await page.locator('section.card section.card').count()).toBe(0);
       await page.screenshot({ path: new URL('dashboard-staff.png', ARTIFACTS).pathname, fullPage: true });
 
       await page.fill('input[name=from]', '2025-06-01');
