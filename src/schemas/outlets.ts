@@ -147,7 +147,7 @@ export const Statement = Type.Object({
   state: StringEnum(['draft', 'accepted'] as const), generatedAt: Timestamp, acceptedAt: Type.Union([Timestamp, Type.Null()]), acceptedBy: Type.Union([Uuid(), Type.Null()]),
 });
 export const StatementList = Type.Object({ items: Type.Array(Statement) });
-export const StatementQuery = Type.Object({ month: Type.Optional(Month), format: Type.Optional(StringEnum(['json', 'csv', 'html'] as const)) }, { additionalProperties: false });
+export const StatementQuery = Type.Object({ month: Type.Optional(Month), format: Type.Optional(StringEnum(['json', 'csv', 'html', 'pdf'] as const)) }, { additionalProperties: false });
 
 /* Farm pickups */
 

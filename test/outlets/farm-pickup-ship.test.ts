@@ -19,8 +19,8 @@ beforeAll(async () => {
   expect((await world.app.inject({ method: 'POST', url: '/v1/pickup-points/sync', headers: bearer(world.admin) })).statusCode).toBe(200);
   // The Mỹ Hiệp office (another commune than the seller's) picks up at farms; the farm's pin is
   // at the office's own position so that no office other tests make elsewhere on the map is nearer.
-  [office] = await world.app.db.select().from(pickupPoints).where(eq(pickupPoints.code, 'PO30112'));
-  await updateOutletSettings(world.app.db, asPrincipal(world.admin), office!.id, { acceptsFarmPickup: true, farmPickupRadiusKm: 2, farmPickupCapacity: 2 });
+  office = (await world.app.db.select().from(pickupPoints).where(eq(pickupPoints.code, 'PO30112')))[0]!;
+  await updateOutletSettings(world.app.db, asPrincipal(world.admin), office.id, { acceptsFarmPickup: true, farmPickupRadiusKm: 2, farmPickupCapacity: 2 });
 });
 afterAll(() => world?.close());
 
@@ -79,7 +79,7 @@ describe('a farm pickup with its orders', () => {
     expect(errorOf(res)).toMatchObject({ code: 'CONFLICT', field: 'orderIds[0]' });
     expect(await shipmentOf(fresh.id)).toBeUndefined();
     const mine = (await call('GET', `/v1/farm-pickups?day=${day}`)).json().items;
-    expect(mine.filter((m: { window: string }) => m.window === '07:00-09:00' && m.day === day).flatMap((m: { orderIds: string[] }) => m.orderIds)).not.toContain(fresh.id);
+    expect(mine.filter((m: { window: string; day: string }) => m.window === '07:00-09:00' && m.day === day).flatMap((m: { orderIds: string[] }) => m.orderIds)).not.toContain(fresh.id);
     // Fewer parcels than orders is refused by field.
     const few = await call('POST', '/v1/farm-pickups', { day, window: '07:00-09:00', parcels: 1, orderIds: [fresh.id, product.id], wardCode: '30226', address: 'Ấp Tân Hòa', lat: office.lat, lng: office.lng });
     expect(errorOf(few)).toMatchObject({ code: 'VALIDATION_FAILED', field: 'parcels' });
