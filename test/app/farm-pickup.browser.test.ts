@@ -64,6 +64,14 @@ describe('farm pickup in the sellers app (phone)', () => {
     await world?.close();
   });
 
+  async function signIn() {
+    await page.context().clearCookies();
+    await page.goto(`${base}/app/login`);
+    await page.fill('input[name=phone]', seller.manager.phone);
+    await page.fill('input[name=password]', seller.manager.password);
+    await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/login')), page.click('form button[type=submit]')]);
+  }
+
   it('books the pickup for a confirmed order, taking the next free window when the chosen one is full, then moves it with a reason', async () => {
     const day = addDays(vnToday(), 2);
     // Another farm already has the office's only place in the early window of that day.
@@ -79,10 +87,7 @@ describe('farm pickup in the sellers app (phone)', () => {
     expect((await world.app.inject({ method: 'POST', url: `/v1/orders/${order.id}/confirm`, headers: bearer(seller.manager) })).statusCode).toBe(202);
     await eventually(() => kit.orderBySn(sn), (o) => o?.status === 'processed');
 
-    await page.goto(`${base}/app/login`);
-    await page.fill('input[name=phone]', seller.manager.phone);
-    await page.fill('input[name=password]', seller.manager.password);
-    await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/login')), page.click('form button[type=submit]')]);
+    await signIn();
 
     // From the order: "Hẹn bưu cục đến lấy tại vườn".
     await page.goto(`${base}/app/orders/${order.id}`);
@@ -93,7 +98,7 @@ describe('farm pickup in the sellers app (phone)', () => {
     await page.check('#w-07000900');
     await page.fill('#f-address', 'Ấp Tân Hòa, vườn xoài ông Tư');
     await page.click('#use-location');
-    await page.waitForFunction(() => (document.querySelector('#f-lat') as HTMLInputElement | null)?.value !== '');
+    await page.waitForFunction(`document.querySelector('#f-lat').value !== ''`);
     expect(Number(await page.inputValue('#f-lat'))).toBeCloseTo(office.lat + 0.009, 4);
     expect(plain(await page.textContent('#geo-status'))).toMatch(/Đã điền vị trí của bạn/);
     await shot(page, '1-form');
@@ -144,6 +149,21 @@ describe('farm pickup in the sellers app (phone)', () => {
     await page.goto(`${base}/app/pickups`);
     expect(plain(await page.textContent('#pickup-list'))).toContain(`${ddmmyyyy(later)} · 13:30–15:30 (chiều)`);
     await shot(page, '6-list');
+    expect(await accessibilityProblems(page)).toEqual([]);
+  });
+
+  it('lets the seller choose, on the home page, whether Postmart also sells the stock consigned at post offices', async () => {
+    await signIn();
+    await page.goto(`${base}/app/`);
+    const box = '#include-consigned';
+    const was = await page.isChecked(box);
+    await page.setChecked(box, !was);
+    await Promise.all([page.waitForURL(/msg=consigned_/), page.click('#consigned-stock button[type=submit]')]);
+    expect(plain(await page.textContent('.flash'))).toBe(was ? 'Đã lưu: Postmart chỉ bán hàng ở vườn.' : 'Đã lưu: Postmart bán cả hàng ký gửi ở bưu cục.');
+    expect(await page.isChecked(box)).toBe(!was);
+    const me = await world.app.inject({ method: 'GET', url: `/v1/sellers/${seller.sellerId}`, headers: bearer(seller.manager) });
+    expect(me.json().postmartIncludesConsigned).toBe(!was);
+    await page.locator('#consigned-stock').screenshot({ path: new URL('farm-pickup-7-consigned-setting.png', ARTIFACTS).pathname });
     expect(await accessibilityProblems(page)).toEqual([]);
   });
 });
