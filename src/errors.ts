@@ -211,6 +211,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     readonly params: Record<string, string | number | { vi: string; en: string }> = {},
     readonly field?: string,
+    /** Machine-readable detail a client may act on (FARM_PICKUP_FULL: the next free window), sent as `error.details`. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(code);
     this.name = 'AppError';

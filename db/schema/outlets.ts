@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, check, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { communes } from './communes.ts';
+import { orders } from './orders.ts';
 import { pickupPoints } from './pickup-points.ts';
 import { products } from './products.ts';
 import { sellers } from './sellers.ts';
@@ -344,4 +345,21 @@ export const farmPickupEvents = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('farm_pickup_events_pickup_idx').on(t.pickupId, t.id)],
+);
+
+/**
+ * The orders whose parcels a farm pickup collects: each has its shipment at the picking-up office
+ * (the ship call to Postmart names that office), which takes none of the office's drop-off slots.
+ */
+export const farmPickupOrders = pgTable(
+  'farm_pickup_orders',
+  {
+    orderId: uuid('order_id')
+      .primaryKey()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    pickupId: uuid('pickup_id')
+      .notNull()
+      .references(() => farmPickups.id),
+  },
+  (t) => [index('farm_pickup_orders_pickup_idx').on(t.pickupId)],
 );

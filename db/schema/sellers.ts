@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { communes } from './communes.ts';
 
 export const SELLER_KINDS = ['cooperative', 'household', 'enterprise'] as const;
@@ -14,6 +14,11 @@ export const sellers = pgTable('sellers', {
     .notNull()
     .references(() => communes.code),
   address: text('address').notNull(),
+  /**
+   * The seller's choice (issue 14, default off): the stock Postmart sells is the farm's plus what
+   * the post offices hold on consignment (src/services/stock/postmart-stock.ts).
+   */
+  postmartIncludesConsigned: boolean('postmart_includes_consigned').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

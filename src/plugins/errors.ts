@@ -54,7 +54,7 @@ export default fp(
       } else if (err.status >= 500) {
         req.log.error({ err: raw }, err.code);
       }
-      const body = { error: { code: err.code, message: err.messageIn(req.lang), ...(err.field ? { field: err.field } : {}) } };
+      const body = { error: { code: err.code, message: err.messageIn(req.lang), ...(err.field ? { field: err.field } : {}), ...(err.details ? { details: err.details } : {}) } };
       return reply.status(err.status).send(body);
     });
 

@@ -38,6 +38,7 @@ export const ErrorBody = Type.Object(
       code: Type.String(),
       message: Type.String(),
       field: Type.Optional(Type.String()),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Detail a client may act on, for some codes (FARM_PICKUP_FULL: `next`, the next free window {day, window, office}, or null)' })),
     }),
   },
   { $id: 'ErrorBody', description: 'Every error answer. Messages are Vietnamese unless Accept-Language prefers English.' },

@@ -147,7 +147,7 @@ export const Statement = Type.Object({
   state: StringEnum(['draft', 'accepted'] as const), generatedAt: Timestamp, acceptedAt: Type.Union([Timestamp, Type.Null()]), acceptedBy: Type.Union([Uuid(), Type.Null()]),
 });
 export const StatementList = Type.Object({ items: Type.Array(Statement) });
-export const StatementQuery = Type.Object({ month: Type.Optional(Month), format: Type.Optional(StringEnum(['json', 'csv', 'html'] as const)) }, { additionalProperties: false });
+export const StatementQuery = Type.Object({ month: Type.Optional(Month), format: Type.Optional(StringEnum(['json', 'csv', 'html', 'pdf'] as const)) }, { additionalProperties: false });
 
 /* Farm pickups */
 
@@ -162,12 +162,13 @@ export const FarmPickupBody = Type.Object(
     lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
     lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
     contactPhone: Type.Optional(Phone),
+    orderIds: Type.Optional(Type.Array(Uuid(), { maxItems: 200, description: 'Orders whose parcels are picked up (confirmed, not shipped yet): each is shipped through the picking-up office, whose code the ship call to Postmart names; parcels must be at least their number' })),
   },
   { additionalProperties: false },
 );
 export const RescheduleBody = Type.Object({ day: CalendarDate, window: StringEnum(PICKUP_WINDOWS), reason: Reason }, { additionalProperties: false });
 export const FarmPickup = Type.Object({
-  id: Uuid(), sellerId: Uuid(), pickupPointId: Uuid(), day: CalendarDate, window: StringEnum(PICKUP_WINDOWS), parcels: Type.Integer(), wardCode: Type.String(),
+  id: Uuid(), sellerId: Uuid(), pickupPointId: Uuid(), pickupPointCode: Type.String(), pickupPointName: Type.String(), orderIds: Type.Array(Uuid()), day: CalendarDate, window: StringEnum(PICKUP_WINDOWS), parcels: Type.Integer(), wardCode: Type.String(),
   address: Type.String(), lat: Type.Number(), lng: Type.Number(), positionGiven: Type.Boolean(), contactPhone: Type.String(), distanceKm: Type.Number(),
   state: StringEnum(['booked', 'collected', 'cancelled'] as const), createdAt: Timestamp, updatedAt: Timestamp,
 });
@@ -183,7 +184,7 @@ export const FarmPickupDetail = Type.Composite([
     ),
   }),
 ]);
-export const FarmPickupQuery = Type.Object({ day: Type.Optional(CalendarDate), pickupPointId: Type.Optional(Uuid()) }, { additionalProperties: false });
+export const FarmPickupQuery = Type.Object({ day: Type.Optional(CalendarDate), from: Type.Optional(CalendarDate), pickupPointId: Type.Optional(Uuid()) }, { additionalProperties: false });
 export const RouteQuery = Type.Object({ day: Type.Optional(CalendarDate), format: Type.Optional(StringEnum(['json', 'html'] as const)) }, { additionalProperties: false });
 export const DayRoute = Type.Object({
   pickupPointId: Uuid(), pointName: Type.String(), day: CalendarDate, totalKm: Type.Number({ description: 'Great-circle length of the round, back to the office' }),

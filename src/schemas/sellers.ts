@@ -15,7 +15,10 @@ export const SellerCreate = Type.Object(
   { kind: fields.kind, name: fields.name, taxCode: Type.Optional(fields.taxCode), phone: fields.phone, wardCode: fields.wardCode, address: fields.address },
   { additionalProperties: false },
 );
-export const SellerPatch = Type.Partial(SellerCreate, { additionalProperties: false, minProperties: 1 });
+const postmartIncludesConsigned = Type.Boolean({
+  description: 'Postmart sells the farm’s stock plus the stock consigned at post offices (default false: the farm’s only). An order beyond the farm’s stock recalls the rest from the offices, largest holding first.',
+});
+export const SellerPatch = Type.Partial(Type.Object({ ...SellerCreate.properties, postmartIncludesConsigned }), { additionalProperties: false, minProperties: 1 });
 
 export const Seller = Type.Object(
   {
@@ -26,6 +29,7 @@ export const Seller = Type.Object(
     phone: Type.String(),
     wardCode: Type.String(),
     address: Type.String(),
+    postmartIncludesConsigned,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },

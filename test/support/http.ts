@@ -8,13 +8,13 @@ export const bearer = (u: { token: string }) => ({ authorization: `Bearer ${u.to
 
 export type ErrorReply = { code: string; message: string; field?: string };
 
-/** The one error body every failure answers, { error: { code, message, field? } }, checked for shape and returned. */
+/** The one error body every failure answers, { error: { code, message, field?, details? } }, checked for shape and returned. */
 export function errorOf(res: LightMyRequestResponse): ErrorReply {
   const body = res.json() as { error?: ErrorReply };
   if (!body || typeof body !== 'object' || Object.keys(body).join() !== 'error' || !body.error) {
     throw new Error(`not an error body (${res.statusCode}): ${res.body}`);
   }
-  const extra = Object.keys(body.error).filter((k) => !['code', 'message', 'field'].includes(k));
+  const extra = Object.keys(body.error).filter((k) => !['code', 'message', 'field', 'details'].includes(k));
   if (typeof body.error.code !== 'string' || typeof body.error.message !== 'string' || extra.length > 0) {
     throw new Error(`malformed error body: ${res.body}`);
   }

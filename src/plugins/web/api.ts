@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
  * error bodies (`{error:{code,message,field}}`, in Vietnamese) and job queuing: one place decides
  * each rule, and the app cannot drift from what the API promises to other clients.
  */
-export type ApiError = { code: string; message: string; field?: string };
+export type ApiError = { code: string; message: string; field?: string; details?: Record<string, unknown> };
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: ApiError };
 export type ApiRaw = { status: number; headers: Record<string, unknown>; body: Buffer };
 

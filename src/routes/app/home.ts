@@ -24,7 +24,7 @@ const homePages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
       // The API has no stock filter; a cooperative's active catalog fits in one page of 100.
       api.get<Page<ProductView>>('/v1/products', { status: 'active', limit: 100 }),
       api.get<Connection>(`/v1/sellers/${sellerId}/postmart`),
-      api.get<{ name: string }>(`/v1/sellers/${sellerId}`),
+      api.get<{ name: string; postmartIncludesConsigned: boolean }>(`/v1/sellers/${sellerId}`),
     ]);
     const toPrepare = [...(ready.ok ? ready.data.items : []), ...(processed.ok ? processed.data.items : [])].sort((a, b) =>
       (a.shipBy ?? a.placedAt).localeCompare(b.shipBy ?? b.placedAt),
@@ -38,9 +38,18 @@ const homePages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
         toPrepare,
         lowStock: products.ok ? products.data.items.filter((p) => p.stock < LOW_STOCK).sort((a, b) => a.stock - b.stock) : [],
         connection: connection.ok ? connection.data : null,
+        includesConsigned: seller.ok ? seller.data.postmartIncludesConsigned : null,
         csrf: req.web!.csrf,
       }),
     });
+  });
+
+  // The seller's choice of what Postmart sells (farm stock, or farm + consigned stock): an unticked box sends nothing, so absent = off.
+  app.post(`${BASE}/settings/postmart-stock`, async (req, reply) => {
+    const on = (req.body as Record<string, unknown> | null)?.postmartIncludesConsigned === 'true';
+    const res = await apiFor(app, req).send('PATCH', `/v1/sellers/${req.web!.principal.sellerId}`, { json: { postmartIncludesConsigned: on } });
+    if (res.ok) return reply.redirect(`${BASE}/?msg=${on ? 'consigned_on' : 'consigned_off'}`, 303);
+    return ctx.render(req, reply, { title: 'Chưa lưu được', status: res.status, flash: { kind: 'error', text: res.error.message }, body: html`<p><a class="btn" href="${BASE}/">Về trang chủ</a></p>` });
   });
 
   // One button: remember a one-time state, send the seller to Postmart's approval page.

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { setupWebApp } from '../../plugins/web/web-app.ts';
 import { APP_NAME, BASE, FLASH, NAV } from '../../web/seller/shell.ts';
 import authPages from './auth.ts';
+import farmPickupPages from './farm-pickups.ts';
 import homePages from './home.ts';
 import orderPages from './orders.ts';
 import productPages from './products.ts';
@@ -28,4 +29,5 @@ export default async function sellerApp(app: FastifyInstance): Promise<void> {
   await app.register(homePages, { ctx });
   await app.register(productPages, { ctx });
   await app.register(orderPages, { ctx });
+  await app.register(farmPickupPages, { ctx });
 }

@@ -7,6 +7,7 @@ import { listCommissionRates, setCommissionRate } from '../../services/outlets/c
 import { outletSalesReport } from '../../services/outlets/outlet-report.ts';
 import { getOutletSettings, updateOutletSettings } from '../../services/outlets/outlet-points.ts';
 import { acceptStatement, generateStatement, getStatement, listStatements, statementCsv, statementHtml } from '../../services/outlets/settlement.ts';
+import { renderStatementPdf } from '../../services/outlets/settlement-pdf.ts';
 import { secured } from '../docs.ts';
 
 /** Money between sellers and post offices (issue 14): commission rates, monthly statements, the outlet report, an office's outlet settings. */
@@ -72,21 +73,25 @@ const settlementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['outlets'],
-        summary: 'One statement: JSON, CSV (`?format=csv` or `Accept: text/csv`) or printable HTML (`?format=html`)',
+        summary: 'One statement: JSON, CSV (`?format=csv` or `Accept: text/csv`), PDF (`?format=pdf` or `Accept: application/pdf`) or printable HTML (`?format=html`)',
         operationId: 'getSettlement',
         ...secured('settlement', 'read'),
         params: IdParams,
         querystring: StatementQuery,
         response: {
-          200: { content: { 'application/json': { schema: Statement }, 'text/csv': { schema: { type: 'string' } }, ...Html.content } },
+          200: { content: { 'application/json': { schema: Statement }, 'text/csv': { schema: { type: 'string' } }, 'application/pdf': { schema: { type: 'string', format: 'binary' } }, ...Html.content } },
           ...errorResponses(400, 401, 404),
         },
       },
     },
     async (req, reply) => {
       const s = await getStatement(app.db, req.principal, req.params.id);
-      const format = req.query.format ?? (/\btext\/csv\b/.test(req.headers.accept ?? '') ? 'csv' : 'json');
+      const accept = req.headers.accept ?? '';
+      const format = req.query.format ?? (/\btext\/csv\b/.test(accept) ? 'csv' : /\bapplication\/pdf\b/.test(accept) ? 'pdf' : 'json');
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="bang-ke-${s.month}.csv"`).send(statementCsv(s));
+      if (format === 'pdf') {
+        return reply.type('application/pdf').header('content-disposition', `attachment; filename="bang-ke-${s.month}.pdf"`).header('cache-control', 'private, no-store').send(await renderStatementPdf(s));
+      }
       if (format === 'html') return reply.type('text/html; charset=utf-8').send(statementHtml(s));
       return s;
     },

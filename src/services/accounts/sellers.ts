@@ -11,6 +11,7 @@ import { requireCommune } from '../reference/communes.ts';
 import { requirePhone } from './users.ts';
 import { displayPhone } from '../../lib/phone.ts';
 import { isUniqueViolation } from '../../lib/pg-errors.ts';
+import { recordSellerListingChange } from '../outbox/listing-outbox.ts';
 
 export type Seller = typeof sellers.$inferSelect;
 export type SellerInput = {
@@ -67,10 +68,10 @@ export async function createSeller(db: Db, p: Principal, actor: Actor, input: Se
   }
 }
 
-export async function updateSeller(db: Db, p: Principal, actor: Actor, id: string, patch: Partial<SellerInput>): Promise<Seller> {
+export async function updateSeller(db: Db, p: Principal, actor: Actor, id: string, patch: Partial<SellerInput> & { postmartIncludesConsigned?: boolean | undefined }): Promise<Seller> {
   const [current] = await db.select().from(sellers).where(eq(sellers.id, id));
   authorize(p, 'seller', 'update', current ?? null);
-  const values: Partial<SellerInput> & { updatedAt: Date } = { ...patch, updatedAt: new Date() };
+  const values: Partial<SellerInput> & { postmartIncludesConsigned?: boolean | undefined; updatedAt: Date } = { ...patch, updatedAt: new Date() };
   if (patch.phone !== undefined) values.phone = requirePhone(patch.phone);
   if (patch.wardCode !== undefined) await requireCommune(db, patch.wardCode, 'wardCode');
   if (patch.name !== undefined) values.name = patch.name.trim();
@@ -80,6 +81,8 @@ export async function updateSeller(db: Db, p: Principal, actor: Actor, id: strin
       const [row] = await tx.update(sellers).set(values).where(eq(sellers.id, id)).returning();
       if (!row) throw notFound('seller');
       await recordAudit(tx, actor, 'seller.update', { type: 'seller', id }, diff(current!, row));
+      // Postmart's stock of every product changes with this choice (stock/postmart-stock.ts): resync them.
+      if (row.postmartIncludesConsigned !== current!.postmartIncludesConsigned) await recordSellerListingChange(tx, id, 'postmart-includes-consigned');
       return row;
     });
   } catch (err) {

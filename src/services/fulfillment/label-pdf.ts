@@ -1,15 +1,5 @@
-import { createRequire } from 'node:module';
 import bwipjs from 'bwip-js';
-import PDFDocument from 'pdfkit';
-
-/**
- * Be Vietnam Pro (SIL OFL 1.1, from the npm package @expo-google-fonts/be-vietnam-pro): a TTF with
- * every Vietnamese glyph, embedded in the PDF so labels print the same on any printer, with no
- * system font assumed. pdfkit needs TTF or OTF, not woff2.
- */
-const require = createRequire(import.meta.url);
-const FONT_REGULAR = require.resolve('@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf');
-const FONT_BOLD = require.resolve('@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf');
+import { renderPdf } from '../../lib/pdf-document.ts';
 
 /** Everything printed on one label. */
 export type LabelData = {
@@ -84,17 +74,6 @@ function drawLabel(doc: PDFKit.PDFDocument, l: LabelData, img: { code128: Buffer
 /** One PDF with one A6 label a page, in the order given. */
 export async function renderLabels(labels: LabelData[]): Promise<Buffer> {
   const images = await Promise.all(labels.map((l) => barcodes(l.packageNumber)));
-  const doc = new PDFDocument({ autoFirstPage: false, info: { Title: 'Nhãn gửi hàng', Creator: 'Đồng Tháp Postmart Connector' } });
-  doc.registerFont('regular', FONT_REGULAR);
-  doc.registerFont('bold', FONT_BOLD);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    doc.on('end', resolve);
-    doc.on('error', reject);
-  });
-  labels.forEach((l, i) => drawLabel(doc, l, images[i]!));
-  doc.end();
-  await done;
-  return Buffer.concat(chunks);
+  // Be Vietnam Pro is embedded (src/lib/pdf-document.ts), so any printer renders the Vietnamese text.
+  return renderPdf({ autoFirstPage: false, info: { Title: 'Nhãn gửi hàng', Creator: 'Đồng Tháp Postmart Connector' } }, (doc) => labels.forEach((l, i) => drawLabel(doc, l, images[i]!)));
 }

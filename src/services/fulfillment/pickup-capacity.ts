@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { orderEvents } from '../../../db/schema/orders.ts';
+import { farmPickupOrders } from '../../../db/schema/outlets.ts';
 import { pickupPointDays, pickupPoints, shipments } from '../../../db/schema/pickup-points.ts';
 import type { DbOrTx, Tx } from '../../db.ts';
 
@@ -45,7 +46,9 @@ export async function releaseShipment(tx: Tx, order: { id: string; status: strin
     .where(and(eq(shipments.orderId, orderId), inArray(shipments.state, ['requested', 'accepted'])))
     .returning({ pickupPointId: shipments.pickupPointId, day: shipments.day });
   if (!s) return false;
-  await releaseSlot(tx, s.pickupPointId, s.day);
+  // A farm pickup's parcel took no drop-off slot (outlets/farm-pickup-ship.ts), so it frees none.
+  const [farm] = await tx.select({ id: farmPickupOrders.orderId }).from(farmPickupOrders).where(eq(farmPickupOrders.orderId, orderId));
+  if (!farm) await releaseSlot(tx, s.pickupPointId, s.day);
   await tx.insert(orderEvents).values({ orderId, source: 'system', fromStatus: order.status, toStatus: order.status, note });
   return true;
 }

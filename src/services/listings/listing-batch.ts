@@ -4,6 +4,7 @@ import { productListings } from '../../../db/schema/listings.ts';
 import { products } from '../../../db/schema/products.ts';
 import { outbox } from '../../../db/schema/outbox.ts';
 import { settlePriceStock } from '../outbox/listing-outbox.ts';
+import { postmartStock } from '../stock/postmart-stock.ts';
 import { OUTBOX_KIND } from '../outbox/outbox.ts';
 import type { ListingDeps } from './listing-sync.ts';
 
@@ -27,7 +28,7 @@ type PendingRow = { productId: string; version: number; sku: string; price: numb
 /** Listings of the shop whose price or stock differs from what Postmart has. */
 function pending(deps: ListingDeps, sellerId: string, shopId: string, limit: number): Promise<PendingRow[]> {
   return deps.db
-    .select({ productId: products.id, version: products.version, sku: products.sku, price: products.priceVnd, stock: products.stock, syncedPrice: productListings.syncedPriceVnd, syncedStock: productListings.syncedStock, rowVersion: sql<string>`${productListings}.xmin::text` })
+    .select({ productId: products.id, version: products.version, sku: products.sku, price: products.priceVnd, stock: postmartStock, syncedPrice: productListings.syncedPriceVnd, syncedStock: productListings.syncedStock, rowVersion: sql<string>`${productListings}.xmin::text` })
     .from(productListings)
     .innerJoin(products, eq(products.id, productListings.productId))
     .where(
@@ -36,7 +37,7 @@ function pending(deps: ListingDeps, sellerId: string, shopId: string, limit: num
         eq(productListings.shopId, shopId),
         isNotNull(productListings.postmartProductId),
         inArray(productListings.status, ['listed', 'pending', 'unlisted', 'rejected']),
-        or(sql`${productListings.syncedPriceVnd} IS DISTINCT FROM ${products.priceVnd}`, sql`${productListings.syncedStock} IS DISTINCT FROM ${products.stock}`),
+        or(sql`${productListings.syncedPriceVnd} IS DISTINCT FROM ${products.priceVnd}`, sql`${productListings.syncedStock} IS DISTINCT FROM ${postmartStock}`),
         // Products whose batch items were refused are left to their own sync until they change again.
         sql`${productListings.lastErrorCode} IS DISTINCT FROM 'BATCH_ITEM_REJECTED'`,
       ),

@@ -59,6 +59,9 @@ export function withoutPriceStock(p: ProductPayload): Partial<ProductPayload> {
  * What it takes to bring one product's Postmart listing in line with the catalog, decided from the
  * stored rows alone (no I/O, no clock: `today` is the Vietnam day the sellable rules use).
  * Every key is derived from the product, its version and the operation, so a re-run is idempotent.
+ * `product.stock` is the stock Postmart should have: the caller loads the product as listed
+ * (productAsListed, stock/postmart-stock.ts: the farm's stock, plus consigned stock when the seller
+ * chose so, issue 14).
  */
 export function planSync(product: ProductRow, listing: ListingRow | undefined, shop: ShopRow | undefined, today: string, opts: { force?: boolean } = {}): SyncPlan {
   const shopId = shop?.status === 'connected' && shop.shopId ? shop.shopId : null;

@@ -6,6 +6,7 @@ import { products } from '../../../db/schema/products.ts';
 import { vnToday } from '../../lib/time.ts';
 import type { ProductPayload, RemoteProductT } from '../../postmart/client/contract.ts';
 import { recordListingChange } from '../outbox/listing-outbox.ts';
+import { productAsListed } from '../stock/postmart-stock.ts';
 import { listingStatusOf, notSellableReasons, toPostmartPayload } from './listing-payload.ts';
 import type { ListingDeps } from './listing-sync.ts';
 
@@ -51,7 +52,7 @@ export async function reconcileShop(deps: ListingDeps, sellerId: string): Promis
   const today = vnToday(deps.now?.() ?? new Date());
 
   const catalog = await db
-    .select({ product: products, listing: productListings })
+    .select({ product: productAsListed, listing: productListings })
     .from(products)
     .leftJoin(productListings, eq(productListings.productId, products.id))
     .where(eq(products.sellerId, sellerId));

@@ -8,6 +8,7 @@ import type { Db } from '../../db.ts';
 import { vnToday } from '../../lib/time.ts';
 import { PostmartError } from '../../postmart/client/errors.ts';
 import type { Postmart } from '../../postmart/index.ts';
+import { productAsListed } from '../stock/postmart-stock.ts';
 import { applySyncPlan, saveListing } from './listing-apply.ts';
 import { planSync, type SyncOutcome } from './listing-plan.ts';
 
@@ -65,7 +66,8 @@ export async function recordListingError(db: Db, productId: string, sellerId: st
 export async function syncProduct(deps: ListingDeps, productId: string, opts: { force?: boolean } = {}): Promise<SyncOutcome> {
   return withProductLock(deps.pool, productId, async () => {
     const { db } = deps;
-    const [product] = await db.select().from(products).where(eq(products.id, productId));
+    // As Postmart should have it: `stock` is the farm's, plus consigned stock if the seller chose so (stock/postmart-stock.ts).
+    const [product] = await db.select(productAsListed).from(products).where(eq(products.id, productId));
     if (!product) return 'noop';
     const [listing] = await db.select().from(productListings).where(eq(productListings.productId, productId));
     const [shop] = await db.select().from(postmartShops).where(eq(postmartShops.sellerId, product.sellerId));

@@ -185,6 +185,9 @@ export async function returnGoods(db: Db, p: Principal, input: ReturnInput) {
     const { line, pickupPointId, name } = row!;
     const restocked = input.reason === 'unsold';
     const id = newId();
+    // Goods going back to the farm: the product's row before the shelf's, the order an order's recall
+    // of consigned stock locks them in (stock/postmart-stock.ts), so the two never deadlock.
+    if (restocked) await tx.select({ id: products.id }).from(products).where(eq(products.id, line.productId)).for('no key update');
     // The shelf row first (the same order as a sale), then the lot.
     await takeAtLocation(tx, p.id, pickupPointId, 'consign_return', `return ${id} (${input.reason})`, [{ productId: line.productId, qty: input.qty, name }]);
     const [lot] = await tx

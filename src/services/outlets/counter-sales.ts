@@ -1,15 +1,16 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { PAYMENT_METHODS, LotTake} from '../../../db/schema/outlets.ts';
-import { consignmentLines, consignments, counterSaleLines, counterSales } from '../../../db/schema/outlets.ts';
+import type { PAYMENT_METHODS } from '../../../db/schema/outlets.ts';
+import { consignmentLines, counterSaleLines, counterSales } from '../../../db/schema/outlets.ts';
 import { pickupPoints } from '../../../db/schema/pickup-points.ts';
 import { products } from '../../../db/schema/products.ts';
 import { users } from '../../../db/schema/users.ts';
 import { sellers } from '../../../db/schema/sellers.ts';
-import type { Db, DbOrTx, Tx } from '../../db.ts';
+import type { Db, DbOrTx } from '../../db.ts';
 import { AppError, invalid, notFound } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { toVnIso, vnToday } from '../../lib/time.ts';
 import { authorize, authorizeAction, type Principal } from '../accounts/access.ts';
+import { takeFromLots } from '../stock/consigned-lots.ts';
 import { addAtLocation, takeAtLocation } from '../stock/ledger.ts';
 import { commissionOf, rateInForce } from './commission.ts';
 import { outletSettings, pointFor } from './outlet-points.ts';
@@ -78,29 +79,6 @@ export async function listSales(db: Db, p: Principal, q: { pickupPointId?: strin
   const items: SaleView[] = [];
   for (const r of rows) items.push((await view(db, r.id))!);
   return { pickupPointId: point?.id ?? null, date, items };
-}
-
-/** Takes `qty` of a product from its lots at the office, nearest best-before first (the shelf row is already locked). */
-async function takeFromLots(tx: Tx, pickupPointId: string, productId: string, qty: number): Promise<LotTake[]> {
-  const lots = await tx
-    .select({ id: consignmentLines.id, remaining: consignmentLines.remaining })
-    .from(consignmentLines)
-    .innerJoin(consignments, eq(consignments.id, consignmentLines.consignmentId))
-    .where(and(eq(consignments.pickupPointId, pickupPointId), eq(consignmentLines.productId, productId), sql`${consignmentLines.remaining} > 0`))
-    .orderBy(sql`${consignmentLines.bestBefore} ASC NULLS LAST`, asc(consignmentLines.id))
-    .for('update', { of: consignmentLines });
-  const taken: LotTake[] = [];
-  let left = qty;
-  for (const lot of lots) {
-    if (left === 0) break;
-    const q = Math.min(left, lot.remaining);
-    await tx.update(consignmentLines).set({ remaining: sql`${consignmentLines.remaining} - ${q}` }).where(eq(consignmentLines.id, lot.id));
-    taken.push({ lineId: lot.id, qty: q });
-    left -= q;
-  }
-  // The shelf row and its lots move together; a mismatch is a bug, not a buyer's problem.
-  if (left > 0) throw new Error(`lots of product ${productId} at ${pickupPointId} hold less than its location stock`);
-  return taken;
 }
 
 export async function sellAtCounter(db: Db, p: Principal, input: SaleInput): Promise<SaleView> {

@@ -10,6 +10,7 @@ import { displayPhone, normalizePhone } from '../../lib/phone.ts';
 import { addDays, toVnIso, vnToday } from '../../lib/time.ts';
 import { authorize, authorizeAction, canSee, type Principal } from '../accounts/access.ts';
 import { EARTH_RADIUS_KM } from '../fulfillment/pickup-finder.ts';
+import { farmPickupOrderIds, moveFarmPickupShipments, shipThroughFarmPickup } from './farm-pickup-ship.ts';
 import { loadPoint } from './outlet-points.ts';
 import { esc, page } from './printable.ts';
 import { haversineKm, planRoute } from './route-plan.ts';
@@ -26,22 +27,32 @@ export type PickupWindow = (typeof PICKUP_WINDOWS)[number];
 export type FarmPickupInput = {
   sellerId?: string | undefined; day: string; window: PickupWindow; parcels: number; wardCode: string; address: string;
   lat?: number | undefined; lng?: number | undefined; contactPhone?: string | undefined;
+  /** The orders whose parcels are picked up (confirmed, not yet shipped); each is shipped through the picking-up office. */
+  orderIds?: string[] | undefined;
 };
 type PickupRow = typeof farmPickups.$inferSelect;
 // Phones are stored E.164 (src/lib/phone.ts) and shown in their national form.
-const view = (r: PickupRow) => ({ ...r, contactPhone: displayPhone(r.contactPhone), requestedBy: undefined, createdAt: toVnIso(r.createdAt), updatedAt: toVnIso(r.updatedAt) });
+const view = (r: PickupRow, point: { code: string; name: string }, orderIds: string[]) => ({
+  ...r, pickupPointCode: point.code, pickupPointName: point.name, orderIds,
+  contactPhone: displayPhone(r.contactPhone), requestedBy: undefined, createdAt: toVnIso(r.createdAt), updatedAt: toVnIso(r.updatedAt),
+});
 export type FarmPickupView = ReturnType<typeof view>;
+
+async function viewOf(db: DbOrTx, r: PickupRow): Promise<FarmPickupView> {
+  const point = await loadPoint(db, r.pickupPointId);
+  return view(r, point!, (await farmPickupOrderIds(db, [r.id])).get(r.id) ?? []);
+}
 
 /** How far ahead the next free window is looked for. */
 const LOOKAHEAD_DAYS = 14;
 
-type Office = { id: string; name: string; capacity: number; distanceKm: number };
+type Office = { id: string; code: string; name: string; capacity: number; distanceKm: number };
 
 /** Offices that pick up at farms and whose radius reaches the position, nearest first. */
 async function officesInReach(db: DbOrTx, at: { lat: number; lng: number }): Promise<Office[]> {
   const distance = sql<number>`2 * ${EARTH_RADIUS_KM}::float8 * asin(sqrt(power(sin(radians(${pickupPoints.lat} - ${at.lat}::float8) / 2), 2) + cos(radians(${at.lat}::float8)) * cos(radians(${pickupPoints.lat})) * power(sin(radians(${pickupPoints.lng} - ${at.lng}::float8) / 2), 2)))`;
   const rows = await db
-    .select({ id: pickupPoints.id, name: pickupPoints.name, capacity: outlets.farmPickupCapacity, radius: outlets.farmPickupRadiusKm, distanceKm: distance })
+    .select({ id: pickupPoints.id, code: pickupPoints.code, name: pickupPoints.name, capacity: outlets.farmPickupCapacity, radius: outlets.farmPickupRadiusKm, distanceKm: distance })
     .from(outlets)
     .innerJoin(pickupPoints, eq(pickupPoints.id, outlets.pickupPointId))
     .where(and(eq(outlets.acceptsFarmPickup, true), eq(pickupPoints.active, true)))
@@ -73,7 +84,7 @@ async function releaseWindow(tx: DbOrTx, pickupPointId: string, day: string, win
 }
 
 /** The first window after the requested one where one of the offices has room, within the lookahead. */
-export async function nextFreeWindow(db: DbOrTx, offices: Pick<Office, 'id' | 'name' | 'capacity'>[], day: string, window: PickupWindow): Promise<{ day: string; window: PickupWindow; office: string } | null> {
+export async function nextFreeWindow(db: DbOrTx, offices: Pick<Office, 'id' | 'name' | 'capacity'>[], day: string, window: PickupWindow): Promise<NextWindow | null> {
   if (offices.length === 0) return null;
   const last = addDays(day, LOOKAHEAD_DAYS);
   const rows = await db
@@ -91,7 +102,10 @@ export async function nextFreeWindow(db: DbOrTx, offices: Pick<Office, 'id' | 'n
   return null;
 }
 
-function fullError(day: string, window: PickupWindow, next: Awaited<ReturnType<typeof nextFreeWindow>>): AppError {
+type NextWindow = { day: string; window: PickupWindow; office: string };
+
+/** The next free window travels in the message and, for a client to offer it as a choice, in the error's `details.next`. */
+function fullError(day: string, window: PickupWindow, next: NextWindow | null): AppError {
   return new AppError(
     'FARM_PICKUP_FULL',
     {
@@ -99,6 +113,7 @@ function fullError(day: string, window: PickupWindow, next: Awaited<ReturnType<t
       next: next ? `${next.day} ${next.window} (${next.office})` : { vi: `không có trong ${LOOKAHEAD_DAYS} ngày tới`, en: `none in the next ${LOOKAHEAD_DAYS} days` },
     },
     'window',
+    { next },
   );
 }
 
@@ -125,6 +140,8 @@ export async function bookFarmPickup(db: Db, p: Principal, input: FarmPickupInpu
   if (!contactPhone) throw invalid('contactPhone', { vi: 'không phải số điện thoại Việt Nam hợp lệ', en: 'not a valid Vietnamese phone number' });
   const offices = await officesInReach(db, at);
   if (offices.length === 0) throw new AppError('FARM_PICKUP_OUT_OF_RANGE', {}, 'wardCode');
+  const orderIds = input.orderIds ?? [];
+  if (input.parcels < orderIds.length) throw invalid('parcels', { vi: `ít nhất bằng số đơn đã chọn (${orderIds.length})`, en: `at least the number of orders named (${orderIds.length})` });
   const booked = await db.transaction(async (tx) => {
     for (const office of offices) {
       if (!(await bookWindow(tx, office, input.day, input.window))) continue;
@@ -137,12 +154,13 @@ export async function bookFarmPickup(db: Db, p: Principal, input: FarmPickupInpu
         })
         .returning();
       await tx.insert(farmPickupEvents).values({ pickupId: id, kind: 'booked', toDay: input.day, toWindow: input.window, actorUserId: p.id });
-      return row!;
+      if (orderIds.length) await shipThroughFarmPickup(tx, p, { id, sellerId, day: input.day, window: input.window, office }, orderIds);
+      return view(row!, office, [...orderIds].sort());
     }
     return null;
   });
   if (!booked) throw fullError(input.day, input.window, await nextFreeWindow(db, offices, input.day, input.window));
-  return view(booked);
+  return booked;
 }
 
 /** Moves a booked pickup to another window at the same office (a missed pickup, a change of plan), by the seller or the office. */
@@ -158,6 +176,7 @@ export async function rescheduleFarmPickup(db: Db, p: Principal, id: string, inp
     if (!(await bookWindow(tx, office, input.day, input.window))) return { full: office };
     await releaseWindow(tx, pickup.pickupPointId, pickup.day, pickup.window);
     const [moved] = await tx.update(farmPickups).set({ day: input.day, window: input.window, updatedAt: new Date() }).where(eq(farmPickups.id, id)).returning();
+    await moveFarmPickupShipments(tx, id, input.day);
     await tx.insert(farmPickupEvents).values({ pickupId: id, kind: 'rescheduled', fromDay: pickup.day, fromWindow: pickup.window, toDay: input.day, toWindow: input.window, reason: input.reason.trim(), actorUserId: p.id });
     return { row: moved! };
   });
@@ -165,26 +184,28 @@ export async function rescheduleFarmPickup(db: Db, p: Principal, id: string, inp
     const point = await loadPoint(db, result.full.id);
     throw fullError(input.day, input.window, await nextFreeWindow(db, [{ ...result.full, name: point!.name }], input.day, input.window));
   }
-  return view(result.row);
+  return viewOf(db, result.row);
 }
 
 export async function getFarmPickup(db: Db, p: Principal, id: string) {
   const [row] = await db.select().from(farmPickups).where(eq(farmPickups.id, id));
   authorize(p, 'farm_pickup', 'read', row ?? null);
   const events = await db.select().from(farmPickupEvents).where(eq(farmPickupEvents.pickupId, id)).orderBy(asc(farmPickupEvents.id));
-  return { ...view(row!), events: events.map((e) => ({ ...e, createdAt: toVnIso(e.createdAt) })) };
+  return { ...(await viewOf(db, row!)), events: events.map((e) => ({ ...e, createdAt: toVnIso(e.createdAt) })) };
 }
 
-export async function listFarmPickups(db: Db, p: Principal, q: { day?: string | undefined; pickupPointId?: string | undefined }): Promise<FarmPickupView[]> {
+export async function listFarmPickups(db: Db, p: Principal, q: { day?: string | undefined; from?: string | undefined; pickupPointId?: string | undefined }): Promise<FarmPickupView[]> {
   authorizeAction(p, 'farm_pickup', 'list');
   const scope = p.role === 'seller_manager' ? eq(farmPickups.sellerId, p.sellerId ?? '') : p.role === 'post_office_clerk' ? eq(farmPickups.pickupPointId, p.pickupPointId ?? '') : undefined;
   const rows = await db
-    .select()
+    .select({ r: farmPickups, code: pickupPoints.code, name: pickupPoints.name })
     .from(farmPickups)
-    .where(and(scope, q.day ? eq(farmPickups.day, q.day) : undefined, q.pickupPointId ? eq(farmPickups.pickupPointId, q.pickupPointId) : undefined))
+    .innerJoin(pickupPoints, eq(pickupPoints.id, farmPickups.pickupPointId))
+    .where(and(scope, q.day ? eq(farmPickups.day, q.day) : undefined, q.from ? sql`${farmPickups.day} >= ${q.from}::date` : undefined, q.pickupPointId ? eq(farmPickups.pickupPointId, q.pickupPointId) : undefined))
     .orderBy(asc(farmPickups.day), asc(farmPickups.window), asc(farmPickups.id))
     .limit(500);
-  return rows.map(view);
+  const linked = await farmPickupOrderIds(db, rows.map((x) => x.r.id));
+  return rows.map((x) => view(x.r, x, linked.get(x.r.id) ?? []));
 }
 
 export type DayRoute = {
@@ -245,6 +266,6 @@ export async function markFarmPickupCollected(db: Db, p: Principal, id: string):
     if (row!.state !== 'booked') throw new AppError('CONFLICT', { detail: { vi: 'lịch lấy hàng không còn hiệu lực', en: 'the pickup is no longer booked' } }, 'state');
     const [done] = await tx.update(farmPickups).set({ state: 'collected', updatedAt: new Date() }).where(eq(farmPickups.id, id)).returning();
     await tx.insert(farmPickupEvents).values({ pickupId: id, kind: 'collected', actorUserId: p.id });
-    return view(done!);
+    return viewOf(tx, done!);
   });
 }

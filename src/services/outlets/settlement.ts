@@ -111,14 +111,15 @@ export async function acceptStatement(db: Db, p: Principal, id: string): Promise
   return s!;
 }
 
-const pct = (bp: number) => `${(bp / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
+/** A rate in basis points as Vietnamese read it: 1000 → 10%, 850 → 8.5%. */
+export const percentOf = (bp: number) => `${(bp / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
 
 /** CSV as the reports write it: UTF-8 with BOM, CRLF, Vietnamese headers, integer VND. */
 export function statementCsv(s: StatementView): string {
   return stringify(
     [
       ['Tháng', 'Người bán', 'Bưu cục', 'Mã SP', 'Sản phẩm', 'Số lượng', 'Doanh thu (VND)', 'Hoa hồng (%)', 'Hoa hồng (VND)', 'Trả người bán (VND)'],
-      ...s.lines.map((l) => [s.month, s.sellerName, s.pointName, l.sku, l.name, l.units, l.salesVnd, pct(l.commissionBp), l.commissionVnd, l.salesVnd - l.commissionVnd]),
+      ...s.lines.map((l) => [s.month, s.sellerName, s.pointName, l.sku, l.name, l.units, l.salesVnd, percentOf(l.commissionBp), l.commissionVnd, l.salesVnd - l.commissionVnd]),
       [s.month, s.sellerName, s.pointName, 'TONG', 'Tổng cộng', s.units, s.salesVnd, '', s.commissionVnd, s.owedVnd],
     ],
     { bom: true, record_delimiter: 'windows' },
@@ -127,7 +128,7 @@ export function statementCsv(s: StatementView): string {
 
 export function statementHtml(s: StatementView): string {
   const rows = s.lines
-    .map((l) => `<tr><td>${esc(l.sku)}</td><td>${esc(l.name)}</td><td class="n">${l.units}</td><td class="n">${vnd(l.salesVnd)}</td><td class="n">${pct(l.commissionBp)}</td><td class="n">${vnd(l.commissionVnd)}</td><td class="n">${vnd(l.salesVnd - l.commissionVnd)}</td></tr>`)
+    .map((l) => `<tr><td>${esc(l.sku)}</td><td>${esc(l.name)}</td><td class="n">${l.units}</td><td class="n">${vnd(l.salesVnd)}</td><td class="n">${percentOf(l.commissionBp)}</td><td class="n">${vnd(l.commissionVnd)}</td><td class="n">${vnd(l.salesVnd - l.commissionVnd)}</td></tr>`)
     .join('\n');
   return page(
     `Bảng kê ${s.month} ${s.sellerName}`,

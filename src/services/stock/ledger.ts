@@ -9,6 +9,7 @@ import { recordAudit, type Actor } from '../accounts/audit.ts';
 import { outbox } from '../../../db/schema/outbox.ts';
 import { recordListingChange } from '../outbox/listing-outbox.ts';
 import { OUTBOX_CHANNEL, OUTBOX_KIND } from '../outbox/outbox.ts';
+import { noteConsignedStockChange, recallConsigned } from './postmart-stock.ts';
 
 /**
  * The stock ledger: every change of a product's stock goes through this module, which moves the
@@ -81,7 +82,11 @@ export async function reserveStock(tx: Tx, orderSn: string, lines: StockLine[]):
   // A locked row is read as committed now (READ COMMITTED re-reads a row it had to wait for).
   const locked = await tx.select({ id: products.id, stock: products.stock }).from(products).where(inArray(products.id, ids)).orderBy(products.id).for('no key update');
   const stockOf = new Map(locked.map((r) => [r.id, r.stock]));
-  if (!want.every((l) => (stockOf.get(l.productId) ?? -1) >= l.qty)) return false;
+  if (locked.length !== want.length) return false;
+  // Postmart may have sold consigned stock too (the seller's choice): what the farm lacks is recalled
+  // from the post offices first, or the order is refused as before (postmart-stock.ts states the rule).
+  const short = want.filter((l) => stockOf.get(l.productId)! < l.qty).map((l) => ({ productId: l.productId, qty: l.qty - stockOf.get(l.productId)! }));
+  if (!(await recallConsigned(tx, orderSn, short))) return false;
   const values = sql.join(want.map((l) => sql`(${l.productId}::uuid, ${l.qty}::int)`), sql`, `);
   const res = await tx.execute<{ reserved: number }>(sql`
     WITH want(id, qty) AS (VALUES ${values}),
@@ -207,6 +212,7 @@ export async function addAtLocation(
     .returning({ stock: locationStock.stock });
   if (line.qty !== 0) {
     await tx.insert(stockMovements).values({ productId: line.productId, pickupPointId: at.pickupPointId, kind, delta: line.qty, stockAfter: row!.stock, reason, actorUserId });
+    await noteConsignedStockChange(tx, [line.productId]);
   }
   return row!.stock;
 }
@@ -247,4 +253,5 @@ export async function takeAtLocation(
       .returning({ stock: locationStock.stock });
     await tx.insert(stockMovements).values({ productId: l.productId, pickupPointId, kind, delta: -l.qty, stockAfter: row!.stock, reason, actorUserId });
   }
+  await noteConsignedStockChange(tx, want.map((l) => l.productId));
 }

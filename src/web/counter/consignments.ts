@@ -63,7 +63,7 @@ ${card(
   'Kiểm đếm khi nhận',
   html`<p>Đếm từng sản phẩm và nhập số thực nhận. Số lệch so với số gửi được ghi lại cho cả người bán và bưu cục.</p>
 ${formError(form.error, [])}
-<form method="post" action="${BASE}/consignments/${c.id}/receive" class="stack" id="receive-consignment" data-submit-once>
+<form method="post" action="${BASE}/consignments/${c.id}/receive" class="stack" id="receive-consignment" data-once>
   ${csrfField(csrf)}
   ${c.lines.map((l) => {
     const id = `count-${l.id}`;
@@ -102,7 +102,7 @@ ${control(html` id="${id(name)}" name="${name}"${message ? html` aria-invalid="t
 ${message ? html`<small class="error" id="${id(name)}-err">${message}</small>` : ''}</div>`;
     };
     return html`<details class="return"${f ? html` open` : ''}><summary class="btn small">Trả người bán</summary>
-<form method="post" action="${BASE}/shelf/return" class="stack return-form" data-submit-once>
+<form method="post" action="${BASE}/shelf/return" class="stack return-form" data-once>
   ${csrfField(csrf)}${hidden('lineId', l.lineId)}
   ${formError(f?.error, ['qty', 'reason', 'note'])}
   ${field('qty', `Số lượng trả (${unit}, tối đa ${num(l.remaining)})`, (a) => html`<input${a} inputmode="numeric" autocomplete="off" required value="${f?.qty ?? String(l.remaining)}">`)}

@@ -52,7 +52,7 @@ ${d.canVoid && !voided
 ${card(
   'Hủy hóa đơn này',
   html`<p>Chỉ nhân viên đã bán mới hủy được, trong ngày bán. Hàng trở lại kệ của bưu cục.</p>
-<form method="post" action="${BASE}/sales/${s.id}/void" class="stack" id="void-form" data-submit-once>
+<form method="post" action="${BASE}/sales/${s.id}/void" class="stack" id="void-form" data-once>
   ${csrfField(d.csrf)}
   ${textArea({ name: 'reason', label: 'Lý do hủy', value: v.reason, error: v.error, required: true, rows: 2, hint: 'Ví dụ: khách đổi ý, nhập nhầm số lượng' })}
   ${v.error && v.error.field !== 'reason' ? html`<p class="flash error" role="alert">${v.error.message}</p>` : ''}

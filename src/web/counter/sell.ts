@@ -45,7 +45,7 @@ ${bad.map((id) => html`<tr data-product="${id}" class="bad-line"><td colspan="2"
 ${bad.length
   ? html`<p class="flash error" role="alert">Sửa số lượng được đánh dấu rồi bấm «Tính tiền» lại.</p>`
   : html`${formError(pay.error, ['payment', 'cashReceivedVnd'])}
-<form method="post" action="${BASE}/sales" class="stack" id="pay-form" data-submit-once>
+<form method="post" action="${BASE}/sales" class="stack" id="pay-form" data-once>
   ${csrfField(d.csrf)}${hidden('basket', encodeBasket(b.lines))}
   <fieldset${payErr('payment') ? html` aria-describedby="payment-err"` : ''}><legend>Khách trả bằng</legend>
     <label class="choice"><input type="radio" name="payment" value="cash"${chosen === 'cash' ? html` checked` : ''}><span class="title">Tiền mặt</span><span class="meta">Thu tại quầy, tính tiền thừa</span></label>

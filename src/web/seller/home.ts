@@ -13,8 +13,25 @@ export type HomeData = {
   toPrepare: OrderRow[];
   lowStock: ProductView[];
   connection: Connection | null;
+  /** The seller's choice to sell consigned stock on Postmart too; null when it could not be read. */
+  includesConsigned: boolean | null;
   csrf: string;
 };
+
+/** Issue 14: whether Postmart sells the stock consigned at post offices too (PATCH /v1/sellers/:id). */
+function consignedStockCard(on: boolean | null, csrf: string): Html {
+  if (on === null) return html``;
+  return card(
+    'Hàng ký gửi tại bưu cục',
+    html`<form method="post" action="${BASE}/settings/postmart-stock" class="stack" data-once>
+  ${csrfField(csrf)}
+  <div><label class="choice" for="include-consigned"><input type="checkbox" id="include-consigned" name="postmartIncludesConsigned" value="true"${on ? html` checked` : ''}><span class="title">Bán cả hàng đang ký gửi ở bưu cục trên Postmart</span></label></div>
+  <p class="hint">Tắt: Postmart chỉ bán hàng ở vườn. Bật: Postmart bán hàng ở vườn cộng hàng ký gửi; đơn vượt quá hàng ở vườn sẽ lấy phần còn lại từ bưu cục đang giữ nhiều nhất.</p>
+  <button type="submit" class="btn block" data-busy="Đang lưu…">Lưu lựa chọn</button>
+</form>`,
+    { id: 'consigned-stock' },
+  );
+}
 
 function connectCard(c: Connection | null, csrf: string): Html {
   if (c?.status === 'connected') return html``;
@@ -74,5 +91,6 @@ ${card(
       )}</ul>`,
   { id: 'listing-errors' },
 )}
+${consignedStockCard(d.includesConsigned, d.csrf)}
 <p class="actions"><a class="btn" href="${BASE}/products/new">Thêm sản phẩm</a> <a class="btn" href="${BASE}/import">Nhập sản phẩm từ tệp CSV</a></p>`;
 }

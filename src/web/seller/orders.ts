@@ -31,6 +31,7 @@ const LABEL_STATUSES = new Set(['processed', 'shipped']);
 export function orderListBody(items: OrderRow[], nextCursor: string | null, f: OrderFilters, csrf: string, error?: FieldError): Html {
   const query = (extra: Record<string, string>) => new URLSearchParams(Object.entries<string>({ ...f, ...extra }).filter(([, v]) => v)).toString();
   return html`<h1>Đơn hàng</h1>
+<p><a class="btn block" href="${BASE}/pickups" id="farm-pickups-link">Lấy hàng tại vườn (hẹn bưu cục đến lấy)</a></p>
 <form class="filters" method="get" action="${BASE}/orders" hx-get="${BASE}/orders" hx-target="#order-list" hx-select="#order-list" hx-swap="outerHTML" hx-push-url="true" hx-trigger="change, submit">
   <label for="f-status">Trạng thái</label>
   <select id="f-status" name="status"><option value="">Mọi trạng thái</option>${Object.entries(ORDER_STATUS_LABELS).map(
@@ -68,6 +69,7 @@ function actions(o: OrderView, shipment: ShipmentView | null, csrf: string): Htm
   }
   if (o.status === 'processed' && (!shipment || shipment.state === 'failed' || shipment.state === 'released')) {
     parts.push(html`<a class="btn primary block" href="${BASE}/orders/${o.id}/ship">Gửi hàng tại bưu cục</a>`);
+    parts.push(html`<a class="btn block" id="farm-pickup-link" href="${BASE}/pickups/new?orderId=${o.id}">Hẹn bưu cục đến lấy tại vườn</a>`);
   }
   // Once a drop-off is booked the parcel is on its way to the counter; cancelling is then the post office's business.
   const booked = shipment?.state === 'requested' || shipment?.state === 'accepted';

@@ -24,6 +24,10 @@ export const FLASH: Record<string, { kind: 'ok' | 'error'; text: string }> = {
   cancel: { kind: 'ok', text: 'Đã gửi yêu cầu hủy đơn tới Postmart.' },
   buyer_cancel: { kind: 'ok', text: 'Đã gửi trả lời yêu cầu hủy của người mua.' },
   ship: { kind: 'ok', text: 'Đã đặt chỗ gửi hàng; đang chờ Postmart cấp mã bưu gửi.' },
+  consigned_on: { kind: 'ok', text: 'Đã lưu: Postmart bán cả hàng ký gửi ở bưu cục.' },
+  consigned_off: { kind: 'ok', text: 'Đã lưu: Postmart chỉ bán hàng ở vườn.' },
+  pickup_booked: { kind: 'ok', text: 'Đã đặt lịch lấy hàng tại vườn.' },
+  pickup_moved: { kind: 'ok', text: 'Đã đổi lịch lấy hàng.' },
   signed_out: { kind: 'ok', text: 'Bạn đã đăng xuất.' },
   expired: { kind: 'error', text: 'Phiên đăng nhập đã hết, vui lòng đăng nhập lại.' },
 };

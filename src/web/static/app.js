@@ -22,25 +22,6 @@
     b.hidden = false;
     b.addEventListener('click', function () { window.print(); });
   });
-  // Forms that record something (a sale, a count, a void) are sent once: a second tap on a slow
-  // signal would record it twice. The button says the form is on its way.
-  document.addEventListener('submit', function (e) {
-    var f = e.target;
-    if (!f.hasAttribute || !f.hasAttribute('data-submit-once')) return;
-    if (f.getAttribute('data-sent')) { e.preventDefault(); return; }
-    f.setAttribute('data-sent', '1');
-    var b = f.querySelector('button[type=submit]');
-    if (b) { b.setAttribute('aria-disabled', 'true'); b.setAttribute('data-label', b.textContent); b.textContent = 'Đang gửi…'; }
-  });
-  // Back to a page kept in memory: its forms can be sent again.
-  window.addEventListener('pageshow', function (e) {
-    if (!e.persisted) return;
-    Array.prototype.forEach.call(document.querySelectorAll('form[data-sent]'), function (f) {
-      f.removeAttribute('data-sent');
-      var b = f.querySelector('button[data-label]');
-      if (b) { b.textContent = b.getAttribute('data-label'); b.removeAttribute('aria-disabled'); }
-    });
-  });
   document.addEventListener('htmx:sendError', function () { say('Không gửi được vì mất mạng. Kiểm tra sóng điện thoại rồi thử lại.'); });
   document.addEventListener('htmx:responseError', function (e) {
     // A refused quick edit comes back as a row with its error (400/409); swap it in like a success.
@@ -52,7 +33,7 @@
     if (e.detail.xhr.status === 400 || e.detail.xhr.status === 409) { e.detail.shouldSwap = true; e.detail.isError = false; }
   });
   // Forms marked data-once are sent once: on a weak signal a second tap would register a farmer
-  // twice or upload a photo twice. The button says it is sending; the form comes back as typed on an
+  // twice, record a sale twice or book a pickup twice. The button says it is sending; the form comes back as typed on an
   // error (the server renders it again) or when the person goes back to it (pageshow).
   document.addEventListener('submit', function (e) {
     var form = e.target;
@@ -65,7 +46,7 @@
     setTimeout(function () {
       form.querySelectorAll('button[type=submit], button:not([type])').forEach(function (b) {
         b.disabled = true;
-        if (b === used || (!used && b.classList.contains('primary'))) { b.setAttribute('data-label', b.textContent); b.textContent = 'Đang gửi…'; }
+        if (b === used || (!used && b.classList.contains('primary'))) { b.setAttribute('data-label', b.textContent); b.textContent = b.getAttribute('data-busy') || 'Đang gửi…'; }
       });
       var note = form.querySelector('.sending') || document.createElement('p');
       note.className = 'sending';
@@ -111,4 +92,21 @@
     note.textContent = 'Ảnh ' + big[0].name + ' lớn hơn ' + max + ' MB; chụp lại với độ phân giải thấp hơn hoặc chọn ảnh khác.';
     input.insertAdjacentElement('afterend', note);
   });
+  // "Dùng vị trí của tôi": the phone's position into the form's lat/lng (no map tiles: no internet needed).
+  var geo = document.querySelector('[data-geolocate]');
+  if (geo && 'geolocation' in navigator) {
+    geo.hidden = false;
+    geo.addEventListener('click', function () {
+      var status = document.getElementById('geo-status');
+      var form = geo.form;
+      if (status) status.textContent = 'Đang lấy vị trí…';
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        form.elements.lat.value = pos.coords.latitude.toFixed(6);
+        form.elements.lng.value = pos.coords.longitude.toFixed(6);
+        if (status) status.textContent = 'Đã điền vị trí của bạn (sai số khoảng ' + Math.round(pos.coords.accuracy) + ' m).';
+      }, function (err) {
+        if (status) status.textContent = err.code === 1 ? 'Bạn chưa cho phép lấy vị trí. Có thể bỏ trống hai ô này.' : 'Chưa lấy được vị trí. Hãy thử lại ngoài trời, hoặc bỏ trống hai ô này.';
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    });
+  }
 })();
