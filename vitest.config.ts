@@ -13,10 +13,10 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Files share one per-run database; each builds its own data with unique keys, so they can run in parallel.
     fileParallelism: true,
-    // Files run in a shuffled order (a file that needs another to run first fails loudly). Tests
-    // inside a file keep their order for now: test/app/counter-flows.browser.test.ts (a closed cash
-    // day refuses the lock test's collection) and test/ops/metrics.test.ts still depend on it
-    // (reproduce with `--sequence.shuffle.tests --sequence.seed=11`); see issue 11's closing note.
-    sequence: { shuffle: { files: true, tests: false } },
+    // Files, and the tests inside each file, run in a shuffled order: a test that needs another to
+    // run first fails loudly instead of passing by luck. The seed is printed; `--sequence.seed=N`
+    // replays an order. A file may share an expensive world built in beforeAll, never what one test
+    // leaves for the next.
+    sequence: { shuffle: true },
   },
 });

@@ -21,16 +21,18 @@ export const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiti
 type QueueSnapshot = { queue: string; counts: Record<string, number> | null; paused: boolean | null };
 
 const tracked = new Set<Queue>();
-let snapshot: { at: number; value: Promise<QueueSnapshot[]> } | null = null;
+let inFlight: Promise<QueueSnapshot[]> | null = null;
 const READ_TIMEOUT_MS = 2000;
 
 /**
- * Reads every tracked queue once per scrape (the gauges below are collected in parallel and share
- * one read; scrapes less than a second apart share it too). A queue that cannot be read reports
- * bullmq_queue_up 0 and no counts, instead of failing the whole scrape.
+ * Reads every tracked queue once per scrape: the three gauges below are collected in parallel and
+ * share the read in flight. The read is forgotten as soon as it settles, so every scrape shows Redis
+ * as it is then, never what an earlier scrape saw (a cache across scrapes hid a job added between
+ * two scrapes a moment apart). A queue that cannot be read reports bullmq_queue_up 0 and no counts,
+ * instead of failing the whole scrape.
  */
 function queueSnapshot(): Promise<QueueSnapshot[]> {
-  if (!snapshot || Date.now() - snapshot.at > 1000) {
+  if (!inFlight) {
     const read = async (q: Queue): Promise<QueueSnapshot> => {
       let timer: NodeJS.Timeout | undefined;
       // A queue whose connection has never been ready waits for it instead of failing, so a
@@ -45,9 +47,14 @@ function queueSnapshot(): Promise<QueueSnapshot[]> {
         clearTimeout(timer);
       }
     };
-    snapshot = { at: Date.now(), value: Promise.all([...tracked].map(read)) };
+    const value = Promise.all([...tracked].map(read));
+    inFlight = value;
+    // read() never rejects, so this only clears the slot once the read is done.
+    void value.then(() => {
+      if (inFlight === value) inFlight = null;
+    });
   }
-  return snapshot.value;
+  return inFlight;
 }
 
 new Gauge({
@@ -121,6 +128,18 @@ export const jobFailures = new Counter({
   registers: [registry],
 });
 
+/**
+ * The gauges below are counted in PostgreSQL at scrape time by a reader the API registers
+ * (src/plugins/metrics.ts). A process normally holds one API; when several are open at once (tests
+ * build an app per file or per case) they read the same database, so the newest one still open
+ * answers: closing one app leaves the others' gauges in place, and a count is never added up twice.
+ */
+function newestReader<T>(readers: Set<T>): T | undefined {
+  let last: T | undefined;
+  for (const r of readers) last = r;
+  return last;
+}
+
 type OverdueReader = () => Promise<{ sellerId: string; count: number }[]>;
 const overdueReaders = new Set<OverdueReader>();
 
@@ -136,12 +155,8 @@ new Gauge({
   registers: [registry],
   async collect() {
     this.reset();
-    const counts = new Map<string, number>();
-    for (const read of overdueReaders) {
-      const rows = await read().catch(() => []);
-      for (const r of rows) counts.set(r.sellerId, (counts.get(r.sellerId) ?? 0) + r.count);
-    }
-    for (const [sellerId, n] of counts) this.set({ seller_id: sellerId }, n);
+    const rows = (await newestReader(overdueReaders)?.().catch(() => [])) ?? [];
+    for (const r of rows) this.set({ seller_id: r.sellerId }, r.count);
   },
 });
 
@@ -154,10 +169,10 @@ export function trackOverdueOrders(read: OverdueReader): () => void {
 /** Reports these queues' job counts on every scrape until the returned function is called. */
 export function trackQueues(queues: readonly Queue[]): () => void {
   for (const q of queues) tracked.add(q);
-  snapshot = null;
+  inFlight = null;
   return () => {
     for (const q of queues) tracked.delete(q);
-    snapshot = null;
+    inFlight = null;
   };
 }
 
@@ -182,11 +197,13 @@ export function observeWorker(worker: Worker): void {
   });
 }
 
-let parcelsToReturn: (() => Promise<{ code: string; count: number }[]>) | null = null;
+type ParcelsReader = () => Promise<{ code: string; count: number }[]>;
+const parcelsReaders = new Set<ParcelsReader>();
 
-/** Where the parcels-to-return gauge reads from (the API's database, src/plugins/metrics.ts). */
-export function trackParcelsToReturn(read: (() => Promise<{ code: string; count: number }[]>) | null): void {
-  parcelsToReturn = read;
+/** Counts parcels to return with `read` on every scrape until the returned function is called. */
+export function trackParcelsToReturn(read: ParcelsReader): () => void {
+  parcelsReaders.add(read);
+  return () => void parcelsReaders.delete(read);
 }
 
 new Gauge({
@@ -196,7 +213,7 @@ new Gauge({
   registers: [registry],
   async collect() {
     this.reset();
-    const rows = await parcelsToReturn?.().catch(() => []);
-    for (const r of rows ?? []) this.set({ pickup_point: r.code }, r.count);
+    const rows = (await newestReader(parcelsReaders)?.().catch(() => [])) ?? [];
+    for (const r of rows) this.set({ pickup_point: r.code }, r.count);
   },
 });

@@ -18,12 +18,12 @@ export default fp(
   async (app) => {
     const expected = app.config.metricsToken ? digest(app.config.metricsToken) : null;
     const untrack = trackQueues(app.queues.list);
-    trackParcelsToReturn(() => countParcelsToReturn(app.db));
+    const untrackParcels = trackParcelsToReturn(() => countParcelsToReturn(app.db));
     const untrackOverdue = trackOverdueOrders(() => overdueBySeller(app.db));
     app.addHook('onClose', async () => {
       untrack();
       untrackOverdue();
-      trackParcelsToReturn(null);
+      untrackParcels();
     });
 
     // Per route, at the response: reply.elapsedTime is the time since the request arrived.

@@ -35,12 +35,15 @@ const VIEWPORTS = [
 
 /**
  * The post-office counter in a real browser at phone and counter-tablet sizes, against the whole
- * system (the API listening, its workers, the Postmart sandbox). For each size the office gets its
- * own day: one parcel a seller is about to drop off, one waiting for its buyer. The clerk signs in,
- * sees the day, types a package number, receives the parcel (a weight 25% off is flagged and must
- * be confirmed), and reads a waiting parcel's barcode from a photo, then hands it to the buyer
- * after a wrong and a right phone number.
+ * system (the API listening, its workers, the Postmart sandbox). The clerk signs in and sees the
+ * day (one parcel a seller is about to drop off, one waiting for its buyer), types a package number
+ * and receives the parcel (a weight 25% off is flagged and must be confirmed), and reads a waiting
+ * parcel's barcode from a photo, then hands it to the buyer after a wrong and a right phone number.
+ * Each case ships its own parcels, so the cases run in any order (one receiving or handing over a
+ * parcel would take it off another's lists).
  */
+/** Each case ships its parcels through Postmart's whole flow (listing, order, shipment) first. */
+const CASE_TIMEOUT = 180_000;
 describe('post-office counter app in a browser', () => {
   let world: World;
   let seller: Seller;
@@ -77,37 +80,42 @@ describe('post-office counter app in a browser', () => {
     return { id: order.id, sn, packageNumber: shipment.packageNumber as string, declared: shipment.declaredWeightGrams as number, cod: order.codAmountVnd };
   }
 
-  /** One parcel still to be dropped off, one already at the office waiting for its buyer. */
-  async function dayAtTheOffice() {
-    const expected = await shippedHere(2);
+  /** A parcel handed over at the office and arrived there, waiting for its buyer. */
+  async function waitingHere() {
     const waiting = await shippedHere(1);
     expect((await call('POST', `/v1/orders/${waiting.id}/handover`, clerk, { weightGrams: waiting.declared })).statusCode).toBe(200);
     for (const type of ['CARRIER_RECEIVED', 'ARRIVED_AT_PICKUP_POINT']) await world.control('POST', `/orders/${waiting.sn}/events`, { type });
     await eventually(() => kit.orderBySn(waiting.sn), (o) => o?.status === 'ready_for_pickup');
-    return { expected, waiting };
+    return waiting;
   }
 
   describe.each(VIEWPORTS)('on a $name ($width × $height)', (vp) => {
     let page: Page;
     let closeBrowser: () => Promise<void>;
-    let day: Awaited<ReturnType<typeof dayAtTheOffice>>;
     const shot = (name: string) => page.screenshot({ path: new URL(`counter-${vp.name}-${name}.png`, ARTIFACTS).pathname, fullPage: true });
     const fitsTheScreen = async () => expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(vp.width);
 
-    beforeAll(async () => {
-      day = await dayAtTheOffice();
-      const browser = await openBrowser({ width: vp.width, height: vp.height });
-      closeBrowser = browser.close;
-      page = await browser.context.newPage();
-    }, 120_000);
-    afterAll(() => closeBrowser?.());
-
-    it('signs the clerk in to the day at their office: expected drop-offs and parcels waiting, with the masked phone and days left', async () => {
+    /** From a signed-out browser: the counter sends the clerk to its login, and the login to the day. */
+    async function signIn() {
+      await page.context().clearCookies();
       await page.goto(`${base}/counter/`);
       expect(new URL(page.url()).pathname).toBe('/counter/login');
       await page.fill('input[name=phone]', clerk.phone);
       await page.fill('input[name=password]', clerk.password);
       await Promise.all([page.waitForURL(`${base}/counter/`), page.click('form button[type=submit]')]);
+    }
+
+    beforeAll(async () => {
+      const browser = await openBrowser({ width: vp.width, height: vp.height });
+      closeBrowser = browser.close;
+      page = await browser.context.newPage();
+      await signIn();
+    }, 120_000);
+    afterAll(() => closeBrowser?.());
+
+    it('signs the clerk in to the day at their office: expected drop-offs and parcels waiting, with the masked phone and days left', async () => {
+      const day = { expected: await shippedHere(2), waiting: await waitingHere() };
+      await signIn();
       expect(plain(await page.textContent('h1'))).toBe(office.name);
       const expectedRow = page.locator(`#expected li[data-order="${day.expected.id}"]`);
       expect(plain(await expectedRow.textContent())).toContain(day.expected.packageNumber);
@@ -117,9 +125,11 @@ describe('post-office counter app in a browser', () => {
       await fitsTheScreen();
       expect(await accessibilityProblems(page)).toEqual([]);
       await shot('day');
-    });
+    }, CASE_TIMEOUT);
 
     it('finds a typed package number and receives the parcel; a weight 25% off is flagged and must be confirmed', async () => {
+      const day = { expected: await shippedHere(2) };
+      await page.goto(`${base}/counter/`);
       // Typed as a person would read it off the label: lower case, with spaces.
       await page.fill('#find-code', ` ${day.expected.packageNumber.toLowerCase().replace(/(.{4})/, '$1 ')} `);
       await Promise.all([page.waitForURL(`${base}/counter/orders/${day.expected.id}`), page.click('form.find button[type=submit]')]);
@@ -138,9 +148,10 @@ describe('post-office counter app in a browser', () => {
       expect((await call('GET', `/v1/orders/${day.expected.id}/shipment`, clerk)).json()).toMatchObject({ measuredWeightGrams: heavy, weightFlagged: true });
       expect(await accessibilityProblems(page)).toEqual([]);
       await shot('received');
-    });
+    }, CASE_TIMEOUT);
 
     it("reads a waiting parcel's barcode from a photo and hands it to the buyer after a wrong and a right phone number", async () => {
+      const day = { waiting: await waitingHere() };
       await page.goto(`${base}/counter/scan`);
       // No camera in the test browser: the page says so and offers the photo and the typed number instead.
       await page.waitForSelector('#scan-start:not([hidden])');
@@ -174,7 +185,7 @@ describe('post-office counter app in a browser', () => {
       expect(events.some((n) => /collection refused/.test(n))).toBe(true);
       expect(await accessibilityProblems(page)).toEqual([]);
       await shot('collected');
-    });
+    }, CASE_TIMEOUT);
   });
 
   describe('each role lands on its own app', () => {

@@ -21,6 +21,8 @@ const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 const plain = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DAY_MS = 86_400_000;
+/** Each case builds its parcels through Postmart's whole flow (listing, order, shipment) first. */
+const CASE_TIMEOUT = 180_000;
 /** 1234567 → "1.234.567", as the app writes amounts. */
 const vnNumber = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 
@@ -36,11 +38,12 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
 const RECIPIENT_PHONE = '0912345678';
 
 /**
- * The counter's day end to end against the counter API, at phone and tablet widths, each at its own
- * post office (a closed cash day is the office's): a parcel locked after 5 wrong phone numbers and
- * unlocked by the clerk's identity check, two COD collections (one short, with a reason) on the
- * day's cash sheet with totals computed by hand, the day closed, and a parcel past its hold handed
- * back to the seller.
+ * The counter's day end to end against the counter API, at phone and tablet widths: a parcel locked
+ * after 5 wrong phone numbers and unlocked by the clerk's identity check, two COD collections (one
+ * short, with a reason) on the day's cash sheet with totals computed by hand, the day closed, and a
+ * parcel past its hold handed back to the seller. Each case works at a post office and with a clerk
+ * of its own and builds its own parcels, so the cases run in any order (a closed cash day is the
+ * office's and refuses every later collection there).
  */
 describe('post-office counter flows on the counter API', () => {
   let world: World;
@@ -79,35 +82,37 @@ describe('post-office counter flows on the counter API', () => {
   }
 
   describe.each([
-    { name: 'phone', width: 390, height: 844, office: 'PO30226' },
-    { name: 'tablet', width: 820, height: 1180, office: 'PO30037' },
-  ] as const)('on a $name at $office', (vp) => {
+    { name: 'phone', width: 390, height: 844, offices: { lock: 'PO30226', cash: 'PO29869', back: 'PO28261' } },
+    { name: 'tablet', width: 820, height: 1180, offices: { lock: 'PO30037', cash: 'PO29905', back: 'PO30112' } },
+  ] as const)('on a $name', (vp) => {
     let page: Page;
     let closeBrowser: () => Promise<void>;
-    let clerk: TestUser;
-    let office: typeof pickupPoints.$inferSelect;
-    let locked: Awaited<ReturnType<typeof waitingAt>>;
-    let short: Awaited<ReturnType<typeof waitingAt>>;
     const shot = (name: string) => page.screenshot({ path: new URL(`counter-flow-${vp.name}-${name}.png`, ARTIFACTS).pathname, fullPage: true });
     const fitsTheScreen = async () => expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(vp.width);
     const collectForm = (phone: string) => page.fill('#collect-form input[name=phone]', phone);
 
     beforeAll(async () => {
-      office = (await world.app.db.select().from(pickupPoints).where(eq(pickupPoints.code, vp.office)))[0]!;
-      clerk = await makeUser(world.app, 'post_office_clerk', { pickupPointId: office.id });
-      locked = await waitingAt(office, clerk);
-      short = await waitingAt(office, clerk);
       const browser = await openBrowser({ width: vp.width, height: vp.height });
       closeBrowser = browser.close;
       page = await browser.context.newPage();
+    }, 180_000);
+    afterAll(() => closeBrowser?.());
+
+    /** The office with this code, a new clerk there, and the page signed in as that clerk (whoever was before). */
+    async function counterAt(code: string) {
+      const office = (await world.app.db.select().from(pickupPoints).where(eq(pickupPoints.code, code)))[0]!;
+      const clerk = await makeUser(world.app, 'post_office_clerk', { pickupPointId: office.id });
+      await page.context().clearCookies();
       await page.goto(`${base}/counter/login`);
       await page.fill('input[name=phone]', clerk.phone);
       await page.fill('input[name=password]', clerk.password);
       await Promise.all([page.waitForURL(`${base}/counter/`), page.click('form button[type=submit]')]);
-    }, 180_000);
-    afterAll(() => closeBrowser?.());
+      return { office, clerk };
+    }
 
     it('locks a parcel after 5 wrong phone numbers, unlocks it with the identity check, then hands it over with its cash', async () => {
+      const { office, clerk } = await counterAt(vp.offices.lock);
+      const locked = await waitingAt(office, clerk);
       await page.goto(`${base}/counter/find?code=${locked.packageNumber}`);
       await page.waitForURL(`${base}/counter/orders/${locked.id}`);
       for (let i = 1; i <= 4; i++) {
@@ -135,9 +140,16 @@ describe('post-office counter flows on the counter API', () => {
       const notes = (await kit.eventsOf(locked.id)).map((e) => e.note ?? '');
       expect(notes.filter((n) => /does not match the recipient/.test(n))).toHaveLength(5);
       expect(notes).toContainEqual(expect.stringContaining(`cash taken ${locked.cod} VND of COD ${locked.cod} VND`));
-    });
+    }, CASE_TIMEOUT);
 
     it('records a short COD collection with its reason, shows the day’s sheet with hand-computed totals, and closes it', async () => {
+      const { office, clerk } = await counterAt(vp.offices.cash);
+      const full = await waitingAt(office, clerk);
+      const short = await waitingAt(office, clerk);
+      await page.goto(`${base}/counter/orders/${full.id}`);
+      await collectForm(RECIPIENT_PHONE);
+      await Promise.all([page.waitForURL(`${base}/counter/orders/${full.id}?msg=collected`), page.click('#collect-form button[type=submit]')]);
+
       await page.goto(`${base}/counter/orders/${short.id}`);
       await collectForm(RECIPIENT_PHONE);
       await page.fill('input[name=cashVnd]', vnNumber(short.cod - 10_000));
@@ -149,9 +161,9 @@ describe('post-office counter flows on the counter API', () => {
       await page.click('nav a:has-text("Sổ tiền")');
       await page.waitForSelector('#cash-sheet');
       // Both parcels cost the same: taken cod + (cod − 10.000), of 2 × cod expected.
-      const taken = locked.cod + short.cod - 10_000;
+      const taken = full.cod + short.cod - 10_000;
       expect(plain(await page.textContent('#cash-total'))).toBe(`${vnNumber(taken)} ₫`);
-      expect((await page.locator('#cash-sheet tfoot th, #cash-sheet tfoot td').allTextContents()).map(plain)).toEqual(['Tổng 2 bưu gửi', `${vnNumber(taken)} ₫phải thu ${vnNumber(locked.cod + short.cod)} ₫`]);
+      expect((await page.locator('#cash-sheet tfoot th, #cash-sheet tfoot td').allTextContents()).map(plain)).toEqual(['Tổng 2 bưu gửi', `${vnNumber(taken)} ₫phải thu ${vnNumber(full.cod + short.cod)} ₫`]);
       expect(plain(await page.textContent('#cash-sheet'))).toContain('Lệch -10.000 ₫: Người mua trả lại một phần hàng dập');
       await fitsTheScreen();
       expect(await accessibilityProblems(page)).toEqual([]);
@@ -163,10 +175,13 @@ describe('post-office counter flows on the counter API', () => {
       expect(await page.locator('#close-form').count()).toBe(0);
       expect(await accessibilityProblems(page)).toEqual([]);
       await shot('cash-closed');
-    });
+    }, CASE_TIMEOUT);
 
     it('lists a parcel past its hold for return and records the hand-back to the seller', async () => {
+      const { office, clerk } = await counterAt(vp.offices.back);
       const back = await waitingAt(office, clerk);
+      // Flags every parcel of this file's database past its hold; the other cases collect theirs
+      // within the case, so none of theirs is waiting now.
       await flagParcelsForReturn(world.app.db, new Date(Date.now() + 30 * DAY_MS)); // its hold is long over
       await page.goto(`${base}/counter/returns`);
       await page.click(`#returns-open li[data-order="${back.id}"] a`);
@@ -186,6 +201,6 @@ describe('post-office counter flows on the counter API', () => {
       expect((await kit.orderBySn(back.sn))!.status).toBe('returned');
       expect(await accessibilityProblems(page)).toEqual([]);
       await shot('returns');
-    });
+    }, CASE_TIMEOUT);
   });
 });

@@ -104,10 +104,15 @@ describe('shipping through a pickup point', () => {
   it('frees the slot when the ship job gives up after its last retry, and the seller can ship again', async () => {
     const { order } = await processedOrder();
     const before = await bookedAt(dropoff.id);
-    // Booked the way the route books it, then the job's last attempt runs while Postmart answers only
-    // 5xx. Faults first: the booking's outbox note also starts the workers' own job for it, whose
-    // early attempts must fail too; once the booking is abandoned that job finds nothing to ship.
+    // Booked the way the route books it, then the job's last attempt runs (here, by hand) while
+    // Postmart answers only 5xx. The booking's outbox note also starts the workers' own job for it;
+    // it waits in the paused queue, so the hand-run attempt is the only one calling Postmart for this
+    // booking. (Left running, its attempt could read the booking before the give-up and, with the
+    // client's retries, reach Postmart after the faults are off: Postmart would then hold a package for
+    // the abandoned booking and refuse the re-ship below with INVALID_STATE_TRANSITION.) Resumed after
+    // the give-up, it finds the booking abandoned and ships nothing.
     const principal = { id: seller.manager.id, role: 'seller_manager' as const, name: 'manager', sellerId: seller.sellerId, pickupPointId: null };
+    await world.app.queues.orderActions.pause();
     await world.control('PUT', '/config', { faults: { error_rate: 1 } });
     try {
       const { bookingId } = await requestShip(world.app.db, principal, order.id, dropoff.id);
@@ -117,6 +122,7 @@ describe('shipping through a pickup point', () => {
       await expect(run(job)).rejects.toMatchObject({ retryable: true });
     } finally {
       await world.control('PUT', '/config', { faults: { error_rate: 0 } });
+      await world.app.queues.orderActions.resume();
     }
     expect(await shipmentOf(order.id)).toMatchObject({ state: 'failed', failure: expect.stringMatching(/^GAVE_UP: /) });
     expect(await bookedAt(dropoff.id)).toBe(before);
