@@ -97,15 +97,24 @@ export async function markWebhooksEnqueued(db: Db, eventIds: string[]): Promise<
   if (eventIds.length > 0) await db.update(webhookEvents).set({ enqueuedAt: new Date() }).where(inArray(webhookEvents.eventId, eventIds));
 }
 
+type StoredEvent = { type: string; shop_id: string; data: Record<string, unknown> };
+
 /**
  * Handles one stored event. Payloads are thin (postmart-api.md#webhooks), so the handler reads
  * the current state from Postmart instead of trusting the event, which also makes duplicates and
- * out-of-order deliveries harmless. Orders are handled by the order import.
+ * out-of-order deliveries harmless. Orders are handled by the order import. `given` is the event
+ * as the receiver stored it (the job carries it, saving a read of the row); without it the row is
+ * read, and an event already processed is skipped. Marking it processed happens once: a second
+ * run of the same event (the sweeper's re-drive of a job that was only slow) leaves the first
+ * outcome in place.
  */
-export async function processWebhook(deps: { db: Db; postmart: () => Promise<Postmart> }, eventId: string): Promise<string> {
-  const [row] = await deps.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, eventId));
-  if (!row || row.processedAt) return 'already processed';
-  const event = row.payload as { type: string; shop_id: string; data: Record<string, unknown> };
+export async function processWebhook(deps: { db: Db; postmart: () => Promise<Postmart> }, eventId: string, given?: StoredEvent): Promise<string> {
+  let event = given;
+  if (!event) {
+    const [row] = await deps.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, eventId));
+    if (!row || row.processedAt) return 'already processed';
+    event = row.payload as StoredEvent;
+  }
   let outcome: string;
   switch (event.type) {
     case 'product.review_result': {
@@ -157,6 +166,9 @@ export async function processWebhook(deps: { db: Db; postmart: () => Promise<Pos
       // shop.auth_expiring and unknown types are kept; the token store refreshes on its own.
       outcome = `stored (${event.type})`;
   }
-  await deps.db.update(webhookEvents).set({ processedAt: new Date(), outcome }).where(eq(webhookEvents.eventId, eventId));
+  await deps.db
+    .update(webhookEvents)
+    .set({ processedAt: new Date(), outcome })
+    .where(and(eq(webhookEvents.eventId, eventId), isNull(webhookEvents.processedAt)));
   return outcome;
 }
