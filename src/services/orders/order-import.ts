@@ -61,7 +61,7 @@ export async function importOrders(deps: OrderImportDeps, shopId: string, orderS
         ? [await pm.client.orderDetail(shopId, unique[0]!)].filter((d) => d !== null)
         : (await pm.client.orderDetails(shopId, unique.slice(i, i + DETAIL_BATCH))).orders;
     for (const detail of details) {
-      const { outcome, row } = await importOne(deps, sellerId, shopId, detail, source, actorUserId);
+      const { outcome, row } = await oneAtATime(detail.order_sn, () => importOne(deps, sellerId, shopId, detail, source, actorUserId));
       summary[outcome]++;
       // Carrier progress: the order's new tracking entries, read after the commit (a failure retries the job, and the order is still behind).
       if (row && needsTracking(row, outcome === 'created' || outcome === 'updated')) await refreshTracking(deps, row);
@@ -72,6 +72,25 @@ export async function importOrders(deps: OrderImportDeps, shopId: string, orderS
     }
   }
   return summary;
+}
+
+/**
+ * Imports of one order in this process run one after the other. A prepaid order's two events
+ * (created, then paid) arrive together and their jobs fetch the same details in one call: run side
+ * by side, the second would race the first's insert and fall to the general path's transaction;
+ * queued behind it, it finds the order stored and is answered by one cheap statement. Across
+ * processes the unique order_sn still decides.
+ */
+const importing = new Map<string, Promise<unknown>>();
+function oneAtATime<T>(orderSn: string, work: () => Promise<T>): Promise<T> {
+  const before = importing.get(orderSn);
+  const run = before ? before.then(work, work) : work();
+  const tail = run.catch(() => undefined);
+  importing.set(orderSn, tail);
+  void tail.then(() => {
+    if (importing.get(orderSn) === tail) importing.delete(orderSn);
+  });
+  return run;
 }
 
 /**
