@@ -22,7 +22,8 @@ import type { orderFields, OrderSource } from './order-fields.ts';
  * When the order already exists nothing is locked and its stored state comes back, so a repeated
  * event can be answered without a transaction. Anything else (an unknown SKU, missing stock, a race
  * on the same order, a first sight after it left the reserving statuses) comes back `fallback`, and
- * the caller runs the general path, which handles every case.
+ * the caller runs the general path, which handles every case. A webhook's import also marks its
+ * event processed in the same statement (`settle`), one round trip fewer for the job.
  */
 const CREATE_RESERVED = `
 WITH existing AS (
@@ -70,18 +71,24 @@ WITH existing AS (
   INSERT INTO outbox (product_id, product_version, reason, kind) SELECT id, version, 'order-reserve', '${OUTBOX_KIND.listingOrderStock}' FROM taken RETURNING 1
 ), woken AS (
   SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM noted LIMIT 1) x
+), settled AS (
+  UPDATE webhook_events SET processed_at = now(), outcome = $31::text
+  WHERE event_id = $30::text AND processed_at IS NULL AND EXISTS (SELECT 1 FROM ins) RETURNING 1
 )
 SELECT (SELECT id FROM ins) AS created_id, (SELECT count(*) FROM want)::int AS wanted, (SELECT count(*) FROM taken)::int AS reserved,
-       (SELECT count(*) FROM woken)::int AS woken, e.status, e.remote_status, e.remote_update_time, e.tracking_update_time, e.cancel_state
+       (SELECT count(*) FROM woken)::int AS woken, (SELECT count(*) FROM settled)::int AS settled, e.status, e.remote_status, e.remote_update_time, e.tracking_update_time, e.cancel_state
 FROM (SELECT 1) one LEFT JOIN existing e ON true`;
 
 export type StoredOrderState = { status: string; remoteStatus: string; remoteUpdateTime: number; trackingUpdateTime: number | null; cancelState: string | null };
-export type CreateAttempt = { kind: 'created'; orderId: string } | { kind: 'exists'; stored: StoredOrderState } | { kind: 'fallback' };
+export type CreateAttempt = { kind: 'created'; orderId: string; settled: boolean } | { kind: 'exists'; stored: StoredOrderState } | { kind: 'fallback' };
+/** The webhook event this import answers: marked processed with `outcome` by the same statement when the order is created. */
+export type SettleEvent = { eventId: string; outcome: string };
 
 type Row = {
   created_id: string | null;
   wanted: number;
   reserved: number;
+  settled: number;
   status: string | null;
   remote_status: string | null;
   remote_update_time: number | null;
@@ -103,6 +110,7 @@ export async function createReservedOrder(
   reserving: boolean,
   source: OrderSource,
   actorUserId: string | null,
+  settle: SettleEvent | null = null,
 ): Promise<CreateAttempt> {
   const items = JSON.stringify(d.items.map((it, i) => ({ line_no: i + 1, seller_sku: it.seller_sku, name: it.name, qty: it.qty, unit_price: it.unit_price })));
   const f = fields;
@@ -114,12 +122,13 @@ export async function createReservedOrder(
       f.paymentMethod, f.codAmountVnd, f.shippingFeeVnd, f.voucherAmountVnd, f.totalAmountVnd, f.recipientName, f.recipientPhone,
       f.recipientAddressLine, f.recipientWardCode, f.recipientWardCodeRaw, f.recipientWardName, f.recipientProvinceCode,
       f.fulfillmentMode, f.postOfficeCode, f.note, f.shipBy, source, `imported (Postmart ${d.status})`, actorUserId, `order ${d.order_sn}`,
+      settle?.eventId ?? null, settle?.outcome ?? null,
     ],
   });
   const row = res.rows[0]!;
   if (row.created_id) {
     if (row.reserved !== row.wanted) throw new Error(`reservation of order ${d.order_sn} did not take every product`);
-    return { kind: 'created', orderId: row.created_id };
+    return { kind: 'created', orderId: row.created_id, settled: row.settled > 0 };
   }
   if (row.status !== null) {
     return {

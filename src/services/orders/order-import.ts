@@ -13,13 +13,14 @@ import { acceptsUpdate, localStatusOf, nextLocalStatus, RESERVING, stockEffectOf
 import { needsTracking, refreshTracking } from './order-tracking.ts';
 import { consumeStock, releaseStock, reserveStock, resyncRemoteStock, type StockLine } from '../stock/ledger.ts';
 import { releaseShipment } from '../fulfillment/pickup-capacity.ts';
-import { createReservedOrder } from './order-create.ts';
+import { createReservedOrder, type SettleEvent } from './order-create.ts';
 import { orderFields, type OrderSource } from './order-fields.ts';
 
 export type OrderImportDeps = { db: Db; postmart: () => Promise<Postmart>; log?: Logger };
 export type { OrderSource } from './order-fields.ts';
 export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'stale' | 'unknown_status';
-export type ImportSummary = Record<ImportOutcome, number> & { cancelRequested: number };
+/** `settled`: the webhook event given to importOrders was marked processed by the import itself. */
+export type ImportSummary = Record<ImportOutcome, number> & { cancelRequested: number; settled?: boolean };
 
 /** postmart-api.md#orders: GET /orders/detail takes at most 50 order numbers. */
 export const DETAIL_BATCH = 50;
@@ -49,7 +50,14 @@ async function sellerOfShop(db: Db, shopId: string): Promise<string | null> {
  * the same moment into one call. An order we could not serve from stock is then cancelled on
  * Postmart (OUT_OF_STOCK), after the commit.
  */
-export async function importOrders(deps: OrderImportDeps, shopId: string, orderSns: string[], source: OrderSource = 'poll', actorUserId: string | null = null): Promise<ImportSummary> {
+export async function importOrders(
+  deps: OrderImportDeps,
+  shopId: string,
+  orderSns: string[],
+  source: OrderSource = 'poll',
+  actorUserId: string | null = null,
+  webhookEventId: string | null = null,
+): Promise<ImportSummary> {
   const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, stale: 0, unknown_status: 0, cancelRequested: 0 };
   const sellerId = await sellerOfShop(deps.db, shopId);
   if (!sellerId) return summary;
@@ -61,8 +69,11 @@ export async function importOrders(deps: OrderImportDeps, shopId: string, orderS
         ? [await pm.client.orderDetail(shopId, unique[0]!)].filter((d) => d !== null)
         : (await pm.client.orderDetails(shopId, unique.slice(i, i + DETAIL_BATCH))).orders;
     for (const detail of details) {
-      const { outcome, row } = await oneAtATime(detail.order_sn, () => importOne(deps, sellerId, shopId, detail, source, actorUserId));
+      // The webhook's event is settled with the created order when it names this one order (processWebhook's outcome text).
+      const settle = webhookEventId && unique.length === 1 ? { eventId: webhookEventId, outcome: `order ${detail.order_sn}: created` } : null;
+      const { outcome, row, settled } = await oneAtATime(detail.order_sn, () => importOne(deps, sellerId, shopId, detail, source, actorUserId, settle));
       summary[outcome]++;
+      if (settled) summary.settled = true;
       // Carrier progress: the order's new tracking entries, read after the commit (a failure retries the job, and the order is still behind).
       if (row && needsTracking(row, outcome === 'created' || outcome === 'updated')) await refreshTracking(deps, row);
       if (row?.cancelState === 'pending') {
@@ -98,17 +109,25 @@ function oneAtATime<T>(orderSn: string, work: () => Promise<T>): Promise<T> {
  * order, or tells that the stored order already has this update and nothing is left to do for it;
  * otherwise the general path in a transaction. `row` is null when nothing follows the import.
  */
-async function importOne(deps: OrderImportDeps, sellerId: string, shopId: string, d: OrderDetailT, source: OrderSource, actorUserId: string | null) {
+async function importOne(
+  deps: OrderImportDeps,
+  sellerId: string,
+  shopId: string,
+  d: OrderDetailT,
+  source: OrderSource,
+  actorUserId: string | null,
+  settle: SettleEvent | null,
+): Promise<{ outcome: ImportOutcome; row: OrderRow | null; settled?: boolean }> {
   const remote = localStatusOf(d.status);
-  if (!remote) return { outcome: 'unknown_status' as const, row: null };
+  if (!remote) return { outcome: 'unknown_status', row: null };
   const wardKnown = await isCommuneCode(deps.db, d.recipient.ward_code);
-  const attempt = await createReservedOrder(deps.db, shopId, d, orderFields(d, wardKnown), remote, RESERVING.has(remote), source, actorUserId);
-  if (attempt.kind === 'created') return { outcome: 'created' as const, row: null };
+  const attempt = await createReservedOrder(deps.db, shopId, d, orderFields(d, wardKnown), remote, RESERVING.has(remote), source, actorUserId, settle);
+  if (attempt.kind === 'created') return { outcome: 'created', row: null, settled: attempt.settled };
   if (attempt.kind === 'exists') {
     const s = attempt.stored;
     // Nothing to apply, no tracking to catch up with, no cancellation to retry: answered without a transaction.
     const idle = !acceptsUpdate(s, { status: d.status, updateTime: d.update_time }) && s.cancelState !== 'pending' && !needsTracking({ ...s, status: s.status as OrderRow['status'] }, false);
-    if (idle) return { outcome: d.update_time < s.remoteUpdateTime ? ('stale' as const) : ('unchanged' as const), row: null };
+    if (idle) return { outcome: d.update_time < s.remoteUpdateTime ? 'stale' : 'unchanged', row: null };
   }
   return deps.db.transaction((tx) => applyOrder(tx, sellerId, shopId, d, wardKnown, source, actorUserId));
 }

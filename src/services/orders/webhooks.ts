@@ -155,8 +155,11 @@ export async function processWebhook(deps: { db: Db; postmart: () => Promise<Pos
         outcome = 'no order_sn';
         break;
       }
-      const s = await importOrders(deps, event.shop_id, [orderSn], 'webhook');
-      outcome = `order ${orderSn}: ${(Object.keys(s) as (keyof typeof s)[]).filter((k) => s[k] > 0).join(', ') || 'not found'}`;
+      const s = await importOrders(deps, event.shop_id, [orderSn], 'webhook', null, eventId);
+      const counts = { created: s.created, updated: s.updated, unchanged: s.unchanged, stale: s.stale, unknown_status: s.unknown_status, cancelRequested: s.cancelRequested };
+      outcome = `order ${orderSn}: ${(Object.keys(counts) as (keyof typeof counts)[]).filter((k) => counts[k] > 0).join(', ') || 'not found'}`;
+      // The import marked the event processed with this very outcome, in the statement that created the order.
+      if (s.settled && outcome === `order ${orderSn}: created`) return outcome;
       if (event.type === 'order.tracking_assigned') {
         // The parcel got its number while the order stays PROCESSED: read the tracking now.
         const [order] = await deps.db.select().from(orders).where(eq(orders.orderSn, orderSn));
