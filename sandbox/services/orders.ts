@@ -92,25 +92,13 @@ export async function createOrder(deps: Deps, input: NewOrder): Promise<{ order_
     // A prepaid order is paid at once: it is stored READY_TO_SHIP and announced twice, created as
     // UNPAID and then moved to READY_TO_SHIP, in the same transaction as transition() would.
     if (prepaid) assertTransition(sn, 'UNPAID', 'READY_TO_SHIP', `payment by ${paymentMethod}`);
-    await tx.insert(orders).values({
-      orderSn: sn,
-      shopId: input.shop_id,
-      status: 'READY_TO_SHIP',
-      createTime: updateTime,
-      updateTime,
-      visibleAt: visibleAt(deps, nowMs),
-      paymentMethod,
-      codAmount: prepaid ? 0 : total,
-      items,
-      shippingFee,
-      voucherAmount: voucher,
-      totalAmount: total,
-      recipient,
-      fulfillment,
-      note: input.note ?? '',
-      shipBy: updateTime + SHIP_WITHIN_S,
-      trackingEvents: [],
-    });
+    // Written as SQL: at the generator's pace the insert builder was the costliest part of placing an order.
+    await tx.execute(sql`
+      INSERT INTO ${orders} (order_sn, shop_id, status, create_time, update_time, visible_at, payment_method, cod_amount,
+        items, shipping_fee, voucher_amount, total_amount, recipient, fulfillment, note, ship_by, tracking_events)
+      VALUES (${sn}, ${input.shop_id}, 'READY_TO_SHIP', ${updateTime}, ${updateTime}, ${visibleAt(deps, nowMs).toISOString()}::timestamptz, ${paymentMethod},
+        ${prepaid ? 0 : total}, ${JSON.stringify(items)}::jsonb, ${shippingFee}, ${voucher}, ${total}, ${JSON.stringify(recipient)}::jsonb,
+        ${JSON.stringify(fulfillment)}::jsonb, ${input.note ?? ''}, ${updateTime + SHIP_WITHIN_S}, '[]'::jsonb)`);
     const created = { type: 'order.created' as const, data: { order_sn: sn, status: prepaid ? 'UNPAID' : 'READY_TO_SHIP', update_time: updateTime } };
     const paid = { type: 'order.status_changed' as const, data: { order_sn: sn, status: 'READY_TO_SHIP', previous_status: 'UNPAID', update_time: updateTime } };
     await enqueueEvents(tx, deps, input.shop_id, prepaid ? [created, paid] : [created], nowMs, owner);
