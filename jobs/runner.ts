@@ -49,7 +49,10 @@ export type RunnerContext = { db: DbOrTx; log: Logger };
 export function runJob<D extends object, Deps>(spec: JobSpec<D, Deps>, deps: Deps, ctx: RunnerContext) {
   return async (job: RunnerJob<D>): Promise<unknown> => {
     const attempt = job.attemptsMade + 1;
-    const log = ctx.log.child({ queue: spec.queue, jobId: job.id, job: job.name, attempt });
+    // The job's logger is made only when something is logged: most jobs log nothing (the busiest,
+    // webhooks, run hundreds a second), and a child logger serializes its bindings when made.
+    let jobLog: Logger | undefined;
+    const log = () => (jobLog ??= ctx.log.child({ queue: spec.queue, jobId: job.id, job: job.name, attempt }));
     const outboxId = (job.data as { outboxId?: unknown }).outboxId;
     const settle = async () => {
       if (typeof outboxId === 'number') await settleOutboxRow(ctx.db, outboxId);
@@ -63,20 +66,20 @@ export function runJob<D extends object, Deps>(spec: JobSpec<D, Deps>, deps: Dep
       try {
         await spec.onFailure?.(job, deps, { ...c, err, attempt, terminal });
       } catch (hookErr) {
-        log.error({ err: hookErr }, 'job failure hook failed');
+        log().error({ err: hookErr }, 'job failure hook failed');
       }
       if (terminal) {
         jobsGivenUp.inc({ queue: spec.queue, why: c.retryable ? 'exhausted' : 'unrecoverable' });
-        log.warn({ reason: c.reason, retryable: c.retryable }, 'job given up');
-        await settle().catch((e: unknown) => log.error({ err: e }, 'could not settle the outbox row of a given-up job'));
+        log().warn({ reason: c.reason, retryable: c.retryable }, 'job given up');
+        await settle().catch((e: unknown) => log().error({ err: e }, 'could not settle the outbox row of a given-up job'));
       } else {
-        log.info({ reason: c.reason }, 'job failed; will retry');
+        log().info({ reason: c.reason }, 'job failed; will retry');
       }
       if (!c.retryable) throw err instanceof UnrecoverableError ? err : new UnrecoverableError(c.reason);
       throw err;
     }
     await settle();
-    log.debug('job done');
+    if (ctx.log.isLevelEnabled('debug')) log().debug('job done');
     return result;
   };
 }

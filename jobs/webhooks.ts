@@ -8,7 +8,7 @@ export type WebhookDeps = { db: Db; postmart: () => Promise<Postmart> };
 
 /** webhooks processor: one stored Postmart event; idempotent (a processed event is skipped). */
 export async function processWebhookJob(job: RunnerJob<WebhookJob>, deps: WebhookDeps) {
-  return processWebhook(deps, job.data.eventId);
+  return processWebhook(deps, job.data.eventId, job.data.event);
 }
 
 export const webhookJob: JobSpec<WebhookJob, WebhookDeps> = { queue: QUEUES.webhooks, process: processWebhookJob };

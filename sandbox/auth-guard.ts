@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { nonces, partners, shops, tokens } from './db/schema.ts';
 import type { SandboxDb } from './db.ts';
 import { invalidParam, PmError } from './errors.ts';
@@ -45,28 +45,8 @@ export async function verifySignedCall(db: SandboxDb, call: SignedCall, nowMs = 
   const partnerId = h['X-PM-Partner-Id'];
   const shopId = h['X-PM-Shop-Id'];
   const tokenHash = sha256Hex(bearer[1]!);
-  // One round trip for the partner's key, the shop and the token.
-  const rows = await db.execute<{
-    partner_key: string;
-    shop_ok: boolean;
-    kind: string | null;
-    token_shop: string | null;
-    expires_at: Date | string | null;
-    revoked_at: Date | string | null;
-  }>(sql`
-    SELECT p.partner_key,
-           EXISTS (SELECT 1 FROM ${shops} s WHERE s.id = ${shopId} AND s.partner_id = p.id) AS shop_ok,
-           t.kind, t.shop_id AS token_shop, t.expires_at, t.revoked_at
-    FROM ${partners} p
-    LEFT JOIN ${tokens} t ON t.token_hash = ${tokenHash} AND t.partner_id = p.id
-    WHERE p.id = ${partnerId}`);
-  const row = rows.rows[0];
-  if (!row) throw new PmError('INVALID_SIGNATURE', 'unknown partner_id in X-PM-Partner-Id');
-
   const nowS = Math.floor(nowMs / 1000);
-  if (Math.abs(nowS - Number(h['X-PM-Timestamp'])) > TIMESTAMP_WINDOW_S) {
-    throw new PmError('TIMESTAMP_EXPIRED', `X-PM-Timestamp must be within ${TIMESTAMP_WINDOW_S} s of server time ${nowS}`);
-  }
+  const timestampOk = Math.abs(nowS - Number(h['X-PM-Timestamp'])) <= TIMESTAMP_WINDOW_S;
 
   const q = call.url.indexOf('?');
   let canonical: string;
@@ -75,25 +55,46 @@ export async function verifySignedCall(db: SandboxDb, call: SignedCall, nowMs = 
   } catch {
     throw invalidParam('query', 'malformed percent-encoding in the query string');
   }
-  const expected = requestSignature(row.partner_key, {
-    method: call.method,
-    path: q < 0 ? call.url : call.url.slice(0, q),
-    canonicalQuery: canonical,
-    timestamp: h['X-PM-Timestamp'],
-    nonce: h['X-PM-Nonce'],
-    shopId,
-    rawBody: call.rawBody,
-  });
-  if (!safeEqual(expected, h['X-PM-Signature'].toLowerCase())) {
-    throw new PmError('INVALID_SIGNATURE', 'X-PM-Signature does not match the request (see postmart-api.md#authentication-and-signing)');
-  }
+  const signatureOk = (partnerKey: string) =>
+    safeEqual(
+      requestSignature(partnerKey, {
+        method: call.method,
+        path: q < 0 ? call.url : call.url.slice(0, q),
+        canonicalQuery: canonical,
+        timestamp: h['X-PM-Timestamp'],
+        nonce: h['X-PM-Nonce'],
+        shopId,
+        rawBody: call.rawBody,
+      }),
+      h['X-PM-Signature'].toLowerCase(),
+    );
+  const badTimestamp = () => new PmError('TIMESTAMP_EXPIRED', `X-PM-Timestamp must be within ${TIMESTAMP_WINDOW_S} s of server time ${nowS}`);
+  const badSignature = () => new PmError('INVALID_SIGNATURE', 'X-PM-Signature does not match the request (see postmart-api.md#authentication-and-signing)');
+  const nonce = { partnerId, nonce: h['X-PM-Nonce'], at: new Date(nowMs).toISOString(), expired: new Date(nowMs - NONCE_TTL_MS).toISOString() };
 
-  const fresh = await db.execute(sql`
-    INSERT INTO ${nonces} AS n (partner_id, nonce, seen_at) VALUES (${partnerId}, ${h['X-PM-Nonce']}, ${new Date(nowMs).toISOString()})
-    ON CONFLICT (partner_id, nonce) DO UPDATE SET seen_at = EXCLUDED.seen_at
-      WHERE n.seen_at < ${new Date(nowMs - NONCE_TTL_MS).toISOString()}
-    RETURNING 1`);
-  if (fresh.rows.length === 0) throw new PmError('NONCE_REUSED', 'X-PM-Nonce was already used in the last 10 minutes');
+  let row: (AccessRow & { fresh?: number }) | undefined;
+  const knownKey = partnerKeysOf(db).get(partnerId);
+  if (knownKey !== undefined) {
+    // A partner seen before: its key (which never changes) is checked first, then the nonce, the
+    // shop and the token in one round trip; a partner deleted since (a reset) reads as unknown.
+    if (!timestampOk) throw badTimestamp();
+    if (!signatureOk(knownKey)) throw badSignature();
+    row = (
+      await db.execute<AccessRow & { fresh: number }>(sql`
+        WITH fresh AS (${recordNonce(nonce)})
+        ${accessQuery(partnerId, shopId, tokenHash, sql`(SELECT count(*) FROM fresh)::int AS fresh,`)}`)
+    ).rows[0];
+    if (!row) throw new PmError('INVALID_SIGNATURE', 'unknown partner_id in X-PM-Partner-Id');
+    if (Number(row.fresh) === 0) throw nonceReused();
+  } else {
+    row = (await db.execute<AccessRow>(accessQuery(partnerId, shopId, tokenHash, sql``))).rows[0];
+    if (!row) throw new PmError('INVALID_SIGNATURE', 'unknown partner_id in X-PM-Partner-Id');
+    if (!timestampOk) throw badTimestamp();
+    if (!signatureOk(row.partner_key)) throw badSignature();
+    partnerKeysOf(db).set(partnerId, row.partner_key);
+    const fresh = await db.execute(recordNonce(nonce));
+    if (fresh.rows.length === 0) throw nonceReused();
+  }
 
   if (!row.shop_ok) throw new PmError('SHOP_NOT_AUTHORIZED', `shop ${shopId} is not authorized for this partner`);
   if (row.kind !== 'access' || row.token_shop !== shopId || row.revoked_at !== null) {
@@ -103,4 +104,44 @@ export async function verifySignedCall(db: SandboxDb, call: SignedCall, nowMs = 
     throw new PmError('ACCESS_TOKEN_EXPIRED', 'the access token has expired; refresh it with POST /auth/token/refresh');
   }
   return { partnerId, shopId };
+}
+
+type AccessRow = {
+  partner_key: string;
+  shop_ok: boolean;
+  kind: string | null;
+  token_shop: string | null;
+  expires_at: Date | string | null;
+  revoked_at: Date | string | null;
+};
+
+const nonceReused = () => new PmError('NONCE_REUSED', 'X-PM-Nonce was already used in the last 10 minutes');
+
+/** Partner keys by partner id, per database: a key is fixed when the partner is created. */
+const partnerKeys = new WeakMap<SandboxDb, Map<string, string>>();
+function partnerKeysOf(db: SandboxDb): Map<string, string> {
+  let m = partnerKeys.get(db);
+  if (!m) partnerKeys.set(db, (m = new Map()));
+  return m;
+}
+
+/** The partner's key, the shop and the token, in one statement. */
+function accessQuery(partnerId: string, shopId: string, tokenHash: string, extra: SQL) {
+  return sql`
+    SELECT ${extra} p.partner_key,
+           EXISTS (SELECT 1 FROM ${shops} s WHERE s.id = ${shopId} AND s.partner_id = p.id) AS shop_ok,
+           t.kind, t.shop_id AS token_shop, t.expires_at, t.revoked_at
+    FROM ${partners} p
+    LEFT JOIN ${tokens} t ON t.token_hash = ${tokenHash} AND t.partner_id = p.id
+    WHERE p.id = ${partnerId}`;
+}
+
+/** Records the nonce unless it was seen within NONCE_TTL_MS (answers no row then), for an existing partner only. */
+function recordNonce(n: { partnerId: string; nonce: string; at: string; expired: string }) {
+  return sql`
+    INSERT INTO ${nonces} AS n (partner_id, nonce, seen_at)
+    SELECT ${n.partnerId}, ${n.nonce}, ${n.at}::timestamptz WHERE EXISTS (SELECT 1 FROM ${partners} WHERE id = ${n.partnerId})
+    ON CONFLICT (partner_id, nonce) DO UPDATE SET seen_at = EXCLUDED.seen_at
+      WHERE n.seen_at < ${n.expired}::timestamptz
+    RETURNING 1`;
 }

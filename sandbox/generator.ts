@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { products, skus } from './db/schema.ts';
 import type { SandboxDeps } from './context.ts';
@@ -23,6 +23,14 @@ const PAYMENTS = [
 ] as const;
 const MAX_PER_TICK = 20;
 const BUYERS_AT_ONCE = 4;
+/**
+ * How long the buyers' view of what is on sale is reused. Reading it for every order (one random
+ * pick per order in SQL) was a third of the generator's database work at 100 orders/s; a buyer
+ * who picks a SKU sold out meanwhile is refused OUT_OF_STOCK and counted, as on the marketplace.
+ */
+const OFFERS_TTL_MS = 500;
+
+type Offer = { sellerSku: string; stock: number };
 
 /**
  * The buyer generator (POST/DELETE /sandbox/generator, postmart-api.md#the-sandbox): places
@@ -34,6 +42,7 @@ export class BuyerGenerator {
   private busy: Promise<void> | null = null;
   private status: GeneratorStatus = { running: false, shop_ids: [], orders_per_second: 0, total: null, created: 0, refused: 0 };
   private startedAt = 0;
+  private offers: { at: number; byShop: Map<string, Offer[]> } | null = null;
 
   constructor(
     private readonly deps: SandboxDeps,
@@ -48,6 +57,7 @@ export class BuyerGenerator {
     await this.stop();
     this.status = { running: true, shop_ids: req.shop_ids, orders_per_second: req.orders_per_second, total: req.total ?? null, created: 0, refused: 0 };
     this.startedAt = Date.now();
+    this.offers = null;
     const every = Math.max(20, Math.min(1000, Math.floor(1000 / req.orders_per_second)));
     this.timer = setInterval(() => {
       if (!this.busy) this.busy = this.tick().finally(() => (this.busy = null));
@@ -95,22 +105,44 @@ export class BuyerGenerator {
     return list[Math.floor(this.deps.random() * list.length)]!;
   }
 
-  private async placeOne(): Promise<boolean> {
-    const shopId = this.pick(this.status.shop_ids);
-    const offer = await this.deps.db
-      .select({ sellerSku: skus.sellerSku, stock: skus.stock })
+  /** What each shop has on sale (ACTIVE, in stock), read for all the generator's shops at once and reused for OFFERS_TTL_MS. */
+  private async currentOffers(): Promise<Map<string, Offer[]>> {
+    if (this.offers && Date.now() - this.offers.at < OFFERS_TTL_MS) return this.offers.byShop;
+    const rows = await this.deps.db
+      .select({ shopId: skus.shopId, sellerSku: skus.sellerSku, stock: skus.stock })
       .from(skus)
       .innerJoin(products, eq(products.id, skus.productId))
-      .where(and(inArray(skus.shopId, [shopId]), eq(skus.deleted, false), gt(skus.stock, 0), eq(products.status, 'ACTIVE')))
-      .orderBy(sql`random()`)
-      .limit(1 + Math.floor(this.deps.random() * 2));
+      .where(and(inArray(skus.shopId, this.status.shop_ids), eq(skus.deleted, false), gt(skus.stock, 0), eq(products.status, 'ACTIVE')))
+      .orderBy(skus.id);
+    const byShop = new Map<string, Offer[]>();
+    for (const r of rows) {
+      const list = byShop.get(r.shopId);
+      if (list) list.push(r);
+      else byShop.set(r.shopId, [r]);
+    }
+    this.offers = { at: Date.now(), byShop };
+    return byShop;
+  }
+
+  private async placeOne(): Promise<boolean> {
+    const shopId = this.pick(this.status.shop_ids);
+    const onSale = ((await this.currentOffers()).get(shopId) ?? []).filter((o) => o.stock > 0);
+    // One or two different SKUs, at random.
+    const offer: Offer[] = [];
+    const want = Math.min(1 + Math.floor(this.deps.random() * 2), onSale.length);
+    while (offer.length < want) {
+      const o = this.pick(onSale);
+      if (!offer.includes(o)) offer.push(o);
+    }
     if (offer.length === 0) return false;
     const r = this.deps.random();
     let acc = 0;
     const payment = PAYMENTS.find(([, share]) => (acc += share) >= r)?.[0] ?? 'COD';
+    const items = offer.map((o) => ({ seller_sku: o.sellerSku, qty: 1 + Math.floor(this.deps.random() * Math.min(3, o.stock)) }));
+    for (const [i, o] of offer.entries()) o.stock -= items[i]!.qty;
     await createOrder(this.deps, {
       shop_id: shopId,
-      items: offer.map((o) => ({ seller_sku: o.sellerSku, qty: 1 + Math.floor(this.deps.random() * Math.min(3, o.stock)) })),
+      items,
       payment_method: payment,
       fulfillment: { mode: this.deps.random() < 0.3 ? 'PICKUP_AT_POST_OFFICE' : 'HOME_DELIVERY' },
     });

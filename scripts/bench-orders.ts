@@ -2,7 +2,9 @@
 // shops; the connector (API + workers in one child process, as `ROLES=api,worker npm start`)
 // absorbs them by webhook. Prints orders/s absorbed, latency from placement (the sandbox's own
 // order.created row, ms) to local reservation (the local order row, written in the reserving
-// transaction), and the counts on both sides: zero lost, zero duplicated.
+// transaction), and the counts on both sides: zero lost, zero duplicated. It runs BENCH_RUNS times
+// (default 3), each on its own database, and judges the targets on the median run, so one lucky
+// run cannot pass; every run must lose and duplicate nothing.
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,17 +31,32 @@ import { ImageServer } from '../test/support/image-server.ts';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 2000);
 const SHOPS = Number(process.env.BENCH_SHOPS ?? 20);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const PRODUCTS_PER_SHOP = 5;
-const TARGETS = { rate: 50, p50: 200, p99: 1000 };
+/** Issue 16's targets at the default pace (55/s) and, with BENCH_PLACE_RATE=100, at the saturation pace. */
+const TARGETS = { rate: 50, p50: 150, p99: 500, cpuMsPerOrder: 5 };
+const SATURATION = { placeRate: 100, rate: 90, p99: 1000 };
 /**
  * The generator's pace: by default 10% above the throughput target, so latency is measured while
  * the connector sustains that rate. The sandbox and its generator share the machine's two cores
  * with the connector and PostgreSQL; BENCH_PLACE_RATE=100 shows where they saturate together.
  */
 const PLACE_RATE = Number(process.env.BENCH_PLACE_RATE ?? Math.round(TARGETS.rate * 1.1));
+const SATURATING = PLACE_RATE >= SATURATION.placeRate;
 
-const ns = benchNamespace();
-const run = new BenchRun(ns);
+type RunResult = {
+  absorbed: number;
+  placedRate: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  cpuMsPerOrder: number;
+  sandboxMsPerOrder: number;
+  dispatchP50: number;
+  importP50: number;
+  intact: boolean;
+  load: string;
+};
 
 async function freePort(): Promise<number> {
   const srv = createServer().listen(0, '127.0.0.1');
@@ -51,7 +68,8 @@ async function freePort(): Promise<number> {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
-async function main() {
+async function runOnce(run: BenchRun): Promise<RunResult> {
+  const ns = run.ns;
   const load0 = loadavg().map((l) => l.toFixed(2)).join(' ');
   await ensureDatabase(ns.databaseUrl);
   await runMigrations(ns.databaseUrl);
@@ -211,30 +229,95 @@ async function main() {
     const stageP50 = (k: 'dispatch_ms' | 'import_ms') => pct(stages.map((r) => Number(r[k])).sort((a, b) => a - b), 50);
     const p50 = pct(latencies, 50);
     const p99 = pct(latencies, 99);
-    const ok = (b: boolean) => (b ? 'PASS' : 'FAIL');
+    const intact = lost === 0 && duplicated === 0 && doubleReserved === 0 && remoteCount === local;
+    const placedCount = Math.max(1, gen!.created);
+    const result: RunResult = {
+      absorbed,
+      placedRate,
+      p50,
+      p90: pct(latencies, 90),
+      p99,
+      cpuMsPerOrder: (1000 * cpu.connector) / placedCount,
+      sandboxMsPerOrder: (1000 * cpu.sandbox) / placedCount,
+      dispatchP50: stageP50('dispatch_ms'),
+      importP50: stageP50('import_ms'),
+      intact,
+      load: load0,
+    };
     process.stdout.write(
       [
-        '',
-        `Orders: ${ORDERS} by the sandbox's buyer generator across ${SHOPS} shops (${PRODUCTS_PER_SHOP} products each), connector = API + workers in one process, Postmart limit 10/s per shop`,
         `placed on Postmart: ${remoteCount} (generator created ${gen!.created}, refused ${gen!.refused}) at ${placedRate.toFixed(1)}/s`,
         `imported locally:   ${local}; lost ${lost}, duplicated ${duplicated}, reserved twice ${doubleReserved}; reserved ${reserved.length}, other ${rows.length - reserved.length - lost}`,
         `absorbed:           ${absorbed.toFixed(1)} orders/s (first placement → last reservation ${((lastReserved - first) / 1000).toFixed(2)} s)`,
-        `CPU:                connector ${cpu.connector.toFixed(1)} s (${((1000 * cpu.connector) / ORDERS).toFixed(1)} ms/order), sandbox + generator ${cpu.sandbox.toFixed(1)} s, over ${cpu.wall.toFixed(1)} s wall on ${availableParallelism()} cores (load average before: ${load0})`,
-        `placement → reservation: p50 ${p50.toFixed(0)} ms, p90 ${pct(latencies, 90).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${latencies.at(-1)?.toFixed(0)} ms`,
-        `  of which (p50, ${stages.length} orders imported by their order.created webhook): placement → webhook stored ${stageP50('dispatch_ms').toFixed(0)} ms, stored → reserved ${stageP50('import_ms').toFixed(0)} ms`,
-        '',
-        `targets: ≥ ${TARGETS.rate} orders/s → ${ok(absorbed >= TARGETS.rate)}; p50 ≤ ${TARGETS.p50} ms → ${ok(p50 <= TARGETS.p50)}; p99 ≤ ${TARGETS.p99} ms → ${ok(p99 <= TARGETS.p99)}; zero lost/duplicated (${remoteCount} = ${local}) → ${ok(lost === 0 && duplicated === 0 && doubleReserved === 0 && remoteCount === local)}`,
+        `CPU:                connector ${cpu.connector.toFixed(1)} s (${result.cpuMsPerOrder.toFixed(1)} ms/order), sandbox + generator ${cpu.sandbox.toFixed(1)} s (${result.sandboxMsPerOrder.toFixed(1)} ms/order), over ${cpu.wall.toFixed(1)} s wall on ${availableParallelism()} cores (load average before: ${load0})`,
+        `placement → reservation: p50 ${p50.toFixed(0)} ms, p90 ${result.p90.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${latencies.at(-1)?.toFixed(0)} ms`,
+        `  of which (p50, ${stages.length} orders imported by their order.created webhook): placement → webhook stored ${result.dispatchP50.toFixed(0)} ms, stored → reserved ${result.importP50.toFixed(0)} ms`,
         '',
       ].join('\n'),
     );
+    return result;
   } finally {
     await pool.end();
     await photos.close();
   }
 }
 
-try {
-  await main();
-} finally {
-  await run.close();
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** One line per run, then each figure's spread (min–max) and median; the targets are judged on the median. */
+function summarize(results: RunResult[]): boolean {
+  const fig = (label: string, pick: (r: RunResult) => number, digits: number, unit: string) => {
+    const xs = results.map(pick);
+    const f = (x: number) => x.toFixed(digits);
+    return `  ${label.padEnd(24)} ${xs.map(f).join(' · ').padEnd(28)} spread ${f(Math.min(...xs))}–${f(Math.max(...xs))} ${unit}, median ${f(median(xs))} ${unit}`;
+  };
+  const m = (pick: (r: RunResult) => number) => median(results.map(pick));
+  const ok = (b: boolean) => (b ? 'PASS' : 'FAIL');
+  const intact = results.every((r) => r.intact);
+  const checks: [string, boolean][] = SATURATING
+    ? [
+        [`≥ ${SATURATION.rate} orders/s absorbed`, m((r) => r.absorbed) >= SATURATION.rate],
+        [`p99 ≤ ${SATURATION.p99} ms`, m((r) => r.p99) <= SATURATION.p99],
+      ]
+    : [
+        [`≥ ${TARGETS.rate} orders/s absorbed`, m((r) => r.absorbed) >= TARGETS.rate],
+        [`p50 ≤ ${TARGETS.p50} ms`, m((r) => r.p50) <= TARGETS.p50],
+        [`p99 ≤ ${TARGETS.p99} ms`, m((r) => r.p99) <= TARGETS.p99],
+        [`connector CPU ≤ ${TARGETS.cpuMsPerOrder} ms/order`, m((r) => r.cpuMsPerOrder) <= TARGETS.cpuMsPerOrder],
+      ];
+  checks.push(['zero lost/duplicated/reserved twice in every run', intact]);
+  process.stdout.write(
+    [
+      `Summary of ${results.length} run(s): ${ORDERS} orders each across ${SHOPS} shops, placed at up to ${PLACE_RATE}/s (load averages before each run: ${results.map((r) => r.load.split(' ')[0]).join(', ')})`,
+      fig('placed (orders/s)', (r) => r.placedRate, 1, '/s'),
+      fig('absorbed (orders/s)', (r) => r.absorbed, 1, '/s'),
+      fig('p50 (ms)', (r) => r.p50, 0, 'ms'),
+      fig('p90 (ms)', (r) => r.p90, 0, 'ms'),
+      fig('p99 (ms)', (r) => r.p99, 0, 'ms'),
+      fig('connector CPU (ms/order)', (r) => r.cpuMsPerOrder, 2, 'ms'),
+      fig('sandbox CPU (ms/order)', (r) => r.sandboxMsPerOrder, 2, 'ms'),
+      fig('p50 dispatch (ms)', (r) => r.dispatchP50, 0, 'ms'),
+      fig('p50 import (ms)', (r) => r.importP50, 0, 'ms'),
+      '',
+      `targets (on the median run${SATURATING ? `, saturation pace ≥ ${SATURATION.placeRate}/s` : ''}): ${checks.map(([label, pass]) => `${label} → ${ok(pass)}`).join('; ')}`,
+      '',
+    ].join('\n'),
+  );
+  return checks.every(([, pass]) => pass);
 }
+
+const results: RunResult[] = [];
+for (let i = 1; i <= RUNS; i++) {
+  process.stdout.write(`\n=== run ${i} of ${RUNS} ===\n`);
+  const run = new BenchRun(benchNamespace());
+  try {
+    results.push(await runOnce(run));
+  } finally {
+    await run.close();
+  }
+}
+if (!summarize(results)) process.exitCode = 1;

@@ -2,7 +2,8 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from '../db/schema/index.ts';
 
-export type Db = NodePgDatabase<typeof schema>;
+/** The database on its pool; `$client` is the pool itself, for the few hot statements sent as named (prepared) queries. */
+export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 /** A transaction handle; services accept either so callers can compose them in one transaction. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;

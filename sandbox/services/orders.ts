@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import { orders, products, shops, skus, type Fulfillment, type OrderItem, type Recipient } from '../db/schema.ts';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { orders, products, skus, type Fulfillment, type OrderItem, type Recipient } from '../db/schema.ts';
 import { nowSeconds, type SandboxDeps } from '../context.ts';
 import { invalidParam, notFound, PmError } from '../errors.ts';
 import { toOrderSummary } from '../forms.ts';
@@ -7,7 +7,8 @@ import { newOrderSn, newPackageNumber, newTrackingNumber } from '../ids.ts';
 import { completeRecipient } from '../recipients.ts';
 import type { CANCEL_REASONS, PAYMENT_METHODS } from '../schemas.ts';
 import { trackingEvent } from '../tracking.ts';
-import { enqueueEvent } from '../webhooks/events.ts';
+import { enqueueEvent, enqueueEvents, eventOwner } from '../webhooks/events.ts';
+import { assertTransition } from '../state-machine.ts';
 import { loadOrder, transition, visibleAt } from './order-transition.ts';
 import { findPostOffice } from './post-offices.ts';
 
@@ -42,8 +43,8 @@ export async function createOrder(deps: Deps, input: NewOrder): Promise<{ order_
   const mode = input.fulfillment?.mode ?? 'HOME_DELIVERY';
   const recipient = completeRecipient(input.recipient, deps.communes, deps.random);
   const orderSn = await deps.db.transaction(async (tx) => {
-    const [shop] = await tx.select({ id: shops.id }).from(shops).where(eq(shops.id, input.shop_id));
-    if (!shop) throw notFound('shop', input.shop_id);
+    const owner = await eventOwner(tx, input.shop_id);
+    if (!owner) throw notFound('shop', input.shop_id);
 
     let fulfillment: Fulfillment = { mode };
     if (mode === 'PICKUP_AT_POST_OFFICE') {
@@ -53,22 +54,32 @@ export async function createOrder(deps: Deps, input: NewOrder): Promise<{ order_
       fulfillment = { mode, post_office_code: po.code };
     }
 
+    // Every SKU of the order locked at once, in id order: buyers placing orders at the same moment
+    // wait for each other instead of deadlocking on two SKUs taken in opposite orders.
+    const found = await tx
+      .select({ id: skus.id, sellerSku: skus.sellerSku, stock: skus.stock, price: skus.price, productId: skus.productId, status: products.status, name: products.name, variant: skus.variantName })
+      .from(skus)
+      .innerJoin(products, eq(products.id, skus.productId))
+      .where(and(eq(skus.shopId, input.shop_id), inArray(skus.sellerSku, [...new Set(input.items.map((l) => l.seller_sku))]), eq(skus.deleted, false)))
+      .orderBy(skus.id)
+      .for('update');
+    const bySku = new Map(found.map((f) => [f.sellerSku, { ...f }]));
     const items: OrderItem[] = [];
-    const nowS = nowSeconds();
     for (const [i, line] of input.items.entries()) {
-      const [sku] = await tx
-        .select({ id: skus.id, stock: skus.stock, price: skus.price, productId: skus.productId, status: products.status, name: products.name, variant: skus.variantName })
-        .from(skus)
-        .innerJoin(products, eq(products.id, skus.productId))
-        .where(and(eq(skus.shopId, input.shop_id), eq(skus.sellerSku, line.seller_sku), eq(skus.deleted, false)))
-        .for('update');
+      const sku = bySku.get(line.seller_sku);
       if (!sku) throw new PmError('NOT_FOUND', `seller_sku ${line.seller_sku} is not a SKU of shop ${input.shop_id}`, [{ field: `items[${i}].seller_sku`, message: 'unknown SKU' }]);
       if (!input.ignore_stock && sku.status !== 'ACTIVE') throw outOfStock(`${line.seller_sku} is ${sku.status}, not ACTIVE: it cannot be ordered`, `items[${i}].seller_sku`);
       if (!input.ignore_stock && line.qty > sku.stock) throw outOfStock(`${line.seller_sku}: ${line.qty} ordered, Postmart stock is ${sku.stock}`, `items[${i}].qty`);
-      await tx.update(skus).set({ stock: Math.max(0, sku.stock - line.qty) }).where(eq(skus.id, sku.id));
-      await tx.update(products).set({ updateTime: nowS }).where(eq(products.id, sku.productId));
+      sku.stock = Math.max(0, sku.stock - line.qty);
       items.push({ seller_sku: line.seller_sku, product_id: sku.productId, name: sku.variant ? `${sku.name} - ${sku.variant}` : sku.name, qty: line.qty, unit_price: sku.price });
     }
+    // The SKUs' new stock and their products' update_time, in one statement.
+    const nowS = nowSeconds();
+    const taken = [...new Map(input.items.map((l) => [l.seller_sku, bySku.get(l.seller_sku)!])).values()];
+    await tx.execute(sql`
+      WITH v(id, stock) AS (VALUES ${sql.join(taken.map((t) => sql`(${t.id}::bigint, ${t.stock}::bigint)`), sql`, `)}),
+      moved AS (UPDATE ${skus} s SET stock = v.stock FROM v WHERE s.id = v.id RETURNING s.product_id)
+      UPDATE ${products} SET update_time = ${nowS} WHERE id IN (SELECT product_id FROM moved)`);
 
     const subtotal = items.reduce((s, it) => s + it.qty * it.unit_price, 0);
     const shippingFee = input.shipping_fee ?? SHIPPING_FEE[mode];
@@ -77,34 +88,20 @@ export async function createOrder(deps: Deps, input: NewOrder): Promise<{ order_
     const sn = newOrderSn();
     const prepaid = paymentMethod !== 'COD';
     const nowMs = Date.now();
-    const [created] = await tx
-      .insert(orders)
-      .values({
-        orderSn: sn,
-        shopId: input.shop_id,
-        status: prepaid ? 'UNPAID' : 'READY_TO_SHIP',
-        createTime: nowSeconds(nowMs),
-        updateTime: nowSeconds(nowMs),
-        visibleAt: visibleAt(deps, nowMs),
-        paymentMethod,
-        codAmount: prepaid ? 0 : total,
-        items,
-        shippingFee,
-        voucherAmount: voucher,
-        totalAmount: total,
-        recipient,
-        fulfillment,
-        note: input.note ?? '',
-        shipBy: nowSeconds(nowMs) + SHIP_WITHIN_S,
-        trackingEvents: [],
-      })
-      .returning();
-    await enqueueEvent(tx, deps, {
-      shopId: input.shop_id,
-      type: 'order.created',
-      data: { order_sn: sn, status: created!.status, update_time: created!.updateTime },
-    });
-    if (prepaid) await transition(tx, deps, created!, 'READY_TO_SHIP', `payment by ${paymentMethod}`);
+    const updateTime = nowSeconds(nowMs);
+    // A prepaid order is paid at once: it is stored READY_TO_SHIP and announced twice, created as
+    // UNPAID and then moved to READY_TO_SHIP, in the same transaction as transition() would.
+    if (prepaid) assertTransition(sn, 'UNPAID', 'READY_TO_SHIP', `payment by ${paymentMethod}`);
+    // Written as SQL: at the generator's pace the insert builder was the costliest part of placing an order.
+    await tx.execute(sql`
+      INSERT INTO ${orders} (order_sn, shop_id, status, create_time, update_time, visible_at, payment_method, cod_amount,
+        items, shipping_fee, voucher_amount, total_amount, recipient, fulfillment, note, ship_by, tracking_events)
+      VALUES (${sn}, ${input.shop_id}, 'READY_TO_SHIP', ${updateTime}, ${updateTime}, ${visibleAt(deps, nowMs).toISOString()}::timestamptz, ${paymentMethod},
+        ${prepaid ? 0 : total}, ${JSON.stringify(items)}::jsonb, ${shippingFee}, ${voucher}, ${total}, ${JSON.stringify(recipient)}::jsonb,
+        ${JSON.stringify(fulfillment)}::jsonb, ${input.note ?? ''}, ${updateTime + SHIP_WITHIN_S}, '[]'::jsonb)`);
+    const created = { type: 'order.created' as const, data: { order_sn: sn, status: prepaid ? 'UNPAID' : 'READY_TO_SHIP', update_time: updateTime } };
+    const paid = { type: 'order.status_changed' as const, data: { order_sn: sn, status: 'READY_TO_SHIP', previous_status: 'UNPAID', update_time: updateTime } };
+    await enqueueEvents(tx, deps, input.shop_id, prepaid ? [created, paid] : [created], nowMs, owner);
     return sn;
   });
   deps.wakeWebhooks();

@@ -21,7 +21,11 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export type ListingSyncJob = { productId: string; outboxId?: number; force?: boolean };
 export type ListingBatchJob = { sellerId: string; shopId: string };
-export type WebhookJob = { eventId: string };
+/**
+ * `event`: the stored event's type, shop and data, as the receiver stored them, so the job need not
+ * read its row back; a job the sweeper re-drives carries only the id and reads the row.
+ */
+export type WebhookJob = { eventId: string; event?: { type: string; shop_id: string; data: Record<string, unknown> } };
 export type OrderAction =
   | { action: 'confirm' }
   | { action: 'cancel'; reason: 'OUT_OF_STOCK' | 'CUSTOMER_REQUEST' | 'UNDELIVERABLE_AREA' | 'PRICE_ERROR' }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RedisConnection } from '../../redis.ts';
 
 // One token bucket per partner+shop in Redis, shared by every worker process, so together they
@@ -32,6 +33,9 @@ if untilMs > current then redis.call('SET', KEYS[1], tostring(untilMs), 'PX', to
 return untilMs
 `;
 
+const sha1 = (script: string) => createHash('sha1').update(script).digest('hex');
+const SCRIPTS = { take: { src: TAKE, sha: sha1(TAKE) }, pause: { src: PAUSE, sha: sha1(PAUSE) } };
+
 export type RateLimiterOptions = { perSecond: number; burst: number; prefix: string };
 
 export class RateLimiter {
@@ -50,15 +54,28 @@ export class RateLimiter {
     const [bucket, pause] = this.keys(scope);
     for (;;) {
       signal?.throwIfAborted();
-      const wait = Number(await this.redis.eval(TAKE, 2, bucket, pause, this.opts.perSecond, this.opts.burst));
+      const wait = Number(await this.run(SCRIPTS.take, [bucket, pause], [this.opts.perSecond, this.opts.burst]));
       if (wait <= 0) return;
       await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  /**
+   * EVALSHA, and EVAL only when Redis does not hold the script yet (a restart, a new cluster node):
+   * every Postmart call takes a token, and sending the script's text each time was most of the bytes.
+   */
+  private async run(script: { src: string; sha: string }, keys: string[], args: number[]): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(script.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return this.redis.eval(script.src, keys.length, ...keys, ...args);
     }
   }
 
   /** After a 429: nobody calls for `scope` before `ms` have passed (Retry-After honoured exactly). */
   async pause(scope: string, ms: number): Promise<void> {
     const [, pause] = this.keys(scope);
-    await this.redis.eval(PAUSE, 1, pause, Math.max(0, Math.ceil(ms)));
+    await this.run(SCRIPTS.pause, [pause], [Math.max(0, Math.ceil(ms))]);
   }
 }

@@ -16,6 +16,9 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     WEBHOOK_PATH,
     {
+      // Each delivery is recorded in webhook_events (received, enqueued, processed, outcome), so the
+      // per-request info line would only repeat it at a cost on the busiest route; refusals still log.
+      logLevel: 'warn',
       schema: {
         tags: ['postmart'],
         summary: 'Receives Postmart webhooks',
@@ -47,7 +50,8 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         // Stored first: if Redis is away the event waits for the sweeper instead of being lost.
         // Not through the outbox: webhook_events is this path's own outbox (the stored event, its
         // enqueued_at, the same sweeper), and a direct add saves the relay's hop on the busiest path.
-        await app.queues.webhooks.add('event', { eventId: verdict.event.event_id }, { jobId: `wh-${verdict.event.event_id}` }).catch(async (err: unknown) => {
+        await app.queues.webhooks
+          .add('event', { eventId: verdict.event.event_id, event: { type: verdict.event.type, shop_id: verdict.event.shop_id, data: verdict.event.data } }, { jobId: `wh-${verdict.event.event_id}` }).catch(async (err: unknown) => {
           req.log.warn({ err: (err as Error).message, eventId: verdict.event.event_id }, 'webhook stored but not queued; the sweeper will pick it up');
           await notQueued(app.db, verdict.event.event_id);
         });

@@ -5,7 +5,6 @@ import { postmartShops } from '../../../db/schema/postmart.ts';
 import { products } from '../../../db/schema/products.ts';
 import type { Db, Tx } from '../../db.ts';
 import { newId } from '../../lib/ids.ts';
-import { normalizePhone } from '../../lib/phone.ts';
 import type { OrderDetailT } from '../../postmart/client/contract.ts';
 import { PostmartError } from '../../postmart/client/errors.ts';
 import type { Postmart } from '../../postmart/index.ts';
@@ -14,11 +13,14 @@ import { acceptsUpdate, localStatusOf, nextLocalStatus, RESERVING, stockEffectOf
 import { needsTracking, refreshTracking } from './order-tracking.ts';
 import { consumeStock, releaseStock, reserveStock, resyncRemoteStock, type StockLine } from '../stock/ledger.ts';
 import { releaseShipment } from '../fulfillment/pickup-capacity.ts';
+import { createReservedOrder, type SettleEvent } from './order-create.ts';
+import { orderFields, type OrderSource } from './order-fields.ts';
 
 export type OrderImportDeps = { db: Db; postmart: () => Promise<Postmart>; log?: Logger };
-export type OrderSource = 'webhook' | 'poll' | 'user' | 'system';
+export type { OrderSource } from './order-fields.ts';
 export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'stale' | 'unknown_status';
-export type ImportSummary = Record<ImportOutcome, number> & { cancelRequested: number };
+/** `settled`: the webhook event given to importOrders was marked processed by the import itself. */
+export type ImportSummary = Record<ImportOutcome, number> & { cancelRequested: number; settled?: boolean };
 
 /** postmart-api.md#orders: GET /orders/detail takes at most 50 order numbers. */
 export const DETAIL_BATCH = 50;
@@ -26,23 +28,52 @@ export const DETAIL_BATCH = 50;
 type OrderRow = typeof orders.$inferSelect;
 type Event = { fromStatus: string | null; toStatus: string; note?: string };
 
+/** How long a process trusts a shop's seller: a connected shop keeps its seller, so this only bounds a stale entry after a reconnection. */
+const SHOP_CACHE_MS = 30_000;
+const shopSellers = new WeakMap<Db, Map<string, { sellerId: string; until: number }>>();
+
+/** The seller whose connected (or once connected) shop this is; null for a shop we never connected. */
+async function sellerOfShop(db: Db, shopId: string): Promise<string | null> {
+  let cache = shopSellers.get(db);
+  if (!cache) shopSellers.set(db, (cache = new Map()));
+  const hit = cache.get(shopId);
+  if (hit && hit.until > Date.now()) return hit.sellerId;
+  const [shop] = await db.select({ sellerId: postmartShops.sellerId }).from(postmartShops).where(eq(postmartShops.shopId, shopId));
+  if (shop) cache.set(shopId, { sellerId: shop.sellerId, until: Date.now() + SHOP_CACHE_MS });
+  return shop?.sellerId ?? null;
+}
+
 /**
  * Imports these orders of a shop from Postmart: each is fetched in full (webhook payloads are thin,
- * postmart-api.md#webhooks) and applied in its own transaction, idempotently. An order we could not
- * serve from stock is then cancelled on Postmart (OUT_OF_STOCK), after the commit.
+ * postmart-api.md#webhooks) and applied atomically, idempotently. One order (a webhook's) is fetched
+ * through the client's batcher, which joins it with the other orders of the shop being fetched at
+ * the same moment into one call. An order we could not serve from stock is then cancelled on
+ * Postmart (OUT_OF_STOCK), after the commit.
  */
-export async function importOrders(deps: OrderImportDeps, shopId: string, orderSns: string[], source: OrderSource = 'poll', actorUserId: string | null = null): Promise<ImportSummary> {
+export async function importOrders(
+  deps: OrderImportDeps,
+  shopId: string,
+  orderSns: string[],
+  source: OrderSource = 'poll',
+  actorUserId: string | null = null,
+  webhookEventId: string | null = null,
+): Promise<ImportSummary> {
   const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, stale: 0, unknown_status: 0, cancelRequested: 0 };
-  const [shop] = await deps.db.select({ sellerId: postmartShops.sellerId }).from(postmartShops).where(eq(postmartShops.shopId, shopId));
-  if (!shop) return summary;
+  const sellerId = await sellerOfShop(deps.db, shopId);
+  if (!sellerId) return summary;
   const pm = await deps.postmart();
   const unique = [...new Set(orderSns)];
   for (let i = 0; i < unique.length; i += DETAIL_BATCH) {
-    const { orders: details } = await pm.client.orderDetails(shopId, unique.slice(i, i + DETAIL_BATCH));
+    const details =
+      unique.length === 1
+        ? [await pm.client.orderDetail(shopId, unique[0]!)].filter((d) => d !== null)
+        : (await pm.client.orderDetails(shopId, unique.slice(i, i + DETAIL_BATCH))).orders;
     for (const detail of details) {
-      const wardKnown = await isCommuneCode(deps.db, detail.recipient.ward_code);
-      const { outcome, row } = await deps.db.transaction((tx) => applyOrder(tx, shop.sellerId, shopId, detail, wardKnown, source, actorUserId));
+      // The webhook's event is settled with the created order when it names this one order (processWebhook's outcome text).
+      const settle = webhookEventId && unique.length === 1 ? { eventId: webhookEventId, outcome: `order ${detail.order_sn}: created` } : null;
+      const { outcome, row, settled } = await oneAtATime(detail.order_sn, () => importOne(deps, sellerId, shopId, detail, source, actorUserId, settle));
       summary[outcome]++;
+      if (settled) summary.settled = true;
       // Carrier progress: the order's new tracking entries, read after the commit (a failure retries the job, and the order is still behind).
       if (row && needsTracking(row, outcome === 'created' || outcome === 'updated')) await refreshTracking(deps, row);
       if (row?.cancelState === 'pending') {
@@ -52,6 +83,53 @@ export async function importOrders(deps: OrderImportDeps, shopId: string, orderS
     }
   }
   return summary;
+}
+
+/**
+ * Imports of one order in this process run one after the other. A prepaid order's two events
+ * (created, then paid) arrive together and their jobs fetch the same details in one call: run side
+ * by side, the second would race the first's insert and fall to the general path's transaction;
+ * queued behind it, it finds the order stored and is answered by one cheap statement. Across
+ * processes the unique order_sn still decides.
+ */
+const importing = new Map<string, Promise<unknown>>();
+function oneAtATime<T>(orderSn: string, work: () => Promise<T>): Promise<T> {
+  const before = importing.get(orderSn);
+  const run = before ? before.then(work, work) : work();
+  const tail = run.catch(() => undefined);
+  importing.set(orderSn, tail);
+  void tail.then(() => {
+    if (importing.get(orderSn) === tail) importing.delete(orderSn);
+  });
+  return run;
+}
+
+/**
+ * One order: first the one-statement path (order-create.ts), which creates and reserves a new
+ * order, or tells that the stored order already has this update and nothing is left to do for it;
+ * otherwise the general path in a transaction. `row` is null when nothing follows the import.
+ */
+async function importOne(
+  deps: OrderImportDeps,
+  sellerId: string,
+  shopId: string,
+  d: OrderDetailT,
+  source: OrderSource,
+  actorUserId: string | null,
+  settle: SettleEvent | null,
+): Promise<{ outcome: ImportOutcome; row: OrderRow | null; settled?: boolean }> {
+  const remote = localStatusOf(d.status);
+  if (!remote) return { outcome: 'unknown_status', row: null };
+  const wardKnown = await isCommuneCode(deps.db, d.recipient.ward_code);
+  const attempt = await createReservedOrder(deps.db, shopId, d, orderFields(d, wardKnown), remote, RESERVING.has(remote), source, actorUserId, settle);
+  if (attempt.kind === 'created') return { outcome: 'created', row: null, settled: attempt.settled };
+  if (attempt.kind === 'exists') {
+    const s = attempt.stored;
+    // Nothing to apply, no tracking to catch up with, no cancellation to retry: answered without a transaction.
+    const idle = !acceptsUpdate(s, { status: d.status, updateTime: d.update_time }) && s.cancelState !== 'pending' && !needsTracking({ ...s, status: s.status as OrderRow['status'] }, false);
+    if (idle) return { outcome: d.update_time < s.remoteUpdateTime ? 'stale' : 'unchanged', row: null };
+  }
+  return deps.db.transaction((tx) => applyOrder(tx, sellerId, shopId, d, wardKnown, source, actorUserId));
 }
 
 /** Upserts one order on order_sn under a row lock; a stored update newer than this one wins. */
@@ -184,29 +262,4 @@ export async function stockLinesOf(tx: Tx, orderId: string): Promise<StockLine[]
 
 async function recordEvent(tx: Tx, orderId: string, source: OrderSource, e: Event, actorUserId: string | null = null): Promise<void> {
   await tx.insert(orderEvents).values({ orderId, source, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note ?? null, actorUserId });
-}
-
-/** The contract's order in our columns: integer VND as sent, the phone normalized, the ward ours when we know it (`wardKnown`). */
-function orderFields(d: OrderDetailT, wardKnown: boolean) {
-  return {
-    remoteStatus: d.status,
-    remoteUpdateTime: d.update_time,
-    remoteCreateTime: d.create_time,
-    paymentMethod: d.payment_method,
-    codAmountVnd: d.cod_amount,
-    shippingFeeVnd: d.shipping_fee,
-    voucherAmountVnd: d.voucher_amount,
-    totalAmountVnd: d.total_amount,
-    recipientName: d.recipient.name.normalize('NFC'),
-    recipientPhone: normalizePhone(d.recipient.phone) ?? d.recipient.phone,
-    recipientAddressLine: d.recipient.address_line.normalize('NFC'),
-    recipientWardCode: wardKnown ? d.recipient.ward_code : null,
-    recipientWardCodeRaw: d.recipient.ward_code,
-    recipientWardName: d.recipient.ward_name ?? null,
-    recipientProvinceCode: d.recipient.province_code ?? null,
-    fulfillmentMode: d.fulfillment.mode,
-    postOfficeCode: d.fulfillment.post_office_code ?? null,
-    note: (d.note ?? '').normalize('NFC'),
-    shipBy: d.ship_by ? new Date(d.ship_by * 1000) : null,
-  } satisfies Partial<typeof orders.$inferInsert>;
 }

@@ -17,7 +17,7 @@ type TrackedOrder = Pick<typeof orders.$inferSelect, 'id' | 'shopId' | 'orderSn'
  * has whole seconds and several carrier moves can share one, so a change alone is not enough to
  * skip the read.
  */
-export const needsTracking = (o: TrackedOrder, changed: boolean) =>
+export const needsTracking = (o: Pick<TrackedOrder, 'status' | 'remoteUpdateTime' | 'trackingUpdateTime'>, changed: boolean) =>
   CARRIER_STATUSES.has(o.status) && (changed || (o.trackingUpdateTime ?? -1) < o.remoteUpdateTime);
 
 /**

@@ -60,12 +60,14 @@ export function verifyWebhook(
  * sweeper takes the event at once instead of after STALE_AFTER_MS.
  */
 export async function recordWebhook(db: Db, event: Extract<WebhookVerdict, { ok: true }>['event']): Promise<boolean> {
-  const rows = await db
-    .insert(webhookEvents)
-    .values({ eventId: event.event_id, type: event.type, shopId: event.shop_id, eventTime: new Date(event.timestamp * 1000), payload: event, enqueuedAt: new Date() })
-    .onConflictDoNothing()
-    .returning({ id: webhookEvents.eventId });
-  return rows.length > 0;
+  // A named (prepared) statement: this runs once per delivery, the busiest insert of the service.
+  const res = await db.$client.query({
+    name: 'webhook-record',
+    text: `INSERT INTO webhook_events (event_id, type, shop_id, event_time, payload, enqueued_at)
+           VALUES ($1::text, $2::text, $3::text, to_timestamp($4::bigint), $5::jsonb, now()) ON CONFLICT (event_id) DO NOTHING RETURNING 1`,
+    values: [event.event_id, event.type, event.shop_id, event.timestamp, JSON.stringify(event)],
+  });
+  return (res.rowCount ?? 0) > 0;
 }
 
 /** The receiver could not queue the event's job (Redis away): the sweeper's next pass takes it. */
@@ -97,15 +99,24 @@ export async function markWebhooksEnqueued(db: Db, eventIds: string[]): Promise<
   if (eventIds.length > 0) await db.update(webhookEvents).set({ enqueuedAt: new Date() }).where(inArray(webhookEvents.eventId, eventIds));
 }
 
+type StoredEvent = { type: string; shop_id: string; data: Record<string, unknown> };
+
 /**
  * Handles one stored event. Payloads are thin (postmart-api.md#webhooks), so the handler reads
  * the current state from Postmart instead of trusting the event, which also makes duplicates and
- * out-of-order deliveries harmless. Orders are handled by the order import.
+ * out-of-order deliveries harmless. Orders are handled by the order import. `given` is the event
+ * as the receiver stored it (the job carries it, saving a read of the row); without it the row is
+ * read, and an event already processed is skipped. Marking it processed happens once: a second
+ * run of the same event (the sweeper's re-drive of a job that was only slow) leaves the first
+ * outcome in place.
  */
-export async function processWebhook(deps: { db: Db; postmart: () => Promise<Postmart> }, eventId: string): Promise<string> {
-  const [row] = await deps.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, eventId));
-  if (!row || row.processedAt) return 'already processed';
-  const event = row.payload as { type: string; shop_id: string; data: Record<string, unknown> };
+export async function processWebhook(deps: { db: Db; postmart: () => Promise<Postmart> }, eventId: string, given?: StoredEvent): Promise<string> {
+  let event = given;
+  if (!event) {
+    const [row] = await deps.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, eventId));
+    if (!row || row.processedAt) return 'already processed';
+    event = row.payload as StoredEvent;
+  }
   let outcome: string;
   switch (event.type) {
     case 'product.review_result': {
@@ -144,8 +155,11 @@ export async function processWebhook(deps: { db: Db; postmart: () => Promise<Pos
         outcome = 'no order_sn';
         break;
       }
-      const s = await importOrders(deps, event.shop_id, [orderSn], 'webhook');
-      outcome = `order ${orderSn}: ${(Object.keys(s) as (keyof typeof s)[]).filter((k) => s[k] > 0).join(', ') || 'not found'}`;
+      const s = await importOrders(deps, event.shop_id, [orderSn], 'webhook', null, eventId);
+      const counts = { created: s.created, updated: s.updated, unchanged: s.unchanged, stale: s.stale, unknown_status: s.unknown_status, cancelRequested: s.cancelRequested };
+      outcome = `order ${orderSn}: ${(Object.keys(counts) as (keyof typeof counts)[]).filter((k) => counts[k] > 0).join(', ') || 'not found'}`;
+      // The import marked the event processed with this very outcome, in the statement that created the order.
+      if (s.settled && outcome === `order ${orderSn}: created`) return outcome;
       if (event.type === 'order.tracking_assigned') {
         // The parcel got its number while the order stays PROCESSED: read the tracking now.
         const [order] = await deps.db.select().from(orders).where(eq(orders.orderSn, orderSn));
@@ -157,6 +171,10 @@ export async function processWebhook(deps: { db: Db; postmart: () => Promise<Pos
       // shop.auth_expiring and unknown types are kept; the token store refreshes on its own.
       outcome = `stored (${event.type})`;
   }
-  await deps.db.update(webhookEvents).set({ processedAt: new Date(), outcome }).where(eq(webhookEvents.eventId, eventId));
+  await deps.db.$client.query({
+    name: 'webhook-processed',
+    text: 'UPDATE webhook_events SET processed_at = now(), outcome = $2::text WHERE event_id = $1::text AND processed_at IS NULL',
+    values: [eventId, outcome],
+  });
   return outcome;
 }
