@@ -4,7 +4,7 @@ import { BarcodeFormat, BinaryBitmap, DecodeHintType, HybridBinarizer, MultiForm
 import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { vnToday } from '../../src/lib/time.ts';
 import { vietQrPayload } from '../../src/services/outlets/vietqr.ts';
 import { buildTestApp } from '../support/app.ts';
@@ -65,7 +65,7 @@ describe('consignment and counter sales in the counter app', () => {
 
   describe.each(VIEWPORTS)('on a $name ($width × $height)', (vp) => {
     let page: Page;
-    let closeBrowser: () => Promise<void>;
+    let closeBrowser: (() => Promise<void>) | undefined;
     let w: Awaited<ReturnType<typeof outletWorld>>;
     let mango: { id: string; priceVnd: number };
     let mandarin: { id: string; priceVnd: number };
@@ -83,7 +83,12 @@ describe('consignment and counter sales in the counter app', () => {
       return (res.json().postOffices as { pickupPointId: string; stock: number }[]).find((o) => o.pickupPointId === w.pointId)?.stock ?? 0;
     };
 
-    beforeAll(async () => {
+    /**
+     * Each test starts from its own world (seller, office, clerks, a consignment of 12 mangoes, 10
+     * mandarins, 5 rice), counted in through the API as 11/10/5 unless the test counts it itself, and
+     * its own browser signed in as that office's clerk: no test leans on what another left behind.
+     */
+    async function fresh(opts: { counted: boolean }) {
       w = await outletWorld(app, { rateBp: 1200, outlet: BANK, point: { name: 'Bưu điện văn hóa xã Tân Thành', address: 'Ấp Tân Thạnh, xã Tân Thành, Lai Vung' } });
       mango = await w.createProduct({ name: 'Xoài cát Hòa Lộc', stock: 30, priceVnd: 65_000, shelfLifeDays: 6 });
       mandarin = await w.createProduct({ name: 'Quýt hồng Lai Vung', stock: 30, priceVnd: 45_000, shelfLifeDays: 2 });
@@ -95,6 +100,10 @@ describe('consignment and counter sales in the counter app', () => {
       ]);
       expect(sent.statusCode, sent.body).toBe(201);
       consignmentId = sent.json().id;
+      if (opts.counted) {
+        const got = await w.receive(sent.json(), [11, 10, 5]);
+        expect(got.statusCode, got.body).toBe(200);
+      }
       const browser = await openBrowser({ width: vp.width, height: vp.height });
       closeBrowser = browser.close;
       page = await browser.context.newPage();
@@ -102,10 +111,14 @@ describe('consignment and counter sales in the counter app', () => {
       await page.fill('input[name=phone]', w.clerk.phone);
       await page.fill('input[name=password]', w.clerk.password);
       await Promise.all([page.waitForURL(`${base}/counter/`), page.click('form button[type=submit]')]);
-    }, 120_000);
-    afterAll(() => closeBrowser?.());
+    }
+    afterEach(async () => {
+      await closeBrowser?.();
+      closeBrowser = undefined;
+    });
 
     it('receives a consignment with a count per line; the short line is recorded and shown', async () => {
+      await fresh({ counted: false });
       await page.click('nav.tabs a:has-text("Ký gửi")');
       await page.waitForSelector('#incoming-note');
       expect(plain(await page.textContent('.subtabs a[href="/counter/consignments"]'))).toBe('Nhận hàng 1, 1 lô chờ nhận');
@@ -134,9 +147,10 @@ describe('consignment and counter sales in the counter app', () => {
       expect(after.lines.find((l) => l.productId === mango.id)!.difference).toBe(-1);
       expect(await officeStock(mango.id)).toBe(11);
       await checked('consignment-received');
-    });
+    }, 180_000);
 
     it('shows the shelf by product, the nearest best-before first with its days left, and sends expiring goods back', async () => {
+      await fresh({ counted: true });
       await page.goto(`${base}/counter/shelf`);
       const order = await page.locator('#shelf > li h2').allTextContents();
       expect(order).toEqual(['Quýt hồng Lai Vung', 'Xoài cát Hòa Lộc', 'Gạo Tháp Mười 5 kg']);
@@ -151,9 +165,10 @@ describe('consignment and counter sales in the counter app', () => {
       await Promise.all([page.waitForURL(`${base}/counter/shelf?msg=goods_returned`), lot.locator('button[type=submit]').click()]);
       expect(plain(await page.textContent(`#shelf > li[data-product="${mandarin.id}"] .stock`))).toBe('8 kg');
       expect(await officeStock(mandarin.id)).toBe(8);
-    });
+    }, 180_000);
 
     it('sells a basket for cash and prints the receipt; the office’s stock goes down', async () => {
+      await fresh({ counted: true });
       await page.goto(`${base}/counter/sell`);
       await page.fill(`#qty-${mango.id}`, '3');
       await page.fill(`#qty-${rice.id}`, '1');
@@ -198,11 +213,12 @@ describe('consignment and counter sales in the counter app', () => {
       expect(await page.isVisible('#receipt')).toBe(true);
       await shot('receipt-print');
       await page.emulateMedia({ media: 'screen' });
-    });
+    }, 180_000);
 
     it('shows “not enough at this office” next to the line, before and after the API refuses it', async () => {
+      await fresh({ counted: true });
       await page.goto(`${base}/counter/sell?q_${mango.id}=20`);
-      expect(plain(await page.textContent(`[data-error-for="${mango.id}"]`))).toBe('Bưu cục này chỉ còn 8 kg, không đủ 20.');
+      expect(plain(await page.textContent(`[data-error-for="${mango.id}"]`))).toBe('Bưu cục này chỉ còn 11 kg, không đủ 20.');
       expect(await page.getAttribute(`#qty-${mango.id}`, 'aria-invalid')).toBe('true');
       expect(await page.locator('#pay-form').count()).toBe(0);
       await checked('not-enough');
@@ -212,13 +228,14 @@ describe('consignment and counter sales in the counter app', () => {
       expect((await w.sell([{ productId: mandarin.id, qty: 5 }], 'cash', w.otherClerk)).statusCode).toBe(201);
       await page.click('#record-sale');
       await page.waitForSelector(`[data-error-for="${mandarin.id}"]`);
-      expect(plain(await page.textContent(`[data-error-for="${mandarin.id}"]`))).toBe('Bưu cục này chỉ còn 3 kg, không đủ 6.');
+      expect(plain(await page.textContent(`[data-error-for="${mandarin.id}"]`))).toBe('Bưu cục này chỉ còn 5 kg, không đủ 6.');
       expect(await page.inputValue(`#qty-${mandarin.id}`)).toBe('6');
-      expect(await officeStock(mandarin.id)).toBe(3);
+      expect(await officeStock(mandarin.id)).toBe(5);
       await checked('not-enough-after');
-    });
+    }, 180_000);
 
     it('takes a bank transfer whose QR code reads as the exact VietQR payload, then voids the sale with a reason', async () => {
+      await fresh({ counted: true });
       await page.goto(`${base}/counter/sell`);
       await page.fill(`#qty-${mandarin.id}`, '2');
       await Promise.all([page.waitForURL(/\/counter\/sell\?/), page.click('#compute')]);
@@ -232,7 +249,7 @@ describe('consignment and counter sales in the counter app', () => {
       // What the buyer's phone sees: the image as the page draws it.
       expect(await decodeQr(await page.locator('#vietqr img').screenshot())).toBe(expected);
       expect(plain(await page.innerText('#vietqr figcaption'))).toBe(`90.000 ₫ TK ${BANK.bankAccount} · ${BANK.bankAccountName} Nội dung: ${sale.receiptNo}`);
-      expect(await officeStock(mandarin.id)).toBe(1);
+      expect(await officeStock(mandarin.id)).toBe(8);
       await checked('transfer-qr');
 
       await page.click('details.void summary');
@@ -245,7 +262,7 @@ describe('consignment and counter sales in the counter app', () => {
       await Promise.all([page.waitForURL(`${base}/counter/sales/${saleId}?msg=sale_voided`), page.click('#void-form button[type=submit]')]);
       expect(plain(await page.textContent('#voided'))).toContain('Khách đổi ý, trả lại hàng');
       expect(await page.locator('#vietqr').count()).toBe(0);
-      expect(await officeStock(mandarin.id)).toBe(3);
+      expect(await officeStock(mandarin.id)).toBe(10);
       await checked('voided');
 
       // Another clerk of the same office sees the sale but is not offered the void.
@@ -254,6 +271,6 @@ describe('consignment and counter sales in the counter app', () => {
       await page.goto(`${base}/counter/sales`);
       expect(plain(await page.textContent(`#sales li[data-sale="${saleId}"]`))).toContain('Đã hủy');
       await checked('sales');
-    });
+    }, 180_000);
   });
 });
