@@ -6,7 +6,11 @@
  * Headers: X-RateLimit-Limit is the bucket size (burst), X-RateLimit-Remaining the whole tokens
  * left after this call, X-RateLimit-Reset the unix second at which the bucket is full again.
  * A refused call gets Retry-After: whole seconds until one token is back. Any call made before a
- * Retry-After window has passed is reported as made during the window (abusive).
+ * Retry-After window has passed is reported as made during the window (abusive). "Made" is when
+ * the call reached the sandbox (`arrivedMs`), before any injected latency: a call already on its
+ * way when the 429 was given could not have known of the window, so it is not counted; nor, with a
+ * grace (`retry_after_grace_ms`), one arriving within it of the 429 (sent while the caller was still
+ * reading the 429).
  */
 export type RateDecision = {
   allowed: boolean;
@@ -15,27 +19,32 @@ export type RateDecision = {
   resetS: number;
   retryAfterS: number | null;
   duringRetryAfter: boolean;
+  /** For a call during a window: how long after the 429 that opened it the call arrived (ms). */
+  windowAgeMs: number | null;
 };
 
-type Bucket = { tokens: number; at: number; retryUntil: number };
+type Bucket = { tokens: number; at: number; retryFrom: number; retryUntil: number };
 
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly rate: () => { per_second: number; burst: number }) {}
+  constructor(
+    private readonly rate: () => { per_second: number; burst: number },
+    private readonly graceMs: () => number = () => 0,
+  ) {}
 
   /** `rate` overrides the configured one for this bucket (the /auth bucket, see api-hooks.ts). */
-  take(key: string, nowMs = Date.now(), rate = this.rate()): RateDecision {
+  take(key: string, nowMs = Date.now(), rate = this.rate(), arrivedMs = nowMs): RateDecision {
     const { per_second: perSecond, burst } = rate;
     let b = this.buckets.get(key);
     if (!b) {
-      b = { tokens: burst, at: nowMs, retryUntil: 0 };
+      b = { tokens: burst, at: nowMs, retryFrom: 0, retryUntil: 0 };
       this.buckets.set(key, b);
       if (this.buckets.size > 50_000) this.prune(nowMs);
     }
     b.tokens = Math.min(burst, b.tokens + ((nowMs - b.at) / 1000) * perSecond);
     b.at = nowMs;
-    const duringRetryAfter = nowMs < b.retryUntil;
+    const duringRetryAfter = arrivedMs >= b.retryFrom + this.graceMs() && nowMs < b.retryUntil;
     let allowed = false;
     let retryAfterS: number | null = null;
     if (b.tokens >= 1) {
@@ -43,10 +52,12 @@ export class RateLimiter {
       allowed = true;
     } else {
       retryAfterS = Math.max(1, Math.ceil((1 - b.tokens) / perSecond));
+      // A window given while one is open extends it; it still began at the first 429.
+      if (nowMs >= b.retryUntil) b.retryFrom = nowMs;
       b.retryUntil = nowMs + retryAfterS * 1000;
     }
     const resetS = Math.ceil((nowMs + ((burst - b.tokens) / perSecond) * 1000) / 1000);
-    return { allowed, limit: burst, remaining: Math.floor(b.tokens), resetS, retryAfterS, duringRetryAfter };
+    return { allowed, limit: burst, remaining: Math.floor(b.tokens), resetS, retryAfterS, duringRetryAfter, windowAgeMs: duringRetryAfter ? arrivedMs - b.retryFrom : null };
   }
 
   clear(): void {

@@ -55,7 +55,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
 
 export class Mix {
-  readonly stats = new RouteStats();
+  stats = new RouteStats();
   /** The lowest stock any product had when the monitor looked (every second while the mix runs). */
   lowestStock = Number.POSITIVE_INFINITY;
   private running = false;
@@ -74,6 +74,11 @@ export class Mix {
   async operations(): Promise<{ orders: number; calls: number }> {
     const gen = await this.cluster.control<{ created: number }>('GET', '/generator');
     return { orders: gen.created, calls: this.stats.calls };
+  }
+
+  /** Starts the timings afresh (the soak measures after its warm-up). */
+  resetStats(): void {
+    this.stats = new RouteStats();
   }
 
   async start(): Promise<void> {
