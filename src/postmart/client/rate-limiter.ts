@@ -32,6 +32,15 @@ if untilMs > current then redis.call('SET', KEYS[1], tostring(untilMs), 'PX', to
 return untilMs
 `;
 
+// The ms left of a pause set after a 429 (0 when none), on Redis's clock like the others.
+const PAUSED_FOR = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
+if paused > now then return paused - now end
+return 0
+`;
+
 export type RateLimiterOptions = { perSecond: number; burst: number; prefix: string };
 
 export class RateLimiter {
@@ -54,6 +63,12 @@ export class RateLimiter {
       if (wait <= 0) return;
       await new Promise((r) => setTimeout(r, wait));
     }
+  }
+
+  /** How long `scope` is still paused after a 429 (ms; 0 when it is not). Takes no token. */
+  async pausedFor(scope: string): Promise<number> {
+    const [, pause] = this.keys(scope);
+    return Number(await this.redis.eval(PAUSED_FOR, 1, pause));
   }
 
   /** After a 429: nobody calls for `scope` before `ms` have passed (Retry-After honoured exactly). */
