@@ -8,7 +8,8 @@
  * A refused call gets Retry-After: whole seconds until one token is back. Any call made before a
  * Retry-After window has passed is reported as made during the window (abusive). "Made" is when
  * the call reached the sandbox (`arrivedMs`), before any injected latency: a call already on its
- * way when the 429 was given could not have known of the window, so it is not counted; nor, with a
+ * way when the 429 was given could not have known of the window, so it is not counted (each 429
+ * is judged on its own, so the first of a run of 429s does not stand for the later ones); nor, with a
  * grace (`retry_after_grace_ms`), one arriving within it of the 429 (sent while the caller was still
  * reading the 429).
  */
@@ -19,11 +20,12 @@ export type RateDecision = {
   resetS: number;
   retryAfterS: number | null;
   duringRetryAfter: boolean;
-  /** For a call during a window: how long after the 429 that opened it the call arrived (ms). */
+  /** For a call during a window: how long after that window's 429 the call arrived (ms). */
   windowAgeMs: number | null;
 };
 
-type Bucket = { tokens: number; at: number; retryFrom: number; retryUntil: number };
+/** `windows`: each 429's own Retry-After window (given at `from`, until `until`), the expired ones dropped. */
+type Bucket = { tokens: number; at: number; windows: { from: number; until: number }[]; retryUntil: number };
 
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -38,13 +40,19 @@ export class RateLimiter {
     const { per_second: perSecond, burst } = rate;
     let b = this.buckets.get(key);
     if (!b) {
-      b = { tokens: burst, at: nowMs, retryFrom: 0, retryUntil: 0 };
+      b = { tokens: burst, at: nowMs, windows: [], retryUntil: 0 };
       this.buckets.set(key, b);
       if (this.buckets.size > 50_000) this.prune(nowMs);
     }
     b.tokens = Math.min(burst, b.tokens + ((nowMs - b.at) / 1000) * perSecond);
     b.at = nowMs;
-    const duringRetryAfter = arrivedMs >= b.retryFrom + this.graceMs() && nowMs < b.retryUntil;
+    // Inside a window: the call reached us after that window's 429 was given (plus the grace) and
+    // before it ended. Each 429 has its own window, so a call already on its way when a later 429
+    // is given is judged by that 429's time, not by the first of a run of them.
+    const grace = this.graceMs();
+    b.windows = b.windows.filter((w) => w.until > arrivedMs);
+    const window = b.windows.find((w) => arrivedMs >= w.from + grace);
+    const duringRetryAfter = window !== undefined;
     let allowed = false;
     let retryAfterS: number | null = null;
     if (b.tokens >= 1) {
@@ -52,12 +60,11 @@ export class RateLimiter {
       allowed = true;
     } else {
       retryAfterS = Math.max(1, Math.ceil((1 - b.tokens) / perSecond));
-      // A window given while one is open extends it; it still began at the first 429.
-      if (nowMs >= b.retryUntil) b.retryFrom = nowMs;
-      b.retryUntil = nowMs + retryAfterS * 1000;
+      b.windows.push({ from: nowMs, until: nowMs + retryAfterS * 1000 });
+      b.retryUntil = Math.max(b.retryUntil, nowMs + retryAfterS * 1000);
     }
     const resetS = Math.ceil((nowMs + ((burst - b.tokens) / perSecond) * 1000) / 1000);
-    return { allowed, limit: burst, remaining: Math.floor(b.tokens), resetS, retryAfterS, duringRetryAfter, windowAgeMs: duringRetryAfter ? arrivedMs - b.retryFrom : null };
+    return { allowed, limit: burst, remaining: Math.floor(b.tokens), resetS, retryAfterS, duringRetryAfter, windowAgeMs: window ? arrivedMs - window.from : null };
   }
 
   clear(): void {

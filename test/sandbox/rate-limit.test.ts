@@ -82,4 +82,16 @@ describe('rate limits (postmart-api.md#rate-limits)', () => {
     expect(limiter.take('p|s', t + 60).duringRetryAfter).toBe(false);
     expect(limiter.take('p|s', t + 200).duringRetryAfter).toBe(true);
   });
+
+  it('judges each 429 of a run on its own: a call sent as the first window ended is not counted against the next 429', () => {
+    const limiter = new RateLimiter(() => ({ per_second: 1, burst: 1 }), () => 100);
+    const t = 3_000_000;
+    limiter.take('p|s', t);
+    expect(limiter.take('p|s', t + 10).allowed).toBe(false); // window until t+1010
+    expect(limiter.take('p|s', t + 1010).allowed).toBe(true);
+    expect(limiter.take('p|s', t + 1015).allowed).toBe(false); // a new 429 at t+1015
+    // Arrived 5 ms after that 429, long after the first: in flight, not made inside the window.
+    expect(limiter.take('p|s', t + 1020).duringRetryAfter).toBe(false);
+    expect(limiter.take('p|s', t + 1200)).toMatchObject({ duringRetryAfter: true, windowAgeMs: 185 });
+  });
 });
