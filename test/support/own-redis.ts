@@ -13,6 +13,7 @@ import { join } from 'node:path';
  */
 export class OwnRedis {
   private proc: ChildProcess | null = null;
+  private restarting: Promise<void> = Promise.resolve();
   private readonly dir: string;
   private constructor(
     readonly port: number,
@@ -61,14 +62,22 @@ export class OwnRedis {
     await exited;
   }
 
-  /** A crash and a restart: with `keepData` the append-only file is replayed, without it the server comes back empty. */
-  async restart(opts: { keepData: boolean }): Promise<void> {
-    await this.kill();
-    if (!opts.keepData) {
-      rmSync(this.dir, { recursive: true, force: true });
-      mkdirSync(this.dir, { recursive: true });
-    }
-    await this.start();
+  /**
+   * A crash and a restart: with `keepData` the append-only file is replayed, without it the server
+   * comes back empty. Restarts asked for at once run one after the other (a second server spawned
+   * while the first still holds the port would fail to bind).
+   */
+  restart(opts: { keepData: boolean }): Promise<void> {
+    const run = async () => {
+      await this.kill();
+      if (!opts.keepData) {
+        rmSync(this.dir, { recursive: true, force: true });
+        mkdirSync(this.dir, { recursive: true });
+      }
+      await this.start();
+    };
+    this.restarting = this.restarting.then(run, run);
+    return this.restarting;
   }
 
   /** Stops the server and removes its files. */
