@@ -13,7 +13,8 @@ import type { ListingDeps } from '../src/services/listings/listing-sync.ts';
 import { enqueueBatch } from '../src/queues/enqueue.ts';
 import { listingBatchJob } from './listing-batch.ts';
 import { listingSyncJob } from './listing-sync.ts';
-import { maintenanceJob, SCHEDULES, type MaintenanceDeps } from './maintenance.ts';
+import { maintenanceJob, type MaintenanceDeps } from './maintenance.ts';
+import { keepSchedulers } from './schedulers.ts';
 import { webhookJob } from './webhooks.ts';
 import { orderActionJob } from './order-actions.ts';
 import { runJob, type JobSpec } from './runner.ts';
@@ -33,7 +34,7 @@ export type Workers = {
   activeJobs: () => { queue: string; jobId: string | undefined; name: string }[];
 };
 
-export type WorkerOptions = { concurrency?: { sync?: number; batch?: number; webhooks?: number } };
+export type WorkerOptions = { concurrency?: { sync?: number; batch?: number; webhooks?: number }; schedulerCheckMs?: number };
 
 /**
  * Starts one BullMQ Worker per queue with its processor and dependencies, the outbox relay and the
@@ -113,7 +114,8 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
   }
   // Every queue's job counts on this process's /metrics too, so a worker-only deployment is watched.
   const untrack = trackQueues(queues);
-  for (const s of SCHEDULES) await maintenanceQueue.upsertJobScheduler(s.id, s.repeat, { name: s.id, data: s.data });
+  const schedulers = keepSchedulers(maintenanceQueue, log, opts.schedulerCheckMs);
+  await schedulers.ensure();
   await relay.start();
   log.info({ queues: workers.map((w) => w.name), prefix: config.queuePrefix, incarnation }, 'workers started');
 
@@ -128,6 +130,7 @@ export async function startWorkers(config: Config, log: Logger, opts: WorkerOpti
     },
     close: () =>
       (closed ??= (async () => {
+        schedulers.stop();
         await relay.stop();
         await Promise.all(workers.map((w) => w.close()));
         untrack();

@@ -47,6 +47,7 @@ export function registerApiHooks(app: FastifyInstance): void {
   app.addHook('onRequest', async (req, reply) => {
     const rt = app.pmSandbox;
     const cfg = rt.currentConfig();
+    const arrivedMs = Date.now();
     if (cfg.faults.latency_ms > 0) await sleep(cfg.faults.latency_ms);
 
     // postmart-api.md#rate-limits: one bucket per partner+shop. Unsigned calls (/auth/*) name no shop in headers;
@@ -54,8 +55,8 @@ export function registerApiHooks(app: FastifyInstance): void {
     const { partnerId, shopId } = claimedCaller(req);
     const decision =
       partnerId && shopId && !req.url.startsWith('/api/v1/auth/')
-        ? rt.limiter.take(`${partnerId}|${shopId}`)
-        : rt.limiter.take(`anonymous|${req.ip}`, Date.now(), UNSIGNED_RATE);
+        ? rt.limiter.take(`${partnerId}|${shopId}`, Date.now(), undefined, arrivedMs)
+        : rt.limiter.take(`anonymous|${req.ip}`, Date.now(), UNSIGNED_RATE, arrivedMs);
     req.pmSandbox.rate = decision;
     if (!decision.allowed) {
       throw new PmError('RATE_LIMITED', `rate limit exceeded (bucket of ${decision.limit}); retry after ${decision.retryAfterS} s`, [], {
@@ -125,7 +126,10 @@ export function registerApiHooks(app: FastifyInstance): void {
     const status = reply.statusCode;
     stats.count('call', endpoint, status, partnerId, shopId);
     if (status === 429) stats.count('rate_limited', endpoint, status, partnerId, shopId);
-    if (state.rate?.duringRetryAfter) stats.count('during_retry_after', endpoint, status, partnerId, shopId);
+    if (state.rate?.duringRetryAfter) {
+      stats.count('during_retry_after', endpoint, status, partnerId, shopId);
+      req.log.warn({ endpoint, partnerId, shopId, msAfter429: state.rate.windowAgeMs }, 'call during a Retry-After window');
+    }
     if (state.replayed) stats.count('idempotent_replay', endpoint, status, partnerId, shopId);
   });
 }

@@ -4,7 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 const Rate = Type.Number({ minimum: 0, maximum: 1 });
 
 /**
- * What `PUT /sandbox/config` changes at run time (postmart-api.md#the-sandbox). The last three keys
+ * What `PUT /sandbox/config` changes at run time (postmart-api.md#the-sandbox). The last four keys
  * are sandbox extensions for tests and demos; the contract's keys are exactly the first four.
  * The config belongs to one sandbox process and is not persisted: several sandboxes may share a
  * database (parallel test files), and each must keep the settings its owner gave it.
@@ -24,6 +24,12 @@ export const RuntimeConfigSchema = Type.Object(
     access_token_ttl_s: Type.Integer({ minimum: 0, maximum: 30 * 86_400 }),
     /** Multiplies the webhook retry schedule (1 min … 6 h) for events created from now on. */
     webhook_retry_factor: Type.Number({ exclusiveMinimum: 0, maximum: 100 }),
+    /**
+     * A call reaching the sandbox this long after the 429 that opened a Retry-After window is still
+     * taken as already in flight (sent before the caller could read the 429), not as made during
+     * the window. 0, the default, counts every call after the 429.
+     */
+    retry_after_grace_ms: Type.Integer({ minimum: 0, maximum: 10_000 }),
   },
   { additionalProperties: false },
 );
@@ -39,6 +45,7 @@ export const RuntimeConfigPatch = Type.Object(
     order_visibility_delay_ms: Type.Optional(RuntimeConfigSchema.properties.order_visibility_delay_ms),
     access_token_ttl_s: Type.Optional(RuntimeConfigSchema.properties.access_token_ttl_s),
     webhook_retry_factor: Type.Optional(RuntimeConfigSchema.properties.webhook_retry_factor),
+    retry_after_grace_ms: Type.Optional(RuntimeConfigSchema.properties.retry_after_grace_ms),
   },
   { additionalProperties: false },
 );
@@ -52,6 +59,7 @@ export const DEFAULT_RUNTIME_CONFIG: RuntimeConfig = Object.freeze({
   order_visibility_delay_ms: 60_000, // postmart-api.md#orders
   access_token_ttl_s: 4 * 3600, // postmart-api.md#authentication-and-signing
   webhook_retry_factor: 1,
+  retry_after_grace_ms: 0,
 });
 
 /** Merges a patch into a config; the result is checked against the schema again. */
@@ -62,6 +70,7 @@ export function mergeConfig(base: RuntimeConfig, patch: RuntimeConfigPatch): Run
     ...(patch.order_visibility_delay_ms !== undefined ? { order_visibility_delay_ms: patch.order_visibility_delay_ms } : {}),
     ...(patch.access_token_ttl_s !== undefined ? { access_token_ttl_s: patch.access_token_ttl_s } : {}),
     ...(patch.webhook_retry_factor !== undefined ? { webhook_retry_factor: patch.webhook_retry_factor } : {}),
+    ...(patch.retry_after_grace_ms !== undefined ? { retry_after_grace_ms: patch.retry_after_grace_ms } : {}),
     rate_limit: { ...base.rate_limit, ...patch.rate_limit },
     faults: { ...base.faults, ...patch.faults },
     webhooks: { ...base.webhooks, ...patch.webhooks },

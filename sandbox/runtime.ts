@@ -63,7 +63,7 @@ export class SandboxRuntime {
       reviewAt: (atMs) => this.reviewer.wake(atMs),
     };
     this.stats = new StatsRecorder(o.db);
-    this.limiter = new RateLimiter(() => this.config.rate_limit);
+    this.limiter = new RateLimiter(() => this.config.rate_limit, () => this.config.retry_after_grace_ms);
     this.generator = new BuyerGenerator(this.deps, o.log.child({ component: 'sandbox-generator' }));
     this.loops = [
       this.reviewer,

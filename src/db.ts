@@ -20,5 +20,10 @@ export function createDb(url: string, poolSize: number, applicationName = 'dong-
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: applicationName });
   // An idle client losing its connection (PostgreSQL restart) must not crash the process.
   pool.on('error', () => {});
+  // Nor a checked-out one: pg's pool listens for errors only on idle clients, so a connection ended
+  // while a transaction waits between queries (pg_terminate_backend, a failover) emitted 'error'
+  // with no listener and took the whole process down (found by the chaos suite). The transaction's
+  // next query fails with the error instead, and the pool discards the client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return { pool, db: drizzle({ client: pool, schema }) };
 }

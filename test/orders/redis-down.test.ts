@@ -1,7 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../db/schema/outbox.ts';
@@ -9,53 +5,9 @@ import { pickupPointDays, pickupPoints, shipments } from '../../db/schema/pickup
 import { vnToday } from '../../src/lib/time.ts';
 import { bearer } from '../support/http.ts';
 import { eventually } from '../support/eventually.ts';
+import { OwnRedis } from '../support/own-redis.ts';
 import { type World } from '../support/world.ts';
 import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
-
-/**
- * A Redis of this file's own on a free loopback port, without persistence: killing it loses every
- * queued job, as a crash of an unpersisted Redis would. The shared Redis other runs use is never touched.
- */
-class OwnRedis {
-  private proc: ChildProcess | null = null;
-  constructor(readonly port: number) {}
-  get url() {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-  /** Starts the server, unless it is running already. */
-  async start(): Promise<void> {
-    if (this.proc && this.proc.exitCode === null) return;
-    const proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    this.proc = proc;
-    let seen = '';
-    await new Promise<void>((resolve, reject) => {
-      proc.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${seen}`)));
-      proc.stdout!.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (seen.includes('Ready to accept connections')) resolve();
-      });
-    });
-    proc.removeAllListeners('exit');
-    proc.stdout!.resume();
-  }
-  async kill(): Promise<void> {
-    const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return;
-    this.proc = null;
-    const exited = once(proc, 'exit');
-    proc.kill('SIGKILL');
-    await exited;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 let redis: OwnRedis;
 let world: World;
@@ -65,7 +17,9 @@ let dropoffId: string;
 const COLLECTION = 'PO30037';
 
 beforeAll(async () => {
-  redis = new OwnRedis(await freePort());
+  // A Redis of this file's own without persistence: killing it loses every queued job, as a crash
+  // of an unpersisted Redis would. The shared Redis other runs use is never touched.
+  redis = await OwnRedis.create();
   await redis.start();
   ({ world, seller, kit } = await startOrderWorld({ REDIS_URL: redis.url }));
   expect((await world.app.inject({ method: 'POST', url: '/v1/pickup-points/sync', headers: bearer(world.admin) })).statusCode).toBe(200);
@@ -80,7 +34,7 @@ afterAll(async () => {
     await redis?.start();
     await world?.close();
   } finally {
-    await redis?.kill();
+    await redis?.close();
   }
 });
 

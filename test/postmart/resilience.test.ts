@@ -91,3 +91,21 @@ describe('Postmart client and rate limits', () => {
     await shop.close();
   });
 });
+
+describe('Postmart client when calls wait for a connection', () => {
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({ rate_limit: { per_second: 1, burst: 1 }, faults: { latency_ms: 150 } });
+  });
+  afterAll(() => sandbox?.close());
+
+  it('a call that waited for a connection while another got a 429 waits out the Retry-After window before it leaves', async () => {
+    // One connection and a client budget far above the shop's limit: the calls queue for the
+    // connection, each holding a token taken before the 429 that the call ahead of it receives.
+    const shop = await connectShop(app, sandbox, { connections: 1 });
+    await Promise.all(Array.from({ length: 4 }, () => shop.client.listProducts(shop.shopId, { page_size: 1 })));
+    const stats = await control(sandbox, 'GET', `/stats?shop_id=${shop.shopId}`);
+    expect(stats.rate_limited).toBeGreaterThan(0);
+    expect(stats.calls_during_retry_after).toBe(0);
+    await shop.close();
+  });
+});

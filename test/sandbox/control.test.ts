@@ -66,7 +66,7 @@ describe('control API (postmart-api.md#the-sandbox)', () => {
   it('PUT /sandbox/config merges any subset and answers the whole config', async () => {
     const config = await control(sb.url, 'PUT', '/config', { faults: { latency_ms: 0 }, webhooks: { delay_ms: 0 } });
     expect(Object.keys(config).sort()).toEqual(
-      ['access_token_ttl_s', 'faults', 'order_visibility_delay_ms', 'rate_limit', 'review_delay_ms', 'webhook_retry_factor', 'webhooks'].sort(),
+      ['access_token_ttl_s', 'faults', 'order_visibility_delay_ms', 'rate_limit', 'retry_after_grace_ms', 'review_delay_ms', 'webhook_retry_factor', 'webhooks'].sort(),
     );
     expect(config.faults).toEqual({ error_rate: 0, reset_rate: 0, latency_ms: 0 });
     expect(config.webhooks).toEqual({ enabled: true, duplicate_rate: 0, reorder: false, delay_ms: 0, drop_rate: 0 });

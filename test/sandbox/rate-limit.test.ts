@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateLimiter } from '../../sandbox/rate-limit.ts';
 import type { RunningSandbox } from '../../sandbox/server.ts';
 import { call, connectShop, control, startTestSandbox, type Shop } from '../support/sandbox.ts';
 
@@ -59,5 +60,38 @@ describe('rate limits (postmart-api.md#rate-limits)', () => {
       // Back to the file's bucket, so the other test sees it whichever runs first.
       await control(sb.url, 'PUT', '/config', { rate_limit: { burst: 3 } });
     }
+  });
+
+  it('counts a call in the Retry-After window only if it reached the sandbox after the 429 was given, not one already waiting out the injected latency', () => {
+    const limiter = new RateLimiter(() => ({ per_second: 1, burst: 1 }));
+    const t = 1_000_000;
+    expect(limiter.take('p|s', t).allowed).toBe(true);
+    // Refused at t+10: a window until t+1010.
+    expect(limiter.take('p|s', t + 10)).toMatchObject({ allowed: false, retryAfterS: 1, duringRetryAfter: false });
+    // Arrived at t+5, before the 429, and decided at t+305 after 300 ms of latency: the client could not know.
+    expect(limiter.take('p|s', t + 305, undefined, t + 5).duringRetryAfter).toBe(false);
+    // Arrived at t+20, after the 429: made inside the window.
+    expect(limiter.take('p|s', t + 320, undefined, t + 20).duringRetryAfter).toBe(true);
+  });
+
+  it('spares calls arriving within retry_after_grace_ms of the 429, and counts the later ones', () => {
+    const limiter = new RateLimiter(() => ({ per_second: 1, burst: 1 }), () => 100);
+    const t = 2_000_000;
+    limiter.take('p|s', t);
+    expect(limiter.take('p|s', t + 10).allowed).toBe(false);
+    expect(limiter.take('p|s', t + 60).duringRetryAfter).toBe(false);
+    expect(limiter.take('p|s', t + 200).duringRetryAfter).toBe(true);
+  });
+
+  it('judges each 429 of a run on its own: a call sent as the first window ended is not counted against the next 429', () => {
+    const limiter = new RateLimiter(() => ({ per_second: 1, burst: 1 }), () => 100);
+    const t = 3_000_000;
+    limiter.take('p|s', t);
+    expect(limiter.take('p|s', t + 10).allowed).toBe(false); // window until t+1010
+    expect(limiter.take('p|s', t + 1010).allowed).toBe(true);
+    expect(limiter.take('p|s', t + 1015).allowed).toBe(false); // a new 429 at t+1015
+    // Arrived 5 ms after that 429, long after the first: in flight, not made inside the window.
+    expect(limiter.take('p|s', t + 1020).duringRetryAfter).toBe(false);
+    expect(limiter.take('p|s', t + 1200)).toMatchObject({ duringRetryAfter: true, windowAgeMs: 185 });
   });
 });

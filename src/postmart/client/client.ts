@@ -69,12 +69,16 @@ export class PostmartClient {
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly details = new DetailBatcher((shopId, orderSns) => this.orderDetails(shopId, orderSns));
+  private readonly connections: number;
+  /** Calls holding one of the pool's connections, and those waiting for one (see `connection`). */
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly opts: PostmartClientOptions) {
     const url = new URL(opts.baseUrl);
     this.basePath = url.pathname.replace(/\/$/, '');
     this.pool = new Pool(url.origin, {
-      connections: opts.connections ?? 16,
+      connections: (this.connections = opts.connections ?? 16),
       keepAliveTimeout: 30_000,
       connect: { timeout: opts.timeouts?.connectMs ?? 5_000 },
       headersTimeout: opts.timeouts?.headersMs ?? 15_000,
@@ -210,6 +214,48 @@ export class PostmartClient {
   private async once<S extends TSchema>(schema: S, spec: CallSpec, accessToken: string): Promise<Static<S>> {
     const scope = `${this.opts.partnerId}:${spec.shopId}`;
     await this.opts.limiter?.acquire(scope);
+    const release = await this.connection(scope);
+    try {
+      return await this.sendSigned(schema, spec, accessToken, scope);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Waits for one of the pool's connections, so the call leaves as soon as it has its token
+   * instead of queueing inside undici. A call that had to wait looks at the shop's pause again: a
+   * 429 may have come back meanwhile, and a call queued past it would reach Postmart inside the
+   * Retry-After window (the chaos suite saw such calls arrive 300–500 ms after the 429).
+   */
+  private async connection(scope: string | null): Promise<() => void> {
+    for (;;) {
+      const queued = this.inFlight >= this.connections;
+      if (queued) await new Promise<void>((resolve) => this.waiting.push(resolve));
+      else this.inFlight++;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        const next = this.waiting.shift();
+        // The slot passes straight to the next waiter, so it cannot be taken twice.
+        if (next) next();
+        else this.inFlight--;
+      };
+      if (!queued || !scope || !this.opts.limiter) return release;
+      try {
+        if ((await this.opts.limiter.pausedFor(scope)) <= 0) return release;
+        release();
+        // Wait the pause out and take a fresh token: the one taken before is from before the 429.
+        await this.opts.limiter.acquire(scope);
+      } catch (err) {
+        release();
+        throw err;
+      }
+    }
+  }
+
+  private async sendSigned<S extends TSchema>(schema: S, spec: CallSpec, accessToken: string, scope: string): Promise<Static<S>> {
     const path = `${this.basePath}${spec.path}`;
     const query = canonicalQuery(spec.query ?? {});
     const body = spec.body === undefined ? '' : JSON.stringify(spec.body);
@@ -234,7 +280,14 @@ export class PostmartClient {
 
   private async unsigned<S extends TSchema>(path: string, body: unknown, schema: S, idempotencyKey: string): Promise<Static<S>> {
     const headers = { 'content-type': 'application/json', 'x-pm-partner-id': this.opts.partnerId, 'idempotency-key': idempotencyKey };
-    return withRetry(async () => this.unwrap(schema, await this.send('POST', `${this.basePath}${path}`, headers, JSON.stringify(body)), path), this.opts.retry ?? DEFAULT_RETRY);
+    return withRetry(async () => {
+      const release = await this.connection(null);
+      try {
+        return this.unwrap(schema, await this.send('POST', `${this.basePath}${path}`, headers, JSON.stringify(body)), path);
+      } finally {
+        release();
+      }
+    }, this.opts.retry ?? DEFAULT_RETRY);
   }
 
   private async send(method: string, path: string, headers: Record<string, string>, body: string | undefined) {

@@ -33,8 +33,17 @@ if untilMs > current then redis.call('SET', KEYS[1], tostring(untilMs), 'PX', to
 return untilMs
 `;
 
+// The ms left of a pause set after a 429 (0 when none), on Redis's clock like the others.
+const PAUSED_FOR = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
+if paused > now then return paused - now end
+return 0
+`;
+
 const sha1 = (script: string) => createHash('sha1').update(script).digest('hex');
-const SCRIPTS = { take: { src: TAKE, sha: sha1(TAKE) }, pause: { src: PAUSE, sha: sha1(PAUSE) } };
+const SCRIPTS = { take: { src: TAKE, sha: sha1(TAKE) }, pause: { src: PAUSE, sha: sha1(PAUSE) }, pausedFor: { src: PAUSED_FOR, sha: sha1(PAUSED_FOR) } };
 
 export type RateLimiterOptions = { perSecond: number; burst: number; prefix: string };
 
@@ -71,6 +80,12 @@ export class RateLimiter {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
       return this.redis.eval(script.src, keys.length, ...keys, ...args);
     }
+  }
+
+  /** How long `scope` is still paused after a 429 (ms; 0 when it is not). Takes no token. */
+  async pausedFor(scope: string): Promise<number> {
+    const [, pause] = this.keys(scope);
+    return Number(await this.run(SCRIPTS.pausedFor, [pause], []));
   }
 
   /** After a 429: nobody calls for `scope` before `ms` have passed (Retry-After honoured exactly). */
