@@ -35,6 +35,8 @@ type RemoteState = {
   syncedPrice: number | null;
   syncedStock: number | null;
   adopted: boolean;
+  /** This run sent the SKU's price and stock (create, or a patch with skus): only then are they ours to record. */
+  skusSent: boolean;
 };
 
 /** Applies the steps in order; the plan's outcome, refined by what unlisting and relisting did. */
@@ -49,6 +51,7 @@ export async function applySyncPlan(deps: ApplyDeps, product: ProductRow, listin
     syncedPrice: listing?.syncedPriceVnd ?? null,
     syncedStock: listing?.syncedStock ?? null,
     adopted: false,
+    skusSent: false,
   };
   let outcome = plan.outcome;
   // Calls to Postmart need a connected shop, which the plan has whenever it plans a call.
@@ -89,7 +92,7 @@ export async function applySyncPlan(deps: ApplyDeps, product: ProductRow, listin
         break;
       case 'create': {
         const created = await createOrAdopt(await deps.postmart(), shopId!, step.creationKey, step.version, step.payload);
-        Object.assign(state, { postmartProductId: created.product_id, remoteVersion: created.version, status: listingStatusOf(created.status), syncedPrice: created.price, syncedStock: created.stock, adopted: created.adopted });
+        Object.assign(state, { postmartProductId: created.product_id, remoteVersion: created.version, status: listingStatusOf(created.status), syncedPrice: created.price, syncedStock: created.stock, adopted: created.adopted, skusSent: true });
         break;
       }
       case 'patch': {
@@ -104,6 +107,7 @@ export async function applySyncPlan(deps: ApplyDeps, product: ProductRow, listin
         if (step.fields.skus) {
           state.syncedPrice = product.priceVnd;
           state.syncedStock = product.stock;
+          state.skusSent = true;
         }
         break;
       }
@@ -144,8 +148,11 @@ export async function applySyncPlan(deps: ApplyDeps, product: ProductRow, listin
           remoteVersion: state.remoteVersion,
           syncedVersion: product.version,
           syncedPayload: { ...payload, skus: [{ ...payload.skus[0]!, price: state.syncedPrice ?? 0, stock: state.syncedStock ?? 0 }] },
-          syncedPriceVnd: state.syncedPrice,
-          syncedStock: state.syncedStock,
+          // Only what this run sent. Otherwise the marks are the batch push's (listing-batch.ts), which
+          // may have moved them since this run read the listing: writing back the value read then
+          // would make us believe Postmart holds a stock it no longer has, and nothing would push it
+          // again (found with consigned stock: a review result's sync overwrote a newer batch mark).
+          ...(state.skusSent ? { syncedPriceVnd: state.syncedPrice, syncedStock: state.syncedStock } : {}),
           rejectReason: state.status === 'rejected' ? (listing?.rejectReason ?? null) : null,
           lastSyncedAt: new Date(),
           ...noError,

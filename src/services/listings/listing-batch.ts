@@ -73,12 +73,15 @@ async function pushChunk(deps: ListingDeps, shopId: string, rows: PendingRow[]):
   );
   // What Postmart accepted becomes what we believe it has, unless the row changed since we read it:
   // an order import may have forgotten Postmart's stock meanwhile (resyncRemoteStock, after Postmart
-  // moved its own stock), and overwriting that mark would leave Postmart's count standing. A kept
-  // mark is pushed by the next pass.
+  // moved its own stock), and overwriting that mark would leave Postmart's count standing. Then the
+  // mark stays only if it already says what we sent; otherwise we no longer know what Postmart has
+  // (NULL), and the next pass pushes again. Keeping an older mark instead lost a push: a listing
+  // sync touched the row while we sent a consignment's departure (0), the old mark (3) stayed, the
+  // arrival brought our stock back to 3, and Postmart kept 0 with nothing left to push.
   await deps.db.execute(sql`
     UPDATE ${productListings} l SET
-      synced_price_vnd = CASE WHEN l.xmin = v.row_version THEN v.price ELSE l.synced_price_vnd END,
-      synced_stock = CASE WHEN l.xmin = v.row_version THEN v.stock ELSE l.synced_stock END,
+      synced_price_vnd = CASE WHEN l.xmin = v.row_version OR l.synced_price_vnd IS NOT DISTINCT FROM v.price THEN v.price ELSE NULL END,
+      synced_stock = CASE WHEN l.xmin = v.row_version OR l.synced_stock IS NOT DISTINCT FROM v.stock THEN v.stock ELSE NULL END,
       updated_at = now(),
       -- With no other change of the product waiting, Postmart now has this version of it.
       synced_version = CASE WHEN v.error IS NULL AND NOT EXISTS (
