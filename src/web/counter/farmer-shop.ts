@@ -39,7 +39,7 @@ export function shopCard(c: Connection | null, o: { sellerId: string; back: stri
       ? html`<p class="flash error" role="alert">Chưa đọc được trạng thái gian hàng Postmart. Hãy tải lại trang.</p>`
       : c.status === 'disconnected'
         ? html`<p>${badge('Mất kết nối', 'bad')} Gian hàng Postmart đã mất kết nối${c.disconnectReason ? html`: ${c.disconnectReason}` : ''} — sản phẩm chưa lên sàn.</p>`
-        : html`<p>${badge('Chưa kết nối', 'warn')} Chưa kết nối gian hàng Postmart — sản phẩm chưa lên sàn.</p>`;
+        : html`<p><strong>Chưa kết nối gian hàng Postmart</strong> — sản phẩm chưa lên sàn.</p>`;
   const action = o.canConnect
     ? html`<form method="post" action="${shopConnectUrl(o.sellerId)}" class="stack" data-once>
   ${csrfField(o.csrf)}${hidden('back', o.back)}
