@@ -198,6 +198,7 @@ export const THINGS = {
   counter_sale: { vi: 'hóa đơn bán tại quầy', en: 'Counter sale' },
   settlement: { vi: 'bảng kê đối soát', en: 'Settlement statement' },
   farm_pickup: { vi: 'lịch lấy hàng tại vườn', en: 'Farm pickup' },
+  postmart_shop: { vi: 'gian hàng Postmart', en: 'Postmart shop' },
 } as const;
 export type Thing = keyof typeof THINGS;
 

@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { UUID_PATTERN } from '../lib/ids.ts';
 import { createRedis } from '../redis.ts';
 import { authorizeAction, decidedByRole, type DeclaredAccess, type Principal } from '../services/accounts/access.ts';
-import { liveMandates } from '../services/accounts/on-behalf.ts';
+import { withMandates } from '../services/accounts/on-behalf.ts';
 import { findUser, toPrincipal, type UserRow } from '../services/accounts/users.ts';
 
 /** Who a token is for: the API, or only the queue board's session cookie (src/plugins/queue-dashboard.ts). */
@@ -111,7 +111,7 @@ export default fp(
       const principal = await principalOf(req.user);
       // A clerk's office's live authorizations are read on every request, never cached with the
       // principal: an expired or revoked one stops counting at once, on every replica.
-      req.principal = principal.role === 'post_office_clerk' && principal.pickupPointId ? { ...principal, mandates: await liveMandates(app.db, principal.pickupPointId) } : principal;
+      req.principal = await withMandates(app.db, principal);
     });
     // The access a route declares in its schema (secured() in src/routes/docs.ts) is checked here
     // when the rules decide by role alone, after validation as before. Object actions are left to the

@@ -78,7 +78,8 @@ const ROUTES: Route[] = [
   { name: 'GET /v1/sellers/:id', kind: 'object', allow: ALL, visible: SELLER_VISIBLE, ok: [200], run: (u) => call('GET', `/v1/sellers/${seller.sellerId}`, u) },
   { name: 'PATCH /v1/sellers/:id', kind: 'object', allow: [], visible: SELLER_VISIBLE, ok: [], run: (u) => call('PATCH', `/v1/sellers/${seller.sellerId}`, u, { address: 'Ấp 2' }) },
   { name: 'GET /v1/sellers/:id/postmart', kind: 'object', allow: ALL, visible: SELLER_VISIBLE, ok: [200], run: (u) => call('GET', `/v1/sellers/${seller.sellerId}/postmart`, u) },
-  { name: 'POST /v1/sellers/:id/postmart/connect', kind: 'object', allow: [], visible: SELLER_VISIBLE, ok: [], run: (u) => call('POST', `/v1/sellers/${seller.sellerId}/postmart/connect`, u, {}) },
+  // The farmer's Postmart shop is where the catalog is listed: `catalog` connects it (access.ts MANDATE_SCOPES).
+  { name: 'POST /v1/sellers/:id/postmart/connect', kind: 'object', allow: ['catalog'], visible: SELLER_VISIBLE, ok: [200], run: (u) => call('POST', `/v1/sellers/${seller.sellerId}/postmart/connect`, u, {}) },
   { name: 'GET /v1/products', kind: 'collection', allow: ['catalog'], visible: ['catalog'], ok: [200], run: (u) => call('GET', '/v1/products?limit=100', u) },
   { name: 'GET /v1/products/:id', kind: 'object', allow: ['catalog'], visible: ['catalog'], ok: [200], run: (u, f) => call('GET', `/v1/products/${f.product.id}`, u) },
   { name: 'POST /v1/products', kind: 'collection', allow: ['catalog'], visible: ['catalog'], ok: [201], run: (u) => call('POST', '/v1/products', u, productBody({ sellerId: seller.sellerId })) },

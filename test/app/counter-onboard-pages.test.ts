@@ -132,4 +132,28 @@ describe('counter onboarding pages', () => {
     expect((await app.inject({ url: `/counter/authorizations/${saved!.id}/scan`, headers: { cookie: stranger.cookie } })).statusCode).toBe(404);
     expect((await app.inject({ url: `/counter/farmers/${saved!.sellerId}/products/new`, headers: { cookie: stranger.cookie } })).statusCode).toBe(404);
   });
+
+  it("shows the farmer's Postmart shop as not connected, with the connect button only under «Sản phẩm», on step 3 and the farmer's page", async () => {
+    const s = await signIn(clerk);
+    const farmer = { name: 'Phan Văn Tám', phone: uniquePhone() };
+    await step2(s, farmer);
+    const [saved] = await authorizationsOf(farmer.phone);
+    for (const url of [`/counter/farmers/${saved!.sellerId}/products/new?ward=30226`, `/counter/authorizations/${saved!.id}`]) {
+      const page = await app.inject({ url, headers: { cookie: s.cookie } });
+      expect(page.statusCode, url).toBe(200);
+      expect(text(page.body), url).toContain('Chưa kết nối gian hàng Postmart — sản phẩm chưa lên sàn');
+      expect(page.body, url).toContain(`action="/counter/farmers/${saved!.sellerId}/connect"`);
+      // The button brings the clerk back to this very page.
+      expect(page.body, url).toContain(`name="back" value="${url.replace('&', '&amp;')}"`);
+    }
+    // Orders only: the state, but no button, and the reason.
+    const ordersOnly = { name: 'Phan Thị Chín', phone: uniquePhone() };
+    const body = multipartForm([['_csrf', s.csrf], ['step', '2'], ['name', ordersOnly.name], ['phone', ordersOnly.phone], ['wardCode', '30226'], ['address', 'Ấp 4'], ['scopes', 'orders'], ['validFrom', future(0)], ['validUntil', future(365)], ['documentNumber', `UQ-${ordersOnly.phone}`], ['farmerPresent', 'true']]);
+    expect((await app.inject({ method: 'POST', url: '/counter/farmers/new', headers: { cookie: s.cookie, 'content-type': body.contentType }, payload: body.payload })).statusCode).toBe(303);
+    const [other] = await authorizationsOf(ordersOnly.phone);
+    const page = await app.inject({ url: `/counter/authorizations/${other!.id}`, headers: { cookie: s.cookie } });
+    expect(text(page.body)).toContain('Chưa kết nối gian hàng Postmart — sản phẩm chưa lên sàn');
+    expect(text(page.body)).toContain('Cần giấy ủy quyền «Sản phẩm» còn hiệu lực');
+    expect(page.body).not.toContain('/connect"');
+  });
 });

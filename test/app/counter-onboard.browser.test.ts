@@ -35,8 +35,9 @@ const VIEWPORTS = [
  * "Công dân không viết" at the counter, in a real browser at phone and counter-tablet sizes, against
  * the whole system (the API listening, its workers, the Postmart sandbox whose review downloads the
  * photos): the clerk registers a household farmer, records their authorization with a photo of the
- * signed paper, creates their first product with a photo taken at the counter, and the product
- * becomes an active listing on Postmart.
+ * signed paper, connects the farmer's Postmart shop with the counter's own button (the farmer approves
+ * on Postmart's page, on the clerk's device), creates their first product with a photo taken at the
+ * counter, and the product becomes an active listing on Postmart: a clerk alone gets it listed.
  */
 describe('guided onboarding of a household farmer at the counter', () => {
   let world: World;
@@ -125,11 +126,25 @@ describe('guided onboarding of a household farmer at the counter', () => {
 
       const [authorization] = (await world.app.inject({ url: `/v1/authorizations?sellerId=${sellerId}`, headers: bearer(clerk) })).json().items;
       expect(authorization).toMatchObject({ sellerName: name, documentNumber, scopes: ['catalog', 'orders'], farmerPresent: true, live: true, scanUrl: `/v1/authorizations/${authorization.id}/scan` });
-      // The farmer's shop on Postmart is connected (an OAuth consent, not the counter's job).
-      const shopId = await world.connectShop(sellerId, name);
 
-      // Step 3: the first product, with the sellers' app's form, starting "Đang bán" in the farmer's commune.
+      // Step 3 starts with the farmer's Postmart shop: not connected yet, so nothing would reach Postmart.
       expect(plain(await page.textContent('.step-of'))).toBe('Bước 3/3 · Sản phẩm');
+      expect(plain(await page.textContent('#shop'))).toContain('Chưa kết nối gian hàng Postmart — sản phẩm chưa lên sàn');
+      await checked('3-shop-not-connected');
+      // The farmer has a shop on Postmart and approves the connection on Postmart's page, on the clerk's
+      // device (the sandbox approves at once): the browser follows the authorize redirect and comes back here.
+      const { shop_id: shopId } = await world.control<{ shop_id: string }>('POST', '/shops', { partner_id: world.partnerId, name });
+      await Promise.all([
+        page.waitForURL(`${base}/counter/farmers/${sellerId}/products/new?ward=30226&msg=shop_connected#shop`),
+        page.click('#shop button:has-text("Kết nối gian hàng Postmart")'),
+      ]);
+      expect(plain(await page.textContent('.flash'))).toContain('Đã kết nối gian hàng Postmart của nông dân');
+      expect(plain(await page.textContent('#shop'))).toContain('Đã kết nối');
+      expect(plain(await page.textContent('#shop .shop-id'))).toBe(shopId);
+      expect((await world.app.inject({ url: `/v1/sellers/${sellerId}/postmart`, headers: bearer(clerk) })).json()).toMatchObject({ status: 'connected', shopId });
+      await checked('3-shop-connected');
+
+      // The first product, with the sellers' app's form, starting "Đang bán" in the farmer's commune.
       expect(await page.inputValue('#f-originWardCode')).toBe('30226');
       expect(await page.inputValue('#f-status')).toBe('active');
       await page.fill('#f-name', 'Cam sành Lai Vung');
@@ -167,6 +182,9 @@ describe('guided onboarding of a household farmer at the counter', () => {
       await scan.waitFor();
       expect(await scan.evaluate((img: { complete: boolean; naturalWidth: number }) => (img.complete ? img.naturalWidth : 0))).toBeGreaterThan(0);
       expect(plain(await page.textContent('#authorization'))).toContain(documentNumber);
+      // The farmer's page says the same: connected, with the shop's id.
+      expect(plain(await page.textContent('#shop'))).toContain('Đã kết nối');
+      expect(plain(await page.textContent('#shop .shop-id'))).toBe(shopId);
       await checked('6-authorization');
     }, 120_000);
   });

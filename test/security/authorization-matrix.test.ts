@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../support/http.ts';
 import { makePickupPoint, makeSeller, makeUser, productBody, uniquePhone, uniqueTaxCode, type TestUser } from '../support/fixtures.ts';
 import { shipments } from '../../db/schema/pickup-points.ts';
+import { authorizations } from '../../db/schema/counter.ts';
+import { eq } from 'drizzle-orm';
 import { newId } from '../../src/lib/ids.ts';
 import { order } from '../support/reports.ts';
 import type { LightMyRequestResponse } from 'fastify';
@@ -166,7 +168,9 @@ for (const [base, app] of [['/app', 'seller'], ['/counter', 'counter']] as const
           // The guided onboarding of a household farmer, their authorization's page and its scan, their products.
           'GET #/farmers', 'GET #/farmers/new', 'POST #/farmers/new', 'GET #/authorizations/:id', 'GET #/authorizations/:id/scan', 'POST #/authorizations/:id/scan',
           'GET #/farmers/:sellerId/products/new', 'POST #/farmers/:sellerId/products/new', 'GET #/farmers/:sellerId/products/:id', 'POST #/farmers/:sellerId/products/:id/images',
-          'POST #/farmers/:sellerId/products/:id/images/:imageId/delete', 'POST #/farmers/:sellerId/products/:id/images/:imageId/cover', 'POST #/farmers/:sellerId/products/:id/resync'];
+          'POST #/farmers/:sellerId/products/:id/images/:imageId/delete', 'POST #/farmers/:sellerId/products/:id/images/:imageId/cover', 'POST #/farmers/:sellerId/products/:id/resync',
+          // Connecting the farmer's Postmart shop, and Postmart's return to the counter (signed in: only a clerk's browser completes it).
+          'POST #/farmers/:sellerId/connect', 'GET #/postmart/callback'];
   for (const k of pages) WEB[k.replace('#', base)] = app;
 }
 
@@ -392,6 +396,70 @@ describe('authorization matrix', () => {
     }
     expect(wrong).toEqual([]);
   }, 120_000);
+
+  it("lets a clerk connect a farmer's Postmart shop only under a live authorization of their office with the scope «Sản phẩm» (catalog)", async () => {
+    const admin = bearer(who.admin);
+    // Offices of their own: a live authorization at P1 would give the matrix's clerk mandates and change other cells.
+    const office = await makePickupPoint(app, { code: `MC${randomInt(1e9)}` });
+    const otherOffice = await makePickupPoint(app, { code: `MC${randomInt(1e9)}` });
+    const clerk = await makeUser(app, 'post_office_clerk', { pickupPointId: office });
+    /** A farmer with an authorization at `point`; `then` makes it expired or revoked after it was recorded live. */
+    const farmer = async (point: string, scopes: string[], then?: 'expire' | 'revoke') => {
+      const seller = await makeSeller(app);
+      const a = await made('an authorization', app.inject({ method: 'POST', url: '/v1/authorizations', headers: admin, payload: { sellerId: seller.id, pickupPointId: point, scopes, validFrom: new Date().toISOString(), validUntil: inDays(60).toISOString(), documentNumber: `UQ-${randomInt(1e9)}` } }));
+      if (then === 'expire') await app.db.update(authorizations).set({ validFrom: inDays(-60), validUntil: inDays(-1) }).where(eq(authorizations.id, a.id));
+      if (then === 'revoke') await made('a revocation', app.inject({ method: 'POST', url: `/v1/authorizations/${a.id}/revoke`, headers: admin, payload: { reason: 'Ma trận quyền' } }));
+      return { seller: seller.id, authorization: a.id };
+    };
+    const cases = {
+      'with the scope': await farmer(office, ['catalog']),
+      'without the scope': await farmer(office, ['orders', 'shipping']),
+      'of another office': await farmer(otherOffice, ['catalog']),
+      expired: await farmer(office, ['catalog'], 'expire'),
+      revoked: await farmer(office, ['catalog'], 'revoke'),
+    };
+    const expected: Record<keyof typeof cases, number> = { 'with the scope': 303, 'without the scope': 403, 'of another office': 404, expired: 404, revoked: 404 };
+    const csrf = csrfTokenFor(app.config.jwtSecret, clerk.token);
+    const got: Record<string, number> = {};
+    const api: Record<string, number> = {};
+    for (const [name, f] of Object.entries(cases)) {
+      const back = `/counter/authorizations/${f.authorization}`;
+      const res = await app.inject({
+        method: 'POST',
+        url: `/counter/farmers/${f.seller}/connect`,
+        headers: { cookie: `dtpc_counter=${clerk.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `_csrf=${encodeURIComponent(csrf)}&back=${encodeURIComponent(back)}`,
+      });
+      got[name] = res.statusCode;
+      if (res.statusCode === 303) {
+        // To Postmart's approval page, remembering the page to come back to (on the callback's path only).
+        expect(String(res.headers.location)).toMatch(/^http:\/\/127\.0\.0\.1:9\/api\/v1\/auth\/authorize\?/);
+        expect(String(res.headers['set-cookie'])).toContain(`dtpc_counter_back=${back};`);
+        expect(String(res.headers['set-cookie'])).toContain('Path=/counter/postmart');
+      } else {
+        expect(String(res.headers['content-type']), name).toMatch(/^text\/html/);
+      }
+      // The API decides the same (access.ts is the one place): POST /v1/sellers/:id/postmart/connect as the clerk.
+      api[name] = (await app.inject({ method: 'POST', url: `/v1/sellers/${f.seller}/postmart/connect`, headers: bearer(clerk) })).statusCode;
+    }
+    expect(got).toEqual(expected);
+    expect(api).toEqual({ ...expected, 'with the scope': 200 });
+    // A return address outside the counter's farmer pages is not kept (no open redirect after Postmart).
+    const ok = cases['with the scope'];
+    const away = await app.inject({
+      method: 'POST',
+      url: `/counter/farmers/${ok.seller}/connect`,
+      headers: { cookie: `dtpc_counter=${clerk.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${encodeURIComponent(csrf)}&back=${encodeURIComponent('https://evil.example/counter/farmers')}`,
+    });
+    expect(away.statusCode).toBe(303);
+    expect(String(away.headers['set-cookie'] ?? '')).not.toContain('dtpc_counter_back');
+    // The state is single-use and names the seller; a stale or made-up one comes back to the clerk as a page, not a 5xx.
+    const stale = await app.inject({ url: '/counter/postmart/callback?code=x&shop_id=y&state=made-up', headers: { cookie: `dtpc_counter=${clerk.token}; dtpc_counter_back=${encodeURIComponent(`/counter/authorizations/${ok.authorization}`)}` } });
+    expect(stale.statusCode).toBe(400);
+    expect(stale.body).toContain('Chưa kết nối được gian hàng');
+    expect(stale.body).toContain(`href="/counter/authorizations/${ok.authorization}"`);
+  });
 
   it('refuses a path id that is not an id before the page calls the API with it (no dot segments into another route)', async () => {
     const csrf = csrfTokenFor(app.config.jwtSecret, who.manager.token);

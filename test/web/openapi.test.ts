@@ -133,7 +133,7 @@ describe('OpenAPI document', () => {
   });
 
   it('generates each roles line from the access rules: it names exactly the roles the rules allow', () => {
-    const resources: Resource[] = ['seller', 'product', 'order', 'user', 'pickup_point', 'pickup_parcels', 'system', 'report', 'consignment', 'counter_sale', 'settlement', 'farm_pickup'];
+    const resources: Resource[] = ['seller', 'product', 'order', 'user', 'pickup_point', 'pickup_parcels', 'system', 'report', 'consignment', 'counter_sale', 'settlement', 'farm_pickup', 'postmart_shop'];
     const actions: Action[] = ['list', 'read', 'create', 'update', 'operate'];
     const as = (role: Role): Principal => ({ id: randomUUID(), role, name: role, sellerId: randomUUID(), pickupPointId: randomUUID() });
     for (const resource of resources)

@@ -9,7 +9,7 @@ import authorizationScanRoutes from './scan.ts';
 
 const SCOPES_DOC =
   'While live (between `validFrom` and `validUntil`, not revoked), the clerks of the office may do for the seller exactly what the scopes allow, through the same routes as a seller manager: ' +
-  '`catalog` products (list, read, create, edit, stock, import), `orders` confirm / cancel / answer a buyer’s cancellation, `shipping` ship. Expired or revoked, the seller’s objects answer 404 to them at once.';
+  '`catalog` products (list, read, create, edit, stock, import) and connecting the seller’s Postmart shop, `orders` confirm / cancel / answer a buyer’s cancellation, `shipping` ship. Expired or revoked, the seller’s objects answer 404 to them at once.';
 
 /** Authorizations (ủy quyền): a seller lets the clerks of one post office act for them. */
 const authorizationRoutes: FastifyPluginAsyncTypebox = async (app) => {

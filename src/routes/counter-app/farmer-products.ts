@@ -4,10 +4,11 @@ import { apiFor, type Api, type ApiError } from '../../plugins/web/api.ts';
 import type { AppContext } from '../../plugins/web/web-app.ts';
 import { Uuid } from '../../schemas/common.ts';
 import { productPhotosStep, productStep, productStepUrl, type Authorization } from '../../web/counter/onboard.ts';
+import { shopCard } from '../../web/counter/farmer-shop.ts';
 import { BASE } from '../../web/counter/shell.ts';
 import { html } from '../../web/html.ts';
 import { listingCard, photosCard, productForm, valuesOf, type ProductFormValues } from '../../web/seller/product-form.ts';
-import type { ListingView, ProductImageView, ProductView } from '../../web/seller/types.ts';
+import type { Connection, ListingView, ProductImageView, ProductView } from '../../web/seller/types.ts';
 import { communeLoader } from '../app/communes.ts';
 import { formOf } from '../app/context.ts';
 import { encodeFiles, filesOf } from '../app/files.ts';
@@ -43,10 +44,12 @@ const farmerProductPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
 
   const showNew = async (req: FastifyRequest, reply: FastifyReply, sellerId: string, values: ProductFormValues, error?: ApiError, status = 200) => {
     const api = apiFor(app, req);
-    const farmer = await farmerOf(api, sellerId);
+    const [farmer, connection] = await Promise.all([farmerOf(api, sellerId), api.get<Connection>(`/v1/sellers/${sellerId}/postmart`)]);
     if (!farmer) return missing(req, reply);
     const form = productForm({ product: null, values, error, communes: await communeList(api), csrf: req.web!.csrf, base: baseOf(sellerId) });
-    return ctx.render(req, reply, { title: `Sản phẩm của ${farmer.name} · Bước 3/3`, active: 'farmers', status, body: productStep(farmer.name, form, farmer.liveCatalog) });
+    const ward = /^\d{5}$/.test(values.originWardCode ?? '') ? values.originWardCode! : '';
+    const shop = shopCard(connection.ok ? connection.data : null, { sellerId, back: productStepUrl(sellerId, ward), csrf: req.web!.csrf, canConnect: farmer.liveCatalog });
+    return ctx.render(req, reply, { title: `Sản phẩm của ${farmer.name} · Bước 3/3`, active: 'farmers', status, body: productStep(farmer.name, form, farmer.liveCatalog, shop) });
   };
 
   // A farmer comes to sell: the product starts "Đang bán" (listed once it has a photo) and from their commune.
@@ -65,16 +68,17 @@ const farmerProductPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
 
   const showProduct = async (req: FastifyRequest, reply: FastifyReply, sellerId: string, id: string, photoError?: ApiError, status = 200) => {
     const api = apiFor(app, req);
-    const [farmer, product, listing, images] = await Promise.all([
+    const [farmer, product, listing, images, connection] = await Promise.all([
       farmerOf(api, sellerId),
       api.get<ProductView>(`/v1/products/${id}`),
       api.get<ListingView>(`/v1/products/${id}/listing`),
       api.get<{ items: ProductImageView[] }>(`/v1/products/${id}/images`),
+      api.get<Connection>(`/v1/sellers/${sellerId}/postmart`),
     ]);
     if (!farmer || !product.ok || product.data.sellerId !== sellerId) return missing(req, reply);
     const p = product.data;
     const base = baseOf(sellerId);
-    const cards = html`${photosCard(p, images.ok ? images.data.items : null, req.web!.csrf, photoError ?? undefined, base)}${listingCard(listing.ok ? listing.data : null, p.id, req.web!.csrf, base)}`;
+    const cards = html`${photosCard(p, images.ok ? images.data.items : null, req.web!.csrf, photoError ?? undefined, base)}${listingCard(listing.ok ? listing.data : null, p.id, req.web!.csrf, base)}${shopCard(connection.ok ? connection.data : null, { sellerId, back: `${base}/products/${p.id}`, csrf: req.web!.csrf, canConnect: farmer.liveCatalog })}`;
     return ctx.render(req, reply, {
       title: p.name,
       active: 'farmers',

@@ -7,7 +7,9 @@ import { IdParams } from '../../schemas/common.ts';
 import { requirePhone } from '../../services/accounts/users.ts';
 import { authorizationBody, farmersBody } from '../../web/counter/farmers.ts';
 import { authorizationStep, farmerStep, productStepUrl, scanRetry, FARMER_FIELDS, type Authorization, type AuthValues, type FarmerValues } from '../../web/counter/onboard.ts';
+import { shopCard } from '../../web/counter/farmer-shop.ts';
 import { BASE } from '../../web/counter/shell.ts';
+import type { Connection } from '../../web/seller/types.ts';
 import type { PointView } from '../../web/counter/types.ts';
 import { html } from '../../web/html.ts';
 import { communeLoader } from '../app/communes.ts';
@@ -134,9 +136,13 @@ const farmerPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
     ctx.render(req, reply, { title: 'Không tìm thấy', active: 'farmers', status, flash: { kind: 'error', text }, body: html`<p><a class="btn block big" href="${BASE}/farmers">‹ Nông dân</a></p>` });
 
   const showAuthorization = async (req: FastifyRequest, reply: FastifyReply, id: string, scanError?: ApiError, status = 200) => {
-    const a = await apiFor(app, req).get<Authorization>(`/v1/authorizations/${id}`);
+    const api = apiFor(app, req);
+    const a = await api.get<Authorization>(`/v1/authorizations/${id}`);
     if (!a.ok) return notFound(req, reply, a.error.message, a.status);
-    return ctx.render(req, reply, { title: a.data.sellerName, active: 'farmers', status, body: authorizationBody(a.data, req.web!.csrf, '', scanError) });
+    const connection = await api.get<Connection>(`/v1/sellers/${a.data.sellerId}/postmart`);
+    const canConnect = a.data.live && a.data.scopes.includes('catalog');
+    const shop = shopCard(connection.ok ? connection.data : null, { sellerId: a.data.sellerId, back: `${BASE}/authorizations/${id}`, csrf: req.web!.csrf, canConnect });
+    return ctx.render(req, reply, { title: a.data.sellerName, active: 'farmers', status, body: authorizationBody(a.data, req.web!.csrf, '', shop, scanError) });
   };
 
   app.get<Id>(`${BASE}/authorizations/:id`, { schema: { params: IdParams } }, async (req, reply) => showAuthorization(req, reply, req.params.id));

@@ -7,6 +7,7 @@ import cashPages from './cash.ts';
 import consignmentPages from './consignments.ts';
 import dayPages from './day.ts';
 import farmerProductPages from './farmer-products.ts';
+import farmerShopPages from './farmer-shop.ts';
 import farmerPages from './farmers.ts';
 import parcelPages from './parcels.ts';
 import salePages from './sales.ts';
@@ -22,6 +23,8 @@ const zxingJs = createRequire(import.meta.url).resolve('@zxing/library/umd/index
  * sellers' app (src/plugins/web/web-app.ts) under its own path, cookie and roles.
  */
 export default async function counterApp(app: FastifyInstance): Promise<void> {
+  // Connecting a farmer's shop posts to the counter, which redirects to Postmart's approval page (form-action follows redirects).
+  const postmartOrigin = new URL(app.config.postmartBaseUrl).origin;
   const ctx = await setupWebApp(app, {
     base: BASE,
     name: APP_NAME,
@@ -31,6 +34,7 @@ export default async function counterApp(app: FastifyInstance): Promise<void> {
     roles: ['post_office_clerk', 'admin'],
     nav: NAV,
     flash: FLASH,
+    formTargets: [postmartOrigin],
     extraAssets: [
       { name: 'counter-scan.js', path: new URL('../../web/static/counter-scan.js', import.meta.url) },
       { name: 'zxing.min.js', path: zxingJs },
@@ -44,4 +48,5 @@ export default async function counterApp(app: FastifyInstance): Promise<void> {
   await app.register(salePages, { ctx });
   await app.register(farmerPages, { ctx });
   await app.register(farmerProductPages, { ctx });
+  await app.register(farmerShopPages, { ctx });
 }

@@ -32,7 +32,7 @@ const postmart: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['postmart'],
         summary: 'Start connecting the seller to their Postmart shop (OAuth)',
         operationId: 'connectPostmart',
-        ...secured('seller', 'update', 'Open `authorizeUrl` in a browser; Postmart sends the seller back to the OAuth callback.'),
+        ...secured('postmart_shop', 'update', 'Open `authorizeUrl` in a browser; Postmart sends the seller back to the OAuth callback.'),
         params: IdParams,
         response: { 200: Type.Object({ authorizeUrl: Type.String() }), ...errorResponses(400, 401, 403, 404, 503) },
       },

@@ -29,7 +29,10 @@ export type Resource =
   | 'seller' | 'product' | 'order' | 'user' | 'pickup_point' | 'pickup_parcels' | 'system' | 'report' | 'authorization' | 'assisted_seller'
   // Post offices as outlets (issue 14, src/services/outlets): goods on consignment, counter sales,
   // monthly settlement (and the commission rates behind it), pickups at the farm.
-  | 'consignment' | 'counter_sale' | 'settlement' | 'farm_pickup';
+  | 'consignment' | 'counter_sale' | 'settlement' | 'farm_pickup'
+  // A seller's Postmart shop connection (OAuth, postmart-api.md#authentication-and-signing): apart from
+  // `seller` so that connecting the shop does not also allow changing the seller's profile.
+  | 'postmart_shop';
 /**
  * `operate`: a post office counter's work (parcels of the day, handover, collection). `ship`: book
  * an order's drop-off (kept apart from `update` because an authorization may allow one without the other).
@@ -42,7 +45,7 @@ type Collective = 'system' | 'report';
 function ownerSellerId(resource: Resource, obj: Record<string, unknown>): string | null {
   if (resource === 'seller') return obj.id as string;
   if (resource === 'product' || resource === 'order' || resource === 'authorization') return obj.sellerId as string;
-  if (resource === 'consignment' || resource === 'settlement' || resource === 'farm_pickup') return obj.sellerId as string;
+  if (resource === 'consignment' || resource === 'settlement' || resource === 'farm_pickup' || resource === 'postmart_shop') return obj.sellerId as string;
   return null;
 }
 
@@ -70,7 +73,7 @@ const READING: readonly Action[] = ['list', 'read'];
 const NOTHING: Rule = { sees: 'none', may: [] };
 const everyResource = (rule: Rule): Record<Resource, Rule> => ({
   seller: rule, product: rule, order: rule, user: rule, pickup_point: rule, pickup_parcels: rule, system: rule, report: rule, authorization: rule, assisted_seller: rule,
-  consignment: rule, counter_sale: rule, settlement: rule, farm_pickup: rule,
+  consignment: rule, counter_sale: rule, settlement: rule, farm_pickup: rule, postmart_shop: rule,
 });
 
 /**
@@ -111,6 +114,8 @@ export const ACCESS_RULES: Readonly<Record<Role, Readonly<Record<Resource, Rule>
     settlement: { sees: 'seller', may: ['list', 'read', 'operate'] },
     // Books and reschedules (update) pickups at their farm.
     farm_pickup: { sees: 'seller', may: ['list', 'read', 'create', 'update'] },
+    // Connects (update) their own shop with one button in the sellers' app.
+    postmart_shop: { sees: 'seller', may: ['read', 'update'] },
   },
   post_office_clerk: {
     seller: NOTHING,
@@ -132,6 +137,8 @@ export const ACCESS_RULES: Readonly<Record<Role, Readonly<Record<Resource, Rule>
     settlement: { sees: 'office', may: ['list', 'read'] },
     // Sees the office's pickups and its route, reschedules (update) and marks them collected (operate).
     farm_pickup: { sees: 'office', may: ['list', 'read', 'update', 'operate'] },
+    // Only for a seller, under a live authorization with scope `catalog` (MANDATE_SCOPES).
+    postmart_shop: NOTHING,
   },
 };
 
@@ -141,9 +148,14 @@ export const ACCESS_RULES: Readonly<Record<Role, Readonly<Record<Resource, Rule>
  * changes, no other seller.
  */
 export const MANDATE_SCOPES: Readonly<Record<AuthorizationScope, Partial<Record<Resource, readonly Action[]>>>> = {
-  catalog: { seller: ['list', 'read'], product: ['list', 'read', 'create', 'update'] },
-  orders: { seller: ['list', 'read'], order: ['list', 'read', 'update'] },
-  shipping: { seller: ['list', 'read'], order: ['list', 'read', 'ship'] },
+  // Connecting the farmer's Postmart shop is part of `catalog`: the shop is where the products the
+  // clerk makes under this scope are listed, and without it they never reach Postmart. The farmer,
+  // at the counter, approves on Postmart's own page; `orders` and `shipping` only act on orders
+  // that a listed catalog brings, so neither needs to connect.
+  catalog: { seller: ['list', 'read'], product: ['list', 'read', 'create', 'update'], postmart_shop: ['read', 'update'] },
+  // Every scope shows whether the shop is connected (orders come from it), so a clerk without `catalog` is told 403, not 404.
+  orders: { seller: ['list', 'read'], order: ['list', 'read', 'update'], postmart_shop: ['read'] },
+  shipping: { seller: ['list', 'read'], order: ['list', 'read', 'ship'], postmart_shop: ['read'] },
 };
 
 const scopeAllows = (scope: AuthorizationScope, resource: Resource, action: Action) => MANDATE_SCOPES[scope][resource]?.includes(action) ?? false;

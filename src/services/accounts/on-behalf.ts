@@ -17,6 +17,15 @@ export async function liveMandates(db: DbOrTx, pickupPointId: string): Promise<M
   return rows;
 }
 
+/**
+ * The principal as services see it: a clerk with their office's live authorizations read now (never
+ * cached), so an expired or revoked one stops counting at once. The API's authentication and the
+ * counter pages that call a service directly (the Postmart connection) both use this.
+ */
+export async function withMandates(db: DbOrTx, p: Principal): Promise<Principal> {
+  return p.role === 'post_office_clerk' && p.pickupPointId ? { ...p, mandates: await liveMandates(db, p.pickupPointId) } : p;
+}
+
 /** The words an order event adds when a clerk acted for the seller: "clerk X for seller Y under authorization Z". */
 export const onBehalfNote = (p: Principal, m: Mandate | null) => (m ? ` (clerk ${p.name} [${p.id}] for seller ${m.sellerId} under authorization ${m.authorizationId})` : '');
 

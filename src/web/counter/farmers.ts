@@ -22,11 +22,12 @@ ${items === null
         )}</ul>`}`;
 }
 
-/** One authorization: what it allows and until when, the photo of the signed paper (replaceable), and the farmer's products. */
-export function authorizationBody(a: Authorization, csrf: string, ward: string, scanError?: FieldError): Html {
+/** One authorization: the farmer's Postmart shop, what it allows and until when, the photo of the signed paper (replaceable), and the farmer's products. */
+export function authorizationBody(a: Authorization, csrf: string, ward: string, shop: Html, scanError?: FieldError): Html {
   return html`<p class="back"><a href="${BASE}/farmers">‹ Nông dân</a></p>
 <h1>${a.sellerName}</h1>
 <p>${state(a)}</p>
+${shop}
 ${card(
   'Giấy ủy quyền',
   html`<dl class="facts">

@@ -124,11 +124,12 @@ ${stepper(2)}
 export const productStepUrl = (sellerId: string, ward: string, msg?: string) =>
   `${BASE}/farmers/${sellerId}/products/new?ward=${encodeURIComponent(ward)}${msg ? `&msg=${msg}` : ''}`;
 
-/** Step 3's frame: the product form of the sellers' app, posting under the farmer's counter path. */
-export function productStep(sellerName: string, form: Html, liveCatalog: boolean): Html {
+/** Step 3's frame: the farmer's Postmart shop (connected or the button that connects it), then the product form of the sellers' app, posting under the farmer's counter path. */
+export function productStep(sellerName: string, form: Html, liveCatalog: boolean, shop: Html): Html {
   return html`<h1>Sản phẩm của ${sellerName}</h1>
 ${stepper(3)}
 ${liveCatalog ? '' : html`<p class="flash error" role="alert">Chưa có giấy ủy quyền «Sản phẩm» còn hiệu lực cho nông dân này tại bưu cục: không thể đăng sản phẩm thay.</p>`}
+${shop}
 <section class="card">${form}</section>`;
 }
 

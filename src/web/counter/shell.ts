@@ -31,5 +31,6 @@ export const FLASH: Record<string, Flash> = {
   photo_removed: { kind: 'ok', text: 'Đã xóa ảnh.' },
   photo_cover: { kind: 'ok', text: 'Đã đổi ảnh bìa.' },
   resync: { kind: 'ok', text: 'Đã yêu cầu đồng bộ lại với Postmart.' },
+  shop_connected: { kind: 'ok', text: 'Đã kết nối gian hàng Postmart của nông dân: sản phẩm có ảnh sẽ lên sàn.' },
   onboard_done: { kind: 'ok', text: 'Xong: nông dân đã được đăng ký, bưu cục làm thay theo giấy ủy quyền này.' },
 };
