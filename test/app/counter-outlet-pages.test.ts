@@ -39,6 +39,9 @@ const post = (s: { cookie: string; csrf: string }, url: string, fields: Record<s
 
 describe('counter consignment and sale pages', () => {
   it('keeps odd quantities in the basket with their reason next to the line, and offers no payment then', async () => {
+    // A product of its own with exactly 6 at the office: the other tests sell and consign the mango.
+    const papaya = await w.createProduct({ name: 'Đu đủ ruột đỏ', stock: 20, priceVnd: 30_000, shelfLifeDays: 5 });
+    await w.stockOffice([{ productId: papaya.id, qty: 6, lot: 'D-1' }]);
     const s = await signIn(w.clerk);
     for (const [typed, reason] of [
       ['-1', 'Số lượng là số nguyên'],
@@ -47,7 +50,7 @@ describe('counter consignment and sale pages', () => {
       ['<b>7</b>', 'Số lượng là số nguyên'],
       ['7', 'Bưu cục này chỉ còn 6 kg, không đủ 7.'],
     ]) {
-      const res = await app.inject({ url: `/counter/sell?q_${mango.id}=${encodeURIComponent(typed!)}`, headers: { cookie: s.cookie } });
+      const res = await app.inject({ url: `/counter/sell?q_${papaya.id}=${encodeURIComponent(typed!)}`, headers: { cookie: s.cookie } });
       expect(res.statusCode, typed).toBe(200);
       expect(text(res.body), typed).toContain(reason);
       expect(res.body).not.toContain('id="pay-form"');
