@@ -117,6 +117,38 @@ describe('Postmart rate limiter: a pause after a 429', () => {
     down.disconnect();
   });
 
+  it('holds back a call whose token came back from Redis after this process received a 429', async () => {
+    const prefix = `${inject('queuePrefix')}:pause-late-${Date.now()}`;
+    // Redis answers the token late (slow, restarting, or the command queued while it was down).
+    let letThrough!: () => void;
+    const gate = new Promise<void>((r) => (letThrough = r));
+    let first = true;
+    const slow = new Proxy(redis, {
+      get(target, prop, receiver) {
+        if (prop !== 'evalsha') return Reflect.get(target, prop, receiver);
+        return async (...args: Parameters<Redis['evalsha']>) => {
+          const answer = await target.evalsha(...args);
+          if (first) {
+            first = false;
+            await gate;
+          }
+          return answer;
+        };
+      },
+    });
+    const limiter = new RateLimiter(slow, { perSecond: 5, burst: 5, prefix });
+    let left = false;
+    const call = limiter.acquire('ptn:shop').then(() => (left = true));
+    await new Promise((r) => setImmediate(r));
+    await limiter.pause('ptn:shop', 400); // another call's 429 arrives meanwhile
+    letThrough();
+    await redis.ping(); // the token's answer has been handled by now
+    await new Promise((r) => setImmediate(r));
+    expect(left).toBe(false);
+    await call;
+    expect(left).toBe(true);
+  });
+
   it('empties the shared bucket, so the calls that waited the window out leave one by one rather than in a burst', async () => {
     const { prefix, limiter } = limiterFor(5, 5);
     await limiter.acquire('ptn:shop'); // the bucket exists, four tokens left

@@ -86,10 +86,15 @@ export class RateLimiter {
       signal?.throwIfAborted();
       const local = this.localPausedFor(scope);
       if (local > 0) {
+        // Shares it again, in case Redis lost it or could not take it (no-op when Redis has it).
+        void this.share(scope, local);
         await new Promise((r) => setTimeout(r, local));
         continue;
       }
       const wait = Number(await this.run(SCRIPTS.take, [bucket, pause], [this.opts.perSecond, this.opts.burst]));
+      // A 429 may have reached this process while the token was on its way (Redis slow, restarting,
+      // or the commands queued while it was down): that token is from before the pause.
+      if (wait <= 0 && this.localPausedFor(scope) > 0) continue;
       if (wait <= 0) return;
       await new Promise((r) => setTimeout(r, wait));
     }
@@ -122,9 +127,14 @@ export class RateLimiter {
    * so the 429 itself, not a Redis error, is what the caller sees and retries on.
    */
   async pause(scope: string, ms: number): Promise<void> {
-    const [bucket, pause] = this.keys(scope);
     const wait = Math.max(0, Math.ceil(ms));
     this.localPause.set(scope, Math.max(this.localPause.get(scope) ?? 0, Date.now() + wait));
-    await this.run(SCRIPTS.pause, [pause, bucket], [wait, Math.ceil((this.opts.burst * 1000) / this.opts.perSecond) + 1000]).catch(() => undefined);
+    await this.share(scope, wait);
+  }
+
+  /** Writes the pause to Redis for the other processes; a failure is not the caller's (see pause). */
+  private async share(scope: string, ms: number): Promise<void> {
+    const [bucket, pause] = this.keys(scope);
+    await this.run(SCRIPTS.pause, [pause, bucket], [ms, Math.ceil((this.opts.burst * 1000) / this.opts.perSecond) + 1000]).catch(() => undefined);
   }
 }
