@@ -1,7 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { productListings } from '../../db/schema/listings.ts';
 import { products } from '../../db/schema/products.ts';
 import { recordTimeDependentChanges } from '../../src/services/outbox/listing-outbox.ts';
+import { reserveStock, setStockLocked } from '../../src/services/stock/ledger.ts';
 import { bearer } from '../support/http.ts';
 import { productBody } from '../support/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
@@ -68,6 +70,22 @@ describe('listing sync: catalog changes reach Postmart', () => {
     await world.app.inject({ method: 'POST', url: `/v1/products/${product.id}/stock`, headers: bearer(seller.manager), payload: { set: 3, reason: 'Kiểm kho' } });
     await eventually(() => remoteBySku(product.sku), (r) => r[0]?.skus[0]?.price === 71000 && r[0]?.skus[0]?.stock === 3);
     expect((await callsTo('prices:batch')) + (await callsTo('stock:batch'))).toBeGreaterThan(batchesBefore);
+  });
+
+  it("pushes the stock after an order even when a restock brings it back to the value last pushed (Postmart moved its own)", async () => {
+    const { product } = await createListed({ stock: 10 });
+    await eventually(() => remoteBySku(product.sku), (r) => r[0]?.skus[0]?.stock === 10);
+    const syncedStock = async () => (await world.app.db.select({ s: productListings.syncedStock }).from(productListings).where(eq(productListings.productId, product.id)))[0]?.s;
+    await eventually(syncedStock, (s) => s === 10);
+    // Postmart takes an order's 2 units off its own stock (postmart-api.md#orders), as the sandbox does when a buyer orders.
+    await world.app.db.execute(sql`UPDATE postmart_sandbox.skus SET stock = stock - 2 WHERE seller_sku = ${product.sku} AND NOT deleted`);
+    // Here the order is reserved and the seller restocks 2 before any push: our stock is 10 again, what we last pushed.
+    await world.app.db.transaction(async (tx) => {
+      expect(await reserveStock(tx, `TEST-${product.sku}`, [{ productId: product.id, qty: 2 }])).toBe(true);
+      const [current] = await tx.select().from(products).where(eq(products.id, product.id)).for('update');
+      await setStockLocked(tx, { userId: null }, current!, { delta: 2, reason: 'Nhập thêm' }, 'adjust');
+    });
+    await eventually(() => remoteBySku(product.sku), (r) => r[0]?.skus[0]?.stock === 10);
   });
 
   it('collapses ten quick edits into one update carrying the last values', async () => {

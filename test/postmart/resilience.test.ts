@@ -92,6 +92,71 @@ describe('Postmart client and rate limits', () => {
   });
 });
 
+describe('Postmart rate limiter: a pause after a 429', () => {
+  const limiterFor = (perSecond = 5, burst = 5) => {
+    const prefix = `${inject('queuePrefix')}:pause-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    return { prefix, limiter: new RateLimiter(redis, { perSecond, burst, prefix }) };
+  };
+
+  it('is still honoured by this process when Redis restarts without its data', async () => {
+    const { prefix, limiter } = limiterFor();
+    await limiter.pause('ptn:shop', 60_000);
+    // What a redis-server restarted empty holds: nothing.
+    await redis.del(`${prefix}:pm:pause:ptn:shop`, `${prefix}:pm:bucket:ptn:shop`);
+    expect(await limiter.pausedFor('ptn:shop')).toBeGreaterThan(50_000);
+  });
+
+  it('does not fail when Redis cannot take it, so the 429 is what the caller sees and retries on', async () => {
+    const prefix = `${inject('queuePrefix')}:pause-down-${Date.now()}`;
+    const down = new Redis(inject('redisUrl'), { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    down.on('error', () => undefined); // never connected: each command fails at once, which is the point
+    const limiter = new RateLimiter(down, { perSecond: 5, burst: 5, prefix });
+    await expect(limiter.pause('ptn:shop', 60_000)).resolves.toBeUndefined();
+    // Redis really did not take it (another process cannot know); this one waits it out from memory (the test above).
+    expect(await new RateLimiter(redis, { perSecond: 5, burst: 5, prefix }).pausedFor('ptn:shop')).toBe(0);
+    down.disconnect();
+  });
+
+  it('holds back a call whose token came back from Redis after this process received a 429', async () => {
+    const prefix = `${inject('queuePrefix')}:pause-late-${Date.now()}`;
+    // Redis answers the token late (slow, restarting, or the command queued while it was down).
+    let letThrough!: () => void;
+    const gate = new Promise<void>((r) => (letThrough = r));
+    let first = true;
+    const slow = new Proxy(redis, {
+      get(target, prop, receiver) {
+        if (prop !== 'evalsha') return Reflect.get(target, prop, receiver);
+        return async (...args: Parameters<Redis['evalsha']>) => {
+          const answer = await target.evalsha(...args);
+          if (first) {
+            first = false;
+            await gate;
+          }
+          return answer;
+        };
+      },
+    });
+    const limiter = new RateLimiter(slow, { perSecond: 5, burst: 5, prefix });
+    let left = false;
+    const call = limiter.acquire('ptn:shop').then(() => (left = true));
+    await new Promise((r) => setImmediate(r));
+    await limiter.pause('ptn:shop', 400); // another call's 429 arrives meanwhile
+    letThrough();
+    await redis.ping(); // the token's answer has been handled by now
+    await new Promise((r) => setImmediate(r));
+    expect(left).toBe(false);
+    await call;
+    expect(left).toBe(true);
+  });
+
+  it('empties the shared bucket, so the calls that waited the window out leave one by one rather than in a burst', async () => {
+    const { prefix, limiter } = limiterFor(5, 5);
+    await limiter.acquire('ptn:shop'); // the bucket exists, four tokens left
+    await limiter.pause('ptn:shop', 100);
+    expect(await redis.hget(`${prefix}:pm:bucket:ptn:shop`, 'tokens')).toBe('0');
+  });
+});
+
 describe('Postmart client when calls wait for a connection', () => {
   beforeAll(async () => {
     sandbox = await startTestSandbox({ rate_limit: { per_second: 1, burst: 1 }, faults: { latency_ms: 150 } });

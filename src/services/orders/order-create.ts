@@ -17,7 +17,8 @@ import type { orderFields, OrderSource } from './order-fields.ts';
  * last unit, a locked row is read as committed now (READ COMMITTED re-reads a row it waited for, and
  * the UPDATE re-applies to that version), the products_stock check stays the database's own guard,
  * and the unique order_sn makes a concurrent import of the same order insert nothing. One statement
- * is one transaction, so the order never exists without its reservation.
+ * is one transaction, so the order never exists without its reservation. As reserveStock, it makes
+ * the listings forget the stock last pushed (Postmart moved its own for the order; ledger.ts says why).
  *
  * When the order already exists nothing is locked and its stored state comes back, so a repeated
  * event can be answered without a transaction. Anything else (an unknown SKU, missing stock, a race
@@ -65,6 +66,8 @@ WITH existing AS (
   UPDATE products p SET stock = p.stock - w.qty, version = p.version + 1, updated_at = now()
   FROM want w WHERE p.id = w.product_id AND EXISTS (SELECT 1 FROM ins)
   RETURNING p.id, p.stock, p.version, w.qty
+), forgot AS (
+  UPDATE product_listings l SET synced_stock = NULL, updated_at = now() FROM taken t WHERE l.product_id = t.id
 ), ledger AS (
   INSERT INTO stock_movements (product_id, kind, delta, stock_after, reason) SELECT id, 'reserve', -qty, stock, $29::text FROM taken
 ), noted AS (

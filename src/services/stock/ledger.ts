@@ -72,6 +72,13 @@ function byProduct(lines: StockLine[]): StockLine[] {
  * the row locks are held for two round trips rather than several per line: under load each round
  * trip costs milliseconds that every order waiting on the product queues behind. The new stock
  * goes to Postmart through the outbox.
+ *
+ * Postmart took the order's units off its own stock when the order was placed, so what we last pushed
+ * is no longer what it has: the listing forgets it (synced_stock NULL, as resyncRemoteStock does) and
+ * the batch push sends our absolute stock. Comparing our stock with the last push is not enough: a
+ * seller's restock in between can bring our stock back to exactly the pushed value, and then nothing
+ * would be pushed while Postmart stays lower by the order (the chaos suite's "all together" saw it).
+ * The listing rows are written after the products rows are locked, the order resyncRemoteStock uses.
  */
 export async function reserveStock(tx: Tx, orderSn: string, lines: StockLine[]): Promise<boolean> {
   const want = byProduct(lines);
@@ -97,6 +104,8 @@ export async function reserveStock(tx: Tx, orderSn: string, lines: StockLine[]):
     ledger AS (
       INSERT INTO ${stockMovements} (product_id, kind, delta, stock_after, reason)
       SELECT id, 'reserve', -qty, stock, ${`order ${orderSn}`} FROM taken),
+    forgot AS (
+      UPDATE ${productListings} l SET synced_stock = NULL, updated_at = now() FROM taken t WHERE l.product_id = t.id),
     noted AS (
       INSERT INTO ${outbox} (product_id, product_version, reason, kind)
       SELECT id, version, 'order-reserve', ${OUTBOX_KIND.listingOrderStock} FROM taken RETURNING 1),
