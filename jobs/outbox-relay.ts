@@ -9,6 +9,13 @@ import type { ListingSyncJob, MaintenanceJob, OrderActionJob } from '../src/queu
 
 const POLL_MS = 1000;
 const BATCH = 500;
+/**
+ * A NOTIFY wakes the relay this long later, not at once: every imported order notifies, and at tens
+ * of orders a second a pass per notification cost a SELECT, an UPDATE and a BullMQ add each. Waiting
+ * a moment lets one pass take the notes of several orders; the listing pushes they feed wait a
+ * second anyway (ORDER_STOCK_WINDOW_MS), and an order action is a few ms later at most.
+ */
+export const NOTIFY_COALESCE_MS = 50;
 /** A note enqueued this long ago and still unsettled was lost (Redis restart, crash) and is driven again. */
 export const STALE_AFTER_MS = 30_000;
 
@@ -27,6 +34,7 @@ export type RelayQueues = { listingSync: Queue<ListingSyncJob>; orderActions: Qu
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | null = null;
+  private woken: NodeJS.Timeout | null = null;
   private listener: pg.PoolClient | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -38,11 +46,20 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.listener = await this.deps.pool.connect();
-    this.listener.on('notification', () => this.kick());
+    this.listener.on('notification', () => this.wake());
     this.listener.on('error', (err) => this.deps.log.warn({ err: err.message }, 'outbox listener lost its connection; polling only'));
     await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
     this.timer = setInterval(() => this.kick(), POLL_MS);
     this.kick();
+  }
+
+  /** A NOTIFY: one pass after NOTIFY_COALESCE_MS for every notification that arrives meanwhile. */
+  private wake(): void {
+    if (this.woken || this.stopped) return;
+    this.woken = setTimeout(() => {
+      this.woken = null;
+      this.kick();
+    }, NOTIFY_COALESCE_MS);
   }
 
   /** Runs one relay pass now, or once more after the one in progress. */
@@ -126,6 +143,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.woken) clearTimeout(this.woken);
     await this.running;
     if (this.listener) {
       await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => {});

@@ -25,7 +25,9 @@ export type ListingBatchJob = { sellerId: string; shopId: string };
  * `event`: the stored event's type, shop and data, as the receiver stored them, so the job need not
  * read its row back; a job the sweeper re-drives carries only the id and reads the row.
  */
-export type WebhookJob = { eventId: string; event?: { type: string; shop_id: string; data: Record<string, unknown> } };
+export type StoredWebhookEvent = { type: string; shop_id: string; data: Record<string, unknown> };
+/** `events`: several events received together, carried by one job (src/queues/webhook-enqueue.ts). */
+export type WebhookJob = { eventId: string; event?: StoredWebhookEvent } | { events: { eventId: string; event: StoredWebhookEvent }[] };
 export type OrderAction =
   | { action: 'confirm' }
   | { action: 'cancel'; reason: 'OUT_OF_STOCK' | 'CUSTOMER_REQUEST' | 'UNDELIVERABLE_AREA' | 'PRICE_ERROR' }

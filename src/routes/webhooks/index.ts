@@ -5,6 +5,7 @@ import { WEBHOOK_PATH } from '../../postmart/paths.ts';
 import { errorResponses } from '../../schemas/common.ts';
 import { notQueued, recordWebhook, verifyWebhook } from '../../services/orders/webhooks.ts';
 import { postmartSigned } from '../docs.ts';
+import { enqueueWebhook } from '../../queues/webhook-enqueue.ts';
 
 /** postmart-api.md#webhooks: payloads are thin; anything near this size is not a Postmart event. */
 const MAX_BODY = 64 * 1024;
@@ -50,8 +51,8 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         // Stored first: if Redis is away the event waits for the sweeper instead of being lost.
         // Not through the outbox: webhook_events is this path's own outbox (the stored event, its
         // enqueued_at, the same sweeper), and a direct add saves the relay's hop on the busiest path.
-        await app.queues.webhooks
-          .add('event', { eventId: verdict.event.event_id, event: { type: verdict.event.type, shop_id: verdict.event.shop_id, data: verdict.event.data } }, { jobId: `wh-${verdict.event.event_id}` }).catch(async (err: unknown) => {
+        // Events received together share one job (src/queues/webhook-enqueue.ts).
+        await enqueueWebhook(app.queues.webhooks, verdict.event.event_id, { type: verdict.event.type, shop_id: verdict.event.shop_id, data: verdict.event.data }).catch(async (err: unknown) => {
           req.log.warn({ err: (err as Error).message, eventId: verdict.event.event_id }, 'webhook stored but not queued; the sweeper will pick it up');
           await notQueued(app.db, verdict.event.event_id);
         });
