@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { BarcodeFormat, BinaryBitmap, DecodeHintType, HybridBinarizer, MultiFormatReader, RGBLuminanceSource } from '@zxing/library';
+import { BarcodeFormat, BinaryBitmap, DecodeHintType, GlobalHistogramBinarizer, HybridBinarizer, MultiFormatReader, RGBLuminanceSource } from '@zxing/library';
 import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -26,14 +26,28 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
 }
 
-/** Reads the QR code in a PNG (a screenshot of what the page shows) as a banking app's camera would. */
-function decodeQr(png: Buffer): Promise<string> {
-  return sharp(png).greyscale().raw().toBuffer({ resolveWithObject: true }).then(({ data, info }) => {
-    const reader = new MultiFormatReader();
-    reader.setHints(new Map<DecodeHintType, unknown>([[DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.QR_CODE]], [DecodeHintType.TRY_HARDER, true]]));
+/**
+ * Reads the QR code in a PNG (a screenshot of what the page shows) as a banking app's camera would:
+ * as shot, then, like a camera moving closer, at twice the size, each with both of ZXing's binarizers.
+ * (The page scales the code to 240 CSS px with pixelated rendering, so module edges fall unevenly.)
+ */
+async function decodeQr(png: Buffer): Promise<string> {
+  const reader = new MultiFormatReader();
+  reader.setHints(new Map<DecodeHintType, unknown>([[DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.QR_CODE]], [DecodeHintType.TRY_HARDER, true]]));
+  let lastError: unknown;
+  for (const factor of [1, 2]) {
+    const meta = await sharp(png).metadata();
+    const { data, info } = await sharp(png).resize({ width: meta.width! * factor, kernel: 'nearest' }).greyscale().raw().toBuffer({ resolveWithObject: true });
     const source = new RGBLuminanceSource(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height);
-    return reader.decode(new BinaryBitmap(new HybridBinarizer(source))).getText();
-  });
+    for (const binarizer of [new HybridBinarizer(source), new GlobalHistogramBinarizer(source)]) {
+      try {
+        return reader.decode(new BinaryBitmap(binarizer)).getText();
+      } catch (err) {
+        lastError = err;
+      }
+    }
+  }
+  throw lastError;
 }
 
 const BANK = { bankBin: '970405', bankAccount: '5100205123456', bankAccountName: 'BUU DIEN XA TAN THANH' };
