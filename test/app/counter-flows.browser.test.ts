@@ -1,5 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { makeUser, type TestUser } from '../support/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
 import { type World } from '../support/world.ts';
 import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
+import { accessibilityProblems } from '../support/axe.ts';
 
 /*
  * NEEDS THE COUNTER API (issue 13, branch counter-api): the collection lock and its unlock, the
@@ -19,21 +19,12 @@ import { startOrderWorld, type OrderKit, type Seller } from '../support/order-wo
  */
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 const plain = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DAY_MS = 86_400_000;
 /** Each case builds its parcels through Postmart's whole flow (listing, order, shipment) first. */
 const CASE_TIMEOUT = 180_000;
 /** 1234567 → "1.234.567", as the app writes amounts. */
 const vnNumber = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate<{ id: string; impact: string; targets: string[] }[]>(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } })
-      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })))`,
-  );
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
 
 const RECIPIENT_PHONE = '0912345678';
 

@@ -1,5 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import { BarcodeFormat, BinaryBitmap, DecodeHintType, GlobalHistogramBinarizer, HybridBinarizer, MultiFormatReader, RGBLuminanceSource } from '@zxing/library';
 import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
@@ -11,20 +10,12 @@ import { buildTestApp } from '../support/app.ts';
 import { ensureChromium, openBrowser } from '../support/chromium.ts';
 import { bearer } from '../support/http.ts';
 import { outletWorld } from '../support/outlets.ts';
+import { accessibilityProblems } from '../support/axe.ts';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 /** Chromium's Intl separates "₫" with a no-break space; compare text with plain spaces. */
 const plain = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate<{ id: string; impact: string; targets: string[] }[]>(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } })
-      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })))`,
-  );
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
 
 /**
  * Reads the QR code in a PNG (a screenshot of what the page shows) as a banking app's camera would:

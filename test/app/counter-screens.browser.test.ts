@@ -1,5 +1,4 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cashBody, returnsBody } from '../../src/web/counter/cash.ts';
@@ -9,6 +8,7 @@ import type { CashSheet, OrderView, Pickup, ReturnItem, ShipmentView } from '../
 import type { Html } from '../../src/web/html.ts';
 import { page as layout } from '../../src/web/layout.ts';
 import { ensureChromium, openBrowser } from '../support/chromium.ts';
+import { accessibilityProblems } from '../support/axe.ts';
 
 /**
  * The counter screens whose endpoints arrive with the counter API (issue 13, branch counter-api):
@@ -20,19 +20,10 @@ import { ensureChromium, openBrowser } from '../support/chromium.ts';
  */
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 const css = await readFile(new URL('../../src/web/static/app.css', import.meta.url), 'utf8');
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const plain = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 const shell = { appName: APP_NAME, base: BASE, assets: { css: '', js: '', htmx: '', icon: '', manifest: '' }, nav: NAV };
 const NOW = new Date('2026-11-30T09:00:00+07:00');
 
-async function accessibilityProblems(p: Page): Promise<string[]> {
-  await p.evaluate(axeSource);
-  const result = await p.evaluate<{ id: string; impact: string; targets: string[] }[]>(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } })
-      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })))`,
-  );
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
 
 // A day at the office: three COD parcels by two clerks, one short of its amount with a reason.
 const sheet: CashSheet = {

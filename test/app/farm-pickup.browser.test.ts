@@ -1,5 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,20 +11,12 @@ import { bearer } from '../support/http.ts';
 import { asPrincipal } from '../support/outlets.ts';
 import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
 import type { World } from '../support/world.ts';
+import { accessibilityProblems } from '../support/axe.ts';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 const shot = (page: Page, name: string) => page.screenshot({ path: new URL(`farm-pickup-${name}.png`, ARTIFACTS).pathname, fullPage: true });
 const plain = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate<{ id: string; impact: string; targets: string[] }[]>(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } })
-      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })))`,
-  );
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
 const ddmmyyyy = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 
 /**

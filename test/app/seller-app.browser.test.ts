@@ -1,5 +1,4 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,23 +12,13 @@ import { makeSeller, makeUser, productBody } from '../support/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
 import { type World } from '../support/world.ts';
 import { startOrderWorld, type OrderKit, type Seller } from '../support/order-world.ts';
+import { accessibilityProblems } from '../support/axe.ts';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 const shot = (page: Page, name: string) => page.screenshot({ path: new URL(`seller-app-${name}.png`, ARTIFACTS).pathname, fullPage: true });
 /** Chromium's Intl separates "₫" with a no-break space; compare text with plain spaces. */
 const plain = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe-core in the page (through the debugger protocol, so the page's CSP does not apply): serious and critical violations. */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  // A string, evaluated in the page (the test's TypeScript has no DOM types).
-  const result = await page.evaluate<{ id: string; impact: string; targets: string[] }[]>(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } })
-      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })))`,
-  );
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
 
 /**
  * The sellers' app in a real browser at phone size (390 × 844), against the whole system: the API
