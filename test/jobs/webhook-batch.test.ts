@@ -7,7 +7,7 @@ import { createDb } from '../../src/db.ts';
 import { PostmartError } from '../../src/postmart/client/errors.ts';
 import type { Postmart } from '../../src/postmart/index.ts';
 import type { WebhookJob } from '../../src/queues/definitions.ts';
-import { enqueueWebhook, MAX_EVENTS_PER_JOB } from '../../src/queues/webhook-enqueue.ts';
+import { enqueueWebhook, flushWebhooks, MAX_EVENTS_PER_JOB } from '../../src/queues/webhook-enqueue.ts';
 import type { Queue } from 'bullmq';
 import { recordWebhook } from '../../src/services/orders/webhooks.ts';
 
@@ -80,6 +80,31 @@ describe('enqueueWebhook', () => {
       ['events', `whb-evt_b${MAX_EVENTS_PER_JOB}`],
     ]);
     expect(adds.flatMap((a) => ('events' in a.data ? a.data.events.map((e) => e.eventId) : []))).toEqual(ids);
+  });
+
+  it('gathers events received within the window into one job, and starts a new job after it', async () => {
+    const { queue, adds } = fakeQueue();
+    const first = enqueueWebhook(queue, 'evt_w1', event, 1_000);
+    await new Promise((r) => setImmediate(r)); // a later turn of the event loop, still within the window
+    const second = enqueueWebhook(queue, 'evt_w2', event, 1_000);
+    expect(adds).toEqual([]);
+    flushWebhooks(queue);
+    await Promise.all([first, second]);
+    const third = enqueueWebhook(queue, 'evt_w3', event, 1);
+    await third;
+    expect(adds.map((a) => [a.name, a.jobId])).toEqual([
+      ['events', 'whb-evt_w1'],
+      ['event', 'wh-evt_w3'],
+    ]);
+  });
+
+  it('sends a full job at once, without waiting for the window', async () => {
+    const { queue, adds } = fakeQueue();
+    const ids = Array.from({ length: MAX_EVENTS_PER_JOB }, (_, i) => `evt_full${i}`);
+    // An hour's window: only a full job (or a flush) can send these.
+    await Promise.all(ids.map((id) => enqueueWebhook(queue, id, event, 3_600_000)));
+    expect(adds).toHaveLength(1);
+    expect(adds[0]!.jobId).toBe('whb-evt_full0');
   });
 
   it('rejects every event of a job whose add failed, so the receiver leaves each to the sweeper', async () => {

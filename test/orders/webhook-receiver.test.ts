@@ -1,8 +1,11 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { webhookEvents } from '../../db/schema/webhooks.ts';
+import { QUEUES } from '../../src/queues/definitions.ts';
+import { createRedis } from '../../src/redis.ts';
 import { buildTestApp } from '../support/app.ts';
 import { errorOf } from '../support/http.ts';
 
@@ -23,8 +26,11 @@ function delivery(over: { timestamp?: number; body?: string; signWith?: { timest
   const body = over.body ?? JSON.stringify({ event_id: eventId, type: 'order.created', shop_id: 'shop_x', timestamp, data: { order_sn: 'SN1', status: 'READY_TO_SHIP', update_time: timestamp } });
   const s = over.signWith ?? {};
   const signature = createHmac('sha256', s.key ?? PARTNER_KEY).update(`${CALLBACK}|${s.timestamp ?? timestamp}|${s.body ?? body}`).digest('hex');
+  const headers = { 'content-type': 'application/json', 'x-pm-event-id': eventId, 'x-pm-event-type': 'order.created', 'x-pm-timestamp': String(timestamp), 'x-pm-signature': signature };
   return {
     eventId,
+    headers,
+    body,
     send: (headers: Record<string, string> = {}) =>
       app.inject({
         method: 'POST',
@@ -78,5 +84,26 @@ describe('POST /v1/webhooks/postmart', () => {
 
     const huge = delivery({ body: JSON.stringify({ pad: 'x'.repeat(70 * 1024) }) });
     expect((await huge.send()).statusCode).toBe(413);
+  });
+
+  it('answers once the event is stored, and a shutdown right after the answer still queues its job', async () => {
+    // An app of its own (closed here) under a queue prefix of its own, so no other file's worker takes the job.
+    const prefix = inject('queuePrefix').replace(/\}$/, `-wr${randomUUID().slice(0, 8)}}`);
+    const own = await buildTestApp({ PUBLIC_URL, POSTMART_BASE_URL: 'http://127.0.0.1:9/api/v1', POSTMART_PARTNER_ID: 'ptn_test', POSTMART_PARTNER_KEY: PARTNER_KEY, QUEUE_PREFIX: prefix });
+    const d = delivery();
+    const res = await own.inject({ method: 'POST', url: '/v1/webhooks/postmart', headers: d.headers, payload: d.body });
+    expect(res.statusCode).toBe(200);
+    await own.close();
+    const [row] = await app.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, d.eventId));
+    expect(row?.enqueuedAt).not.toBeNull();
+    const connection = createRedis(inject('redisUrl'), 'producer');
+    const queue = new Queue(QUEUES.webhooks, { connection, prefix });
+    try {
+      expect((await queue.getJob(`wh-${d.eventId}`))?.data).toEqual({ eventId: d.eventId, event: { type: 'order.created', shop_id: 'shop_x', data: expect.objectContaining({ order_sn: 'SN1' }) } });
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await connection.quit();
+    }
   });
 });

@@ -5,12 +5,19 @@ import { WEBHOOK_PATH } from '../../postmart/paths.ts';
 import { errorResponses } from '../../schemas/common.ts';
 import { notQueued, recordWebhook, verifyWebhook } from '../../services/orders/webhooks.ts';
 import { postmartSigned } from '../docs.ts';
-import { enqueueWebhook } from '../../queues/webhook-enqueue.ts';
+import { enqueueWebhook, flushWebhooks } from '../../queues/webhook-enqueue.ts';
 
 /** postmart-api.md#webhooks: payloads are thin; anything near this size is not a Postmart event. */
 const MAX_BODY = 64 * 1024;
 
 const webhooks: FastifyPluginAsyncTypebox = async (app) => {
+  // Jobs still being added for events already answered: sent and settled before the queues and the
+  // database close (this plugin's onClose runs before those of the plugins it is registered under).
+  const queueing = new Set<Promise<void>>();
+  app.addHook('onClose', async () => {
+    flushWebhooks(app.queues.webhooks);
+    await Promise.allSettled([...queueing]);
+  });
   // The signature covers the raw bytes, so this route keeps them instead of parsing JSON first.
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BODY }, (_req, body, done) => done(null, body));
 
@@ -25,7 +32,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Receives Postmart webhooks',
         operationId: 'receivePostmartWebhook',
         ...postmartSigned(
-          'Stores each event once (a duplicate event_id is acknowledged and ignored), answers at once and leaves the work to a job.',
+          'Stores each event once (a duplicate event_id is acknowledged and ignored), answers as soon as it is stored and leaves the work to a job.',
         ),
         response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean() }), ...errorResponses(400, 401, 413, 415, 503) },
       },
@@ -48,14 +55,18 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       }
       const fresh = await recordWebhook(app.db, verdict.event);
       if (fresh) {
-        // Stored first: if Redis is away the event waits for the sweeper instead of being lost.
-        // Not through the outbox: webhook_events is this path's own outbox (the stored event, its
-        // enqueued_at, the same sweeper), and a direct add saves the relay's hop on the busiest path.
-        // Events received together share one job (src/queues/webhook-enqueue.ts).
-        await enqueueWebhook(app.queues.webhooks, verdict.event.event_id, { type: verdict.event.type, shop_id: verdict.event.shop_id, data: verdict.event.data }).catch(async (err: unknown) => {
-          req.log.warn({ err: (err as Error).message, eventId: verdict.event.event_id }, 'webhook stored but not queued; the sweeper will pick it up');
-          await notQueued(app.db, verdict.event.event_id);
+        // Stored first, and answered once stored: the event is safe in webhook_events whatever
+        // happens to its job. Not through the outbox: webhook_events is this path's own outbox (the
+        // stored event, its enqueued_at, the same sweeper), and a direct add saves the relay's hop
+        // on the busiest path. Events received together share one job (src/queues/webhook-enqueue.ts).
+        const eventId = verdict.event.event_id;
+        const queued = enqueueWebhook(app.queues.webhooks, eventId, { type: verdict.event.type, shop_id: verdict.event.shop_id, data: verdict.event.data }).catch(async (err: unknown) => {
+          // Redis away: the sweeper takes the event on its next pass.
+          app.log.warn({ err: (err as Error).message, eventId }, 'webhook stored but not queued; the sweeper will pick it up');
+          await notQueued(app.db, eventId).catch((e: unknown) => app.log.error({ err: (e as Error).message, eventId }, 'could not mark a webhook event unqueued; the sweeper takes it once it is stale'));
         });
+        queueing.add(queued);
+        void queued.finally(() => queueing.delete(queued));
       }
       return { received: true, duplicate: !fresh };
     },

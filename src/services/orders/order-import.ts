@@ -15,12 +15,15 @@ import { consumeStock, releaseStock, reserveStock, resyncRemoteStock, type Stock
 import { releaseShipment } from '../fulfillment/pickup-capacity.ts';
 import { createReservedOrder, type SettleEvent } from './order-create.ts';
 import { orderFields, type OrderSource } from './order-fields.ts';
+import { settleIfCovered, type EventHint } from './order-covered.ts';
 
 export type OrderImportDeps = { db: Db; postmart: () => Promise<Postmart>; log?: Logger };
 export type { OrderSource } from './order-fields.ts';
 export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'stale' | 'unknown_status';
-/** `settled`: the webhook event given to importOrders was marked processed by the import itself. */
+/** `settled`: the webhook event given to importOrders was marked processed by the import itself, with the outcome processWebhook would write. */
 export type ImportSummary = Record<ImportOutcome, number> & { cancelRequested: number; settled?: boolean };
+/** The webhook event an import answers (processWebhook): its id, type and the state its payload announces. */
+export type WebhookImport = { eventId: string; type: string; hint: EventHint | null };
 
 /** postmart-api.md#orders: GET /orders/detail takes at most 50 order numbers. */
 export const DETAIL_BATCH = 50;
@@ -56,41 +59,69 @@ export async function importOrders(
   orderSns: string[],
   source: OrderSource = 'poll',
   actorUserId: string | null = null,
-  webhookEventId: string | null = null,
+  webhook: WebhookImport | null = null,
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, stale: 0, unknown_status: 0, cancelRequested: 0 };
   const sellerId = await sellerOfShop(deps.db, shopId);
   if (!sellerId) return summary;
   const pm = await deps.postmart();
   const unique = [...new Set(orderSns)];
+  if (webhook && unique.length === 1) return importForEvent(deps, pm, sellerId, shopId, unique[0]!, webhook, summary);
   for (let i = 0; i < unique.length; i += DETAIL_BATCH) {
     const details =
       unique.length === 1
         ? [await pm.client.orderDetail(shopId, unique[0]!)].filter((d) => d !== null)
         : (await pm.client.orderDetails(shopId, unique.slice(i, i + DETAIL_BATCH))).orders;
     for (const detail of details) {
-      // The webhook's event is settled with the created order when it names this one order (processWebhook's outcome text).
-      const settle = webhookEventId && unique.length === 1 ? { eventId: webhookEventId, outcome: `order ${detail.order_sn}: created` } : null;
-      const { outcome, row, settled } = await oneAtATime(detail.order_sn, () => importOne(deps, sellerId, shopId, detail, source, actorUserId, settle));
+      const { outcome, row } = await oneAtATime(detail.order_sn, () => importOne(deps, sellerId, shopId, detail, source, actorUserId, null));
       summary[outcome]++;
-      if (settled) summary.settled = true;
-      // Carrier progress: the order's new tracking entries, read after the commit (a failure retries the job, and the order is still behind).
-      if (row && needsTracking(row, outcome === 'created' || outcome === 'updated')) await refreshTracking(deps, row);
-      if (row?.cancelState === 'pending') {
-        summary.cancelRequested++;
-        await requestCancel(deps, pm, row);
-      }
+      await afterImport(deps, pm, row, outcome, summary);
     }
   }
   return summary;
 }
 
+/** What follows an import, after its commit: the carrier's progress, and the cancellation of an order we cannot serve. */
+async function afterImport(deps: OrderImportDeps, pm: Postmart, row: OrderRow | null, outcome: ImportOutcome, summary: ImportSummary): Promise<void> {
+  // Carrier progress: the order's new tracking entries, read after the commit (a failure retries the job, and the order is still behind).
+  if (row && needsTracking(row, outcome === 'created' || outcome === 'updated')) await refreshTracking(deps, row);
+  if (row?.cancelState === 'pending') {
+    summary.cancelRequested++;
+    await requestCancel(deps, pm, row);
+  }
+}
+
+/**
+ * A webhook's event names one order: its event is marked processed by the statement that does the
+ * work, one round trip fewer. The check that the stored order already covers what the event
+ * announces (order-covered.ts) runs in the order's turn, so an event queued behind another import
+ * of the same order (a prepaid order's created and paid events) sees that import's result; an
+ * order.created seen first is not checked, because its order is almost never stored yet.
+ */
+async function importForEvent(deps: OrderImportDeps, pm: Postmart, sellerId: string, shopId: string, orderSn: string, webhook: WebhookImport, summary: ImportSummary): Promise<ImportSummary> {
+  const check = webhook.hint && (webhook.type !== 'order.created' || importing.has(orderSn)) ? webhook.hint : null;
+  const result = await oneAtATime(orderSn, async () => {
+    if (check) {
+      const settledAs = await settleIfCovered(deps.db, webhook.eventId, orderSn, check);
+      if (settledAs) return { outcome: settledAs.endsWith(': stale') ? ('stale' as const) : ('unchanged' as const), row: null, settled: true };
+    }
+    const detail = await pm.client.orderDetail(shopId, orderSn);
+    if (!detail) return null;
+    return importOne(deps, sellerId, shopId, detail, 'webhook', null, { eventId: webhook.eventId, outcome: `order ${orderSn}: created` });
+  });
+  if (!result) return summary;
+  summary[result.outcome]++;
+  if (result.settled) summary.settled = true;
+  await afterImport(deps, pm, result.row, result.outcome, summary);
+  return summary;
+}
+
 /**
  * Imports of one order in this process run one after the other. A prepaid order's two events
- * (created, then paid) arrive together and their jobs fetch the same details in one call: run side
- * by side, the second would race the first's insert and fall to the general path's transaction;
- * queued behind it, it finds the order stored and is answered by one cheap statement. Across
- * processes the unique order_sn still decides.
+ * (created, then paid) arrive together: run side by side, the second would race the first's insert
+ * and fall to the general path's transaction; queued behind it, it finds the order stored and is
+ * answered by one cheap statement (order-covered.ts). Across processes the unique order_sn still
+ * decides.
  */
 const importing = new Map<string, Promise<unknown>>();
 function oneAtATime<T>(orderSn: string, work: () => Promise<T>): Promise<T> {

@@ -8,6 +8,7 @@ import type { Postmart } from '../../postmart/index.ts';
 import { recordListingChange } from '../outbox/listing-outbox.ts';
 import { listingStatusOf } from '../listings/listing-payload.ts';
 import { importOrders } from './order-import.ts';
+import { eventHint } from './order-covered.ts';
 import { refreshTracking } from './order-tracking.ts';
 import { orders } from '../../../db/schema/orders.ts';
 import { products } from '../../../db/schema/products.ts';
@@ -155,11 +156,14 @@ export async function processWebhook(deps: { db: Db; postmart: () => Promise<Pos
         outcome = 'no order_sn';
         break;
       }
-      const s = await importOrders(deps, event.shop_id, [orderSn], 'webhook', null, eventId);
+      // A tracking_assigned event always reads the tracking below, so it is never answered from its payload.
+      const hint = event.type === 'order.tracking_assigned' ? null : eventHint(event.data);
+      const s = await importOrders(deps, event.shop_id, [orderSn], 'webhook', null, { eventId, type: event.type, hint });
       const counts = { created: s.created, updated: s.updated, unchanged: s.unchanged, stale: s.stale, unknown_status: s.unknown_status, cancelRequested: s.cancelRequested };
       outcome = `order ${orderSn}: ${(Object.keys(counts) as (keyof typeof counts)[]).filter((k) => counts[k] > 0).join(', ') || 'not found'}`;
-      // The import marked the event processed with this very outcome, in the statement that created the order.
-      if (s.settled && outcome === `order ${orderSn}: created`) return outcome;
+      // The import marked the event processed with this very outcome, in the statement that created the
+      // order or found the event covered by the stored order (order-covered.ts).
+      if (s.settled) return outcome;
       if (event.type === 'order.tracking_assigned') {
         // The parcel got its number while the order stays PROCESSED: read the tracking now.
         const [order] = await deps.db.select().from(orders).where(eq(orders.orderSn, orderSn));
