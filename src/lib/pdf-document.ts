@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 
 /**
  * Be Vietnam Pro (SIL OFL 1.1, from the npm package @expo-google-fonts/be-vietnam-pro): a TTF with
@@ -10,8 +9,13 @@ const require = createRequire(import.meta.url);
 export const FONT_REGULAR = require.resolve('@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf');
 export const FONT_BOLD = require.resolve('@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf');
 
-/** A pdfkit document with the fonts registered as `regular` and `bold`; `draw` fills it, the bytes come back. */
+/**
+ * A pdfkit document with the fonts registered as `regular` and `bold`; `draw` fills it, the bytes
+ * come back. pdfkit is loaded on the first PDF: it weighs about 19 MB of memory in every API and
+ * worker process, and only labels and settlement statements use it.
+ */
 export async function renderPdf(options: PDFKit.PDFDocumentOptions, draw: (doc: PDFKit.PDFDocument) => void): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument(options);
   doc.registerFont('regular', FONT_REGULAR);
   doc.registerFont('bold', FONT_BOLD);

@@ -1,4 +1,3 @@
-import bwipjs from 'bwip-js';
 import { renderPdf } from '../../lib/pdf-document.ts';
 
 /** Everything printed on one label. */
@@ -20,6 +19,8 @@ export const formatVnd = (n: number) => `${new Intl.NumberFormat('vi-VN').format
 const formatKg = (g: number) => `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 }).format(g / 1000)} kg`;
 
 async function barcodes(packageNumber: string): Promise<{ code128: Buffer; qr: Buffer }> {
+  // Loaded on the first label, like pdfkit (src/lib/pdf-document.ts): about 12 MB in every process otherwise.
+  const { default: bwipjs } = await import('bwip-js');
   const [code128, qr] = await Promise.all([
     // Wide modules (scale 3) so a phone camera or a cheap scanner reads it off a thermal print.
     bwipjs.toBuffer({ bcid: 'code128', text: packageNumber, scale: 3, height: 14, includetext: false }),
