@@ -32,7 +32,9 @@ const BARE_PATH = '/bare/products';
 const CPU_PATH = '/bare/cpu-usage';
 const LIMIT = 50;
 
-const app = await buildServer(loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' }));
+// The product list never calls Postmart, and production refuses to start without a Postmart address
+// (config.ts): a closed local port stands in for it.
+const app = await buildServer(loadConfig({ POSTMART_BASE_URL: 'http://127.0.0.1:9/api/v1', ...process.env, PORT: '0', HOST: '127.0.0.1' }));
 await app.ready();
 
 // buildServer registers the app with fastify-plugin, so infra's `pool` and `db` are on the root.
