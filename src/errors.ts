@@ -137,6 +137,11 @@ export const ERRORS = {
     vi: () => 'Trường «payment»: bưu cục chưa khai báo tài khoản ngân hàng nhận chuyển khoản; thu tiền mặt hoặc nhờ quản trị viên khai báo',
     en: () => "Field 'payment': this post office has no bank account for transfers; take cash or ask an admin to set one",
   },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    vi: (p) => `Trường «${f(p)}»: khóa này đã dùng cho hóa đơn ${p.receipt} với giỏ hàng hoặc cách trả tiền khác; mỗi lần bán cần một khóa mới`,
+    en: (p) => `Field '${f(p)}': this key was used for sale ${p.receipt} with another basket or payment; each sale needs a new key`,
+  },
   SALE_VOID_REFUSED: {
     status: 409,
     vi: (p) => `Không thể hủy hóa đơn: ${p.why}`,

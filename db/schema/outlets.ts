@@ -173,9 +173,15 @@ export const counterSales = pgTable(
     state: text('state', { enum: COUNTER_SALE_STATES }).notNull().default('completed'),
     voidedAt: timestamp('voided_at', { withTimezone: true }),
     voidReason: text('void_reason'),
+    /**
+     * The client's Idempotency-Key for this sale (the counter page sends one per basket): a POST
+     * repeated on a weak signal finds the sale it already made instead of selling twice.
+     */
+    clientKey: text('client_key'),
   },
   (t) => [
     index('counter_sales_point_day_idx').on(t.pickupPointId, t.vnDay),
+    uniqueIndex('counter_sales_client_key_idx').on(t.clerkUserId, t.clientKey).where(sql`${t.clientKey} IS NOT NULL`),
     check('counter_sales_total', sql`${t.totalVnd} > 0`),
     check('counter_sales_cash', sql`${t.cashReceivedVnd} IS NULL OR ${t.cashReceivedVnd} >= ${t.totalVnd}`),
     check('counter_sales_void', sql`(${t.state} = 'voided') = (${t.voidedAt} IS NOT NULL AND ${t.voidReason} IS NOT NULL)`),

@@ -97,6 +97,13 @@ export const SaleBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** Idempotency-Key (draft-ietf-httpapi-idempotency-key-header): a fresh random value per sale, e.g. a UUID. */
+export const SaleHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$', description: 'A new random value per sale (a UUID): sending the same request again answers the sale it made instead of selling twice' }),
+  ),
+});
+
 export const Sale = Type.Object({
   id: Uuid(), receiptNo: Type.String(), pickupPointId: Uuid(), clerkUserId: Uuid(), soldAt: Timestamp, vnDay: CalendarDate,
   payment: StringEnum(PAYMENT_METHODS), totalVnd: Vnd(), cashReceivedVnd: Type.Union([Vnd(), Type.Null()]), changeVnd: Type.Union([Vnd(), Type.Null()]),

@@ -58,6 +58,26 @@ describe('counter consignment and sale pages', () => {
     }
   });
 
+  it('sells once when the clerk’s sale form is sent twice (a reload or a retry on a weak signal): both land on the same receipt', async () => {
+    const melon = await w.createProduct({ name: 'Dưa lưới', stock: 20, priceVnd: 40_000 });
+    await w.stockOffice([{ productId: melon.id, qty: 3, lot: 'M-1' }]);
+    const s = await signIn(w.clerk);
+    const page = await app.inject({ url: `/counter/sell?q_${melon.id}=2`, headers: { cookie: s.cookie } });
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page.body)![1]!.replace(/&#58;/g, ':');
+    const fields = { basket: field('basket'), saleKey: field('saleKey'), payment: 'cash' };
+    const first = await post(s, '/counter/sales', fields);
+    const again = await post(s, '/counter/sales', fields);
+    expect(first.statusCode).toBe(303);
+    expect(again.statusCode).toBe(303);
+    expect(again.headers.location).toBe(first.headers.location);
+    const shelf = await app.inject({ url: `/v1/pickup-points/${w.pointId}/shelf`, headers: { authorization: `Bearer ${w.clerk.token}` } });
+    const left = (shelf.json() as { lots: { productId: string; remaining: number }[] }).lots.filter((l) => l.productId === melon.id).reduce((n, l) => n + l.remaining, 0);
+    expect(left).toBe(1);
+    // A new page is a new sale.
+    const next = await app.inject({ url: `/counter/sell?q_${melon.id}=1`, headers: { cookie: s.cookie } });
+    expect(/name="saleKey" value="([^"]+)"/.exec(next.body)![1]).not.toBe(fields.saleKey);
+  });
+
   it('answers a forged or stale basket with a 4xx page naming the problem, never a 5xx', async () => {
     const s = await signIn(w.clerk);
     expect((await post(s, '/counter/sales', { basket: 'not-a-basket', payment: 'cash' })).headers.location).toBe('/counter/sell');

@@ -1,8 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import { BarcodeFormat, BinaryBitmap, DecodeHintType, GlobalHistogramBinarizer, HybridBinarizer, MultiFormatReader, RGBLuminanceSource } from '@zxing/library';
 import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { vnToday } from '../../src/lib/time.ts';
 import { vietQrPayload } from '../../src/services/outlets/vietqr.ts';
@@ -11,35 +9,13 @@ import { ensureChromium, openBrowser } from '../support/chromium.ts';
 import { bearer } from '../support/http.ts';
 import { outletWorld } from '../support/outlets.ts';
 import { accessibilityProblems } from '../support/axe.ts';
+import { readQr } from '../support/qr-reader.ts';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 /** Chromium's Intl separates "₫" with a no-break space; compare text with plain spaces. */
 const plain = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 
 
-/**
- * Reads the QR code in a PNG (a screenshot of what the page shows) as a banking app's camera would:
- * as shot, then, like a camera moving closer, at twice the size, each with both of ZXing's binarizers.
- * (The page scales the code to 240 CSS px with pixelated rendering, so module edges fall unevenly.)
- */
-async function decodeQr(png: Buffer): Promise<string> {
-  const reader = new MultiFormatReader();
-  reader.setHints(new Map<DecodeHintType, unknown>([[DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.QR_CODE]], [DecodeHintType.TRY_HARDER, true]]));
-  let lastError: unknown;
-  for (const factor of [1, 2]) {
-    const meta = await sharp(png).metadata();
-    const { data, info } = await sharp(png).resize({ width: meta.width! * factor, kernel: 'nearest' }).greyscale().raw().toBuffer({ resolveWithObject: true });
-    const source = new RGBLuminanceSource(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height);
-    for (const binarizer of [new HybridBinarizer(source), new GlobalHistogramBinarizer(source)]) {
-      try {
-        return reader.decode(new BinaryBitmap(binarizer)).getText();
-      } catch (err) {
-        lastError = err;
-      }
-    }
-  }
-  throw lastError;
-}
 
 const BANK = { bankBin: '970405', bankAccount: '5100205123456', bankAccountName: 'BUU DIEN XA TAN THANH' };
 const VIEWPORTS = [
@@ -251,8 +227,10 @@ describe('consignment and counter sales in the counter app', () => {
       expect(sale.totalVnd).toBe(90_000);
       const expected = vietQrPayload({ bankBin: BANK.bankBin, accountNumber: BANK.bankAccount, amountVnd: 90_000, purpose: sale.receiptNo });
       expect(sale.vietqrPayload).toBe(expected);
-      // What the buyer's phone sees: the image as the page draws it.
-      expect(await decodeQr(await page.locator('#vietqr img').screenshot())).toBe(expected);
+      // What the buyer's phone sees: the image as the page draws it, once decoded and painted (a
+      // busy machine can lay the <img> out before its pixels are there).
+      await page.locator('#vietqr img').evaluate((img: { decode: () => Promise<void> }) => img.decode());
+      expect(await readQr(await page.locator('#vietqr img').screenshot({ animations: 'disabled' }))).toBe(expected);
       expect(plain(await page.innerText('#vietqr figcaption'))).toBe(`90.000 ₫ TK ${BANK.bankAccount} · ${BANK.bankAccountName} Nội dung: ${sale.receiptNo}`);
       expect(await officeStock(mandarin.id)).toBe(8);
       await checked('transfer-qr');

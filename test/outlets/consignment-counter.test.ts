@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,6 +171,39 @@ describe('counter sales', () => {
     const en = await app.inject({ method: 'POST', url: '/v1/counter-sales', headers: { ...bearer(w.clerk), 'accept-language': 'en' }, payload: { lines: [{ productId: a.id, qty: 3 }], payment: 'cash' } });
     expect(errorOf(en).message).toBe("Field 'lines': the post office holds only 2 of Khô cá lóc, not 3");
     expect((await ledgerByLocation(app, b.id, w.pointId)).office).toEqual({ stock: 2, ledger: 2 });
+  });
+
+  it('answers the sale already made when the same request comes again with its Idempotency-Key, even once the shelf is empty, and sells once', async () => {
+    const w = await outletWorld(app, { rateBp: 1000 });
+    const a = await w.createProduct({ stock: 10, priceVnd: 30000 });
+    await w.stockOffice([{ productId: a.id, qty: 2 }]);
+    const key = `sale-${randomUUID()}`;
+    const send = (lines: { productId: string; qty: number }[], by = w.clerk, extra: Record<string, unknown> = {}, lang = 'vi') =>
+      app.inject({ method: 'POST', url: '/v1/counter-sales', headers: { ...bearer(by), 'idempotency-key': key, 'accept-language': lang }, payload: { lines, payment: 'cash', ...extra } });
+
+    // Two copies at once (a double tap that got past the page), then one more after the shelf is empty.
+    const [first, second] = await Promise.all([send([{ productId: a.id, qty: 2 }]), send([{ productId: a.id, qty: 2 }])]);
+    const third = await send([{ productId: a.id, qty: 2 }]);
+    for (const r of [first, second, third]) expect(r.statusCode, r.body).toBe(201);
+    const ids = new Set([first, second, third].map((r) => r.json().id));
+    expect(ids.size).toBe(1);
+    expect([first, second, third].filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(2);
+    expect(await ledgerByLocation(app, a.id, w.pointId)).toMatchObject({ office: { stock: 0, ledger: 0 } });
+    expect(await app.db.select().from(counterSales).where(eq(counterSales.pickupPointId, w.pointId))).toHaveLength(1);
+
+    // The key reused for another basket is refused, naming the header, in either language; another clerk's key is their own.
+    const other = await send([{ productId: a.id, qty: 1 }]);
+    expect(other.statusCode).toBe(422);
+    expect(errorOf(other)).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'Idempotency-Key' });
+    expect(errorOf(other).message).toContain(first.json().receiptNo);
+    expect(errorOf(await send([{ productId: a.id, qty: 1 }], w.clerk, {}, 'en')).message).toMatch(/^Field 'Idempotency-Key': this key was used for sale BD-/);
+    const elsewhere = await send([{ productId: a.id, qty: 1 }], w.otherClerk);
+    expect(elsewhere.statusCode).toBe(409); // a sale of its own, refused only because the shelf is empty
+    expect(errorOf(elsewhere).code).toBe('INSUFFICIENT_OUTLET_STOCK');
+
+    const malformed = await app.inject({ method: 'POST', url: '/v1/counter-sales', headers: { ...bearer(w.clerk), 'idempotency-key': 'ngắn' }, payload: { lines: [{ productId: a.id, qty: 1 }], payment: 'cash' } });
+    expect(malformed.statusCode).toBe(400);
+    expect(errorOf(malformed).field).toBe('idempotency-key');
   });
 
   it('voids only by the clerk who sold, the same Vietnam day, with a reason, and puts the goods back', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { vnToday } from '../../lib/time.ts';
 import { apiFor, type Api } from '../../plugins/web/api.ts';
@@ -11,7 +12,7 @@ import { BASE } from '../../web/counter/shell.ts';
 import type { PointView } from '../../web/counter/types.ts';
 import { parseWhole } from '../../web/format.ts';
 import { html } from '../../web/html.ts';
-import { qrDataUri } from '../../web/qr-image.ts';
+import { qrImage } from '../../web/qr-image.ts';
 import { formOf } from '../app/context.ts';
 import { incomingAt } from './consignments.ts';
 import { pointIdOf } from './point.ts';
@@ -35,7 +36,7 @@ const salePages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
     const [shelf, outlet, incoming] = await Promise.all([shelfOf(api, pointId), api.get<OutletView>(`/v1/pickup-points/${pointId}/outlet`), incomingAt(api, pointId, 'sent')]);
     const basket: Basket = readBasket(shelf.products, fields);
     Object.assign(basket.errors, extra.errors);
-    const body = sellBody({ products: shelf.products, basket, canTransfer: outlet.ok && outlet.data.bankAccount !== null, csrf: req.web!.csrf, incoming: incoming.items.length, pay: extra.pay, error: shelf.error });
+    const body = sellBody({ products: shelf.products, basket, canTransfer: outlet.ok && outlet.data.bankAccount !== null, csrf: req.web!.csrf, saleKey: randomUUID(), incoming: incoming.items.length, pay: extra.pay, error: shelf.error });
     return ctx.render(req, reply, { title: 'Bán hàng ký gửi', active: 'outlet', status: extra.status ?? 200, body });
   };
 
@@ -53,7 +54,9 @@ const salePages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
     const cash = payment === 'cash' ? parseWhole(form.cashReceivedVnd) : undefined;
     const json = { pickupPointId: pointId, lines, payment, ...(cash === undefined ? {} : { cashReceivedVnd: cash }) };
     const api = apiFor(app, req);
-    const res = await api.send<SaleView>('POST', '/v1/counter-sales', { json });
+    // The page's key: the same form sent twice answers the sale it made (a weak signal, a reload), never a second sale.
+    const key = typeof form.saleKey === 'string' && form.saleKey ? { 'idempotency-key': form.saleKey } : undefined;
+    const res = await api.send<SaleView>('POST', '/v1/counter-sales', { json, headers: key });
     if (res.ok) return reply.redirect(`${BASE}/sales/${res.data.id}?msg=${payment === 'cash' ? 'sold_cash' : 'sold_transfer'}`, 303);
     const pay: PaymentForm = { payment, cashReceivedVnd: form.cashReceivedVnd, error: res.error };
     // Another sale or a return took the goods meanwhile: the fresh shelf says which line is short, shown next to it.
@@ -83,7 +86,7 @@ const salePages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
     const api = apiFor(app, req);
     const sale = await api.get<SaleView>(`/v1/counter-sales/${id}`);
     if (!sale.ok) return { sale, qr: null };
-    return { sale, qr: sale.data.vietqrPayload ? await qrDataUri(sale.data.vietqrPayload) : null };
+    return { sale, qr: sale.data.vietqrPayload ? await qrImage(sale.data.vietqrPayload) : null };
   };
   const notFound = (req: FastifyRequest, reply: FastifyReply, status: number, text: string) =>
     ctx.render(req, reply, { title: 'Không tìm thấy', active: 'outlet', status, flash: { kind: 'error', text }, body: html`<p><a class="btn block big" href="${BASE}/sales">‹ Hóa đơn</a></p>` });

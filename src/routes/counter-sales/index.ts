@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses, IdParams } from '../../schemas/common.ts';
-import { Html, Sale, SaleBody, SaleList, SaleListQuery, VoidBody } from '../../schemas/outlets.ts';
+import { Html, Sale, SaleBody, SaleHeaders, SaleList, SaleListQuery, VoidBody } from '../../schemas/outlets.ts';
 import { getSale, listSales, saleReceipt, sellAtCounter, voidSale } from '../../services/outlets/counter-sales.ts';
 import { secured } from '../docs.ts';
 
@@ -20,13 +20,19 @@ const counterSaleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'create',
           'Takes the basket off the office’s shelf (409 `INSUFFICIENT_OUTLET_STOCK` naming the short product; nothing is sold then), nearest best-before lots first. ' +
             '`bank_transfer` answers a NAPAS VietQR payload to the office’s account (409 `OUTLET_NO_BANK_ACCOUNT` without one); `cash` records the cash handed over and the change. ' +
-            'Each line keeps its seller’s commission rate of the moment.',
+            'Each line keeps its seller’s commission rate of the moment. ' +
+            'With an `Idempotency-Key`, the same request sent again answers the sale already made (201 with `Idempotent-Replayed: true`), even once the shelf is empty; the key reused for another basket or payment answers 422 `IDEMPOTENCY_KEY_REUSED`.',
         ),
+        headers: SaleHeaders,
         body: SaleBody,
-        response: { 201: Sale, ...errorResponses(400, 401, 403, 404, 409) },
+        response: { 201: Sale, ...errorResponses(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (req, reply) => reply.status(201).send(await sellAtCounter(app.db, req.principal, req.body)),
+    async (req, reply) => {
+      const { sale, replayed } = await sellAtCounter(app.db, req.principal, req.body, req.headers['idempotency-key'] ?? null);
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return reply.status(201).send(sale);
+    },
   );
 
   app.get(

@@ -81,9 +81,35 @@ export async function listSales(db: Db, p: Principal, q: { pickupPointId?: strin
   return { pickupPointId: point?.id ?? null, date, items };
 }
 
-export async function sellAtCounter(db: Db, p: Principal, input: SaleInput): Promise<SaleView> {
+/** The sale this clerk already made under this Idempotency-Key, if any. */
+async function saleByKey(db: DbOrTx, clerkUserId: string, clientKey: string): Promise<SaleView | null> {
+  const [row] = await db.select({ id: counterSales.id }).from(counterSales).where(and(eq(counterSales.clerkUserId, clerkUserId), eq(counterSales.clientKey, clientKey)));
+  return row ? view(db, row.id) : null;
+}
+
+/** A repeated request must ask for the very sale made under its key (the IETF Idempotency-Key draft: reuse with another payload is an error). */
+function replayOf(prior: SaleView, pointId: string, input: SaleInput): SaleView {
+  const lines = (ls: { productId: string; qty: number }[]) => JSON.stringify([...ls].map((l) => [l.productId, l.qty]).sort());
+  const cash = input.payment === 'cash' ? (input.cashReceivedVnd ?? prior.totalVnd) : null;
+  const same = prior.pickupPointId === pointId && prior.payment === input.payment && prior.cashReceivedVnd === cash && lines(prior.lines) === lines(input.lines);
+  if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED', { receipt: prior.receiptNo }, 'Idempotency-Key');
+  return prior;
+}
+
+/**
+ * Sells the basket. With `clientKey` (the request's Idempotency-Key) a repeat of the same request,
+ * a form sent again on a weak signal or a retry after a lost answer, answers the sale already made
+ * (`replayed`) instead of taking the goods and the money twice; checked before the shelf, so the
+ * repeat is answered even once the shelf is empty. Two copies racing meet at the unique
+ * (clerk, key) index: the second inserts nothing and answers the first's sale.
+ */
+export async function sellAtCounter(db: Db, p: Principal, input: SaleInput, clientKey: string | null = null): Promise<{ sale: SaleView; replayed: boolean }> {
   authorizeAction(p, 'counter_sale', 'create');
   const point = await pointFor(db, p, 'counter_sale', input.pickupPointId);
+  if (clientKey) {
+    const prior = await saleByKey(db, p.id, clientKey);
+    if (prior) return { sale: replayOf(prior, point.id, input), replayed: true };
+  }
   const ids = [...new Set(input.lines.map((l) => l.productId))];
   if (ids.length !== input.lines.length) throw invalid('lines', { vi: 'mỗi sản phẩm chỉ một dòng', en: 'one line per product' });
   const found = await db
@@ -111,12 +137,14 @@ export async function sellAtCounter(db: Db, p: Principal, input: SaleInput): Pro
     throw invalid('cashReceivedVnd', { vi: `ít hơn tổng tiền ${totalVnd} đ`, en: `less than the total of ${totalVnd} VND` });
   }
   const id = newId();
-  await db.transaction(async (tx) => {
+  const made = await db.transaction(async (tx) => {
     const [sale] = await tx
       .insert(counterSales)
-      .values({ id, pickupPointId: point.id, clerkUserId: p.id, vnDay: vnToday(), payment: input.payment, totalVnd, cashReceivedVnd: input.payment === 'cash' ? (input.cashReceivedVnd ?? totalVnd) : null })
+      .values({ id, pickupPointId: point.id, clerkUserId: p.id, vnDay: vnToday(), payment: input.payment, totalVnd, cashReceivedVnd: input.payment === 'cash' ? (input.cashReceivedVnd ?? totalVnd) : null, clientKey })
+      .onConflictDoNothing({ target: [counterSales.clerkUserId, counterSales.clientKey], where: sql`${counterSales.clientKey} IS NOT NULL` })
       .returning({ receiptNo: counterSales.receiptNo });
-    const receipt = receiptLabel(sale!.receiptNo);
+    if (!sale) return false;
+    const receipt = receiptLabel(sale.receiptNo);
     await takeAtLocation(tx, p.id, point.id, 'counter_sale', `counter sale ${receipt}`, priced.map((l) => ({ productId: l.productId, qty: l.qty, name: l.prod.name })));
     for (const l of [...priced].sort((a, b) => (a.productId < b.productId ? -1 : 1))) {
       const lots = await takeFromLots(tx, point.id, l.productId, l.qty);
@@ -126,8 +154,10 @@ export async function sellAtCounter(db: Db, p: Principal, input: SaleInput): Pro
       const payload = vietQrPayload({ bankBin: settings.bankBin!, accountNumber: settings.bankAccount!, amountVnd: totalVnd, purpose: receipt });
       await tx.update(counterSales).set({ vietqrPayload: payload }).where(eq(counterSales.id, id));
     }
+    return true;
   });
-  return (await view(db, id))!;
+  if (!made) return { sale: replayOf((await saleByKey(db, p.id, clientKey!))!, point.id, input), replayed: true };
+  return { sale: (await view(db, id))!, replayed: false };
 }
 
 /** Voids a sale: the clerk who sold it, on the same Vietnam day, with a reason. The goods go back on the shelf and their lots. */

@@ -6,6 +6,7 @@ import { outletNav } from './outlet-nav.ts';
 import type { OutletView, SaleListView, SaleView } from './outlet-types.ts';
 import { BASE } from './shell.ts';
 import type { PointView } from './types.ts';
+import type { QrImage } from '../qr-image.ts';
 
 /** A recorded counter sale: the VietQR code for a transfer, the printable receipt, the same-day void. */
 
@@ -25,15 +26,15 @@ function paid(s: SaleView): Html {
     : html`<dl class="facts"><dt>Thanh toán</dt><dd>${PAYMENT_TEXT.bank_transfer}</dd><dt>Nội dung</dt><dd>${s.receiptNo}</dd></dl>`;
 }
 
-function qrFigure(s: SaleView, qr: string, outlet: OutletView | null): Html {
+function qrFigure(s: SaleView, qr: QrImage, outlet: OutletView | null): Html {
   return html`<figure class="qr" id="vietqr" data-payload="${s.vietqrPayload ?? ''}">
-  <img src="${qr}" width="240" height="240" alt="Mã VietQR chuyển ${vnd(s.totalVnd)} tới tài khoản của bưu cục, nội dung ${s.receiptNo}">
+  <img src="${qr.src}" width="${qr.px}" height="${qr.px}" alt="Mã VietQR chuyển ${vnd(s.totalVnd)} tới tài khoản của bưu cục, nội dung ${s.receiptNo}">
   <figcaption><strong>${vnd(s.totalVnd)}</strong>${outlet?.bankAccount ? html`<br>TK ${outlet.bankAccount}${outlet.bankAccountName ? html` · ${outlet.bankAccountName}` : ''}` : ''}<br>Nội dung: ${s.receiptNo}</figcaption>
 </figure>`;
 }
 
 export type VoidForm = { reason?: string; error?: FieldError };
-export type SaleData = { sale: SaleView; qr: string | null; outlet: OutletView | null; canVoid: boolean; csrf: string; voidForm?: VoidForm };
+export type SaleData = { sale: SaleView; qr: QrImage | null; outlet: OutletView | null; canVoid: boolean; csrf: string; voidForm?: VoidForm };
 
 export function saleBody(d: SaleData): Html {
   const s = d.sale;
@@ -64,7 +65,7 @@ ${card(
 }
 
 /** The buyer's receipt: the page prints on its own (the app's bars and buttons are hidden in print). */
-export function receiptBody(s: SaleView, point: PointView | null, qr: string | null, clerkName: string | null): Html {
+export function receiptBody(s: SaleView, point: PointView | null, qr: QrImage | null, clerkName: string | null): Html {
   return html`<p class="noprint actions"><a class="btn" href="${BASE}/sales/${s.id}">‹ Hóa đơn</a><button type="button" class="btn primary" data-print hidden>In</button></p>
 <article class="receipt" id="receipt">
   <header><h1>${point?.name ?? 'Bưu cục'}</h1>${point?.address ? html`<p class="meta">${point.address}</p>` : ''}</header>
@@ -72,7 +73,7 @@ export function receiptBody(s: SaleView, point: PointView | null, qr: string | n
   ${s.state === 'voided' ? html`<p class="void-mark">ĐÃ HỦY: ${s.voidReason ?? ''}</p>` : ''}
   ${linesTable(s)}
   ${paid(s)}
-  ${s.payment === 'bank_transfer' && qr ? html`<p class="receipt-qr"><img src="${qr}" width="160" height="160" alt="Mã VietQR của hóa đơn ${s.receiptNo}"></p>` : ''}
+  ${s.payment === 'bank_transfer' && qr ? html`<p class="receipt-qr"><img src="${qr.src}" width="160" height="160" alt="Mã VietQR của hóa đơn ${s.receiptNo}"></p>` : ''}
   <p class="meta">Nông sản Đồng Tháp ký gửi tại bưu cục. Cảm ơn quý khách!</p>
 </article>`;
 }

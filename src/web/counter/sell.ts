@@ -13,7 +13,8 @@ import { BASE } from './shell.ts';
  * page with the quantities, the sale a POST.
  */
 export type PaymentForm = { payment?: string; cashReceivedVnd?: string; error?: FieldError };
-export type SellData = { products: ShelfProduct[]; basket: Basket; canTransfer: boolean; csrf: string; incoming: number; pay?: PaymentForm; error?: string | null };
+/** `saleKey`: a fresh Idempotency-Key per page, so sending the form again (a weak signal, a reload) cannot sell twice. */
+export type SellData = { products: ShelfProduct[]; basket: Basket; canTransfer: boolean; csrf: string; saleKey: string; incoming: number; pay?: PaymentForm; error?: string | null };
 
 function pickRow(p: ShelfProduct, b: Basket): Html {
   const id = `qty-${p.productId}`;
@@ -46,7 +47,7 @@ ${bad.length
   ? html`<p class="flash error" role="alert">Sửa số lượng được đánh dấu rồi bấm «Tính tiền» lại.</p>`
   : html`${formError(pay.error, ['payment', 'cashReceivedVnd'])}
 <form method="post" action="${BASE}/sales" class="stack" id="pay-form" data-once>
-  ${csrfField(d.csrf)}${hidden('basket', encodeBasket(b.lines))}
+  ${csrfField(d.csrf)}${hidden('basket', encodeBasket(b.lines))}${hidden('saleKey', d.saleKey)}
   <fieldset${payErr('payment') ? html` aria-describedby="payment-err"` : ''}><legend>Khách trả bằng</legend>
     <label class="choice"><input type="radio" name="payment" value="cash"${chosen === 'cash' ? html` checked` : ''}><span class="title">Tiền mặt</span><span class="meta">Thu tại quầy, tính tiền thừa</span></label>
     <label class="choice"><input type="radio" name="payment" value="bank_transfer"${chosen === 'bank_transfer' ? html` checked` : ''}${d.canTransfer ? '' : html` disabled`}><span class="title">Chuyển khoản (VietQR)</span><span class="meta">${d.canTransfer ? 'Khách quét mã QR bằng ứng dụng ngân hàng' : 'Bưu cục chưa khai báo tài khoản nhận chuyển khoản'}</span></label>

@@ -1,0 +1,2 @@
+ALTER TABLE "counter_sales" ADD COLUMN "client_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "counter_sales_client_key_idx" ON "counter_sales" USING btree ("clerk_user_id","client_key") WHERE "counter_sales"."client_key" IS NOT NULL;
