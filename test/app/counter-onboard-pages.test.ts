@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gif, jpeg } from '../catalog/image-fixtures.ts';
 import { buildTestApp } from '../support/app.ts';
-import { makePickupPoint, makeUser, uniquePhone, type TestUser } from '../support/fixtures.ts';
+import { makePickupPoint, makeUser, productBody, uniquePhone, type TestUser } from '../support/fixtures.ts';
 import { bearer } from '../support/http.ts';
 
 /**
@@ -131,6 +131,50 @@ describe('counter onboarding pages', () => {
     expect((await app.inject({ url: `/counter/authorizations/${saved!.id}`, headers: { cookie: stranger.cookie } })).statusCode).toBe(404);
     expect((await app.inject({ url: `/counter/authorizations/${saved!.id}/scan`, headers: { cookie: stranger.cookie } })).statusCode).toBe(404);
     expect((await app.inject({ url: `/counter/farmers/${saved!.sellerId}/products/new`, headers: { cookie: stranger.cookie } })).statusCode).toBe(404);
+  });
+
+  it('revokes an authorization from its page with a reason: the farmer then leaves the counter, and a second revoke or a stranger is refused', async () => {
+    const s = await signIn(clerk);
+    const farmer = { name: 'Đỗ Văn Mười', phone: uniquePhone() };
+    await step2(s, farmer);
+    const [saved] = await authorizationsOf(farmer.phone);
+    const url = `/counter/authorizations/${saved!.id}`;
+    const revoke = (who: { cookie: string; csrf: string }, reason: string) =>
+      app.inject({ method: 'POST', url: `${url}/revoke`, headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: who.csrf, reason }).toString() });
+    expect((await app.inject({ url, headers: { cookie: s.cookie } })).body).toContain('id="revoke-form"');
+    // A product the clerk made for the farmer while the paper was live.
+    const made = await app.inject({ method: 'POST', url: '/v1/products', headers: bearer(clerk), payload: productBody({ sellerId: saved!.sellerId }) });
+    expect(made.statusCode, made.body).toBe(201);
+    const product = made.json() as { id: string };
+    expect((await app.inject({ url: `/v1/products/${product.id}`, headers: bearer(clerk) })).statusCode).toBe(200);
+
+    // No reason: the form comes back open, the reason named next to its field, nothing revoked.
+    const blank = await revoke(s, ' ');
+    expect(blank.statusCode).toBe(400);
+    expect(blank.body).toMatch(/<details class="cancel revoke" open>/);
+    expect(blank.body).toMatch(/id="f-reason"[^>]*aria-invalid="true"/);
+    expect((await authorizationsOf(farmer.phone))[0]).toMatchObject({ id: saved!.id });
+    expect((await app.inject({ url: `/v1/authorizations/${saved!.id}`, headers: bearer(clerk) })).json().revokedAt).toBeNull();
+
+    const stranger = await signIn(otherClerk);
+    expect((await revoke(stranger, 'không phải bưu cục của tôi')).statusCode).toBe(404);
+
+    const done = await revoke(s, 'Người bán tự quản lý gian hàng');
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe(`${url}?msg=authorization_revoked`);
+    const page = await app.inject({ url: done.headers.location!, headers: { cookie: s.cookie } });
+    expect(text(page.body)).toContain('Đã thu hồi giấy ủy quyền');
+    expect(text(page.body)).toContain('Người bán tự quản lý gian hàng');
+    expect(page.body).not.toContain('id="revoke-form"');
+    expect((await app.inject({ url: `/v1/authorizations/${saved!.id}`, headers: bearer(clerk) })).json()).toMatchObject({ live: false, revokeReason: 'Người bán tự quản lý gian hàng' });
+    // The farmer's catalog is out of the clerk's reach at once: the page says so, and the API refuses.
+    const step3 = await app.inject({ url: `/counter/farmers/${saved!.sellerId}/products/new`, headers: { cookie: s.cookie } });
+    expect(text(step3.body)).toContain('Chưa có giấy ủy quyền «Sản phẩm» còn hiệu lực cho nông dân này tại bưu cục');
+    expect((await app.inject({ url: `/v1/products/${product.id}`, headers: bearer(clerk) })).statusCode).toBe(404);
+    // Sent again (a reload of the form): refused, shown on the page, still revoked once.
+    const again = await revoke(s, 'Người bán tự quản lý gian hàng');
+    expect(again.statusCode).toBe(409);
+    expect(text(again.body)).toContain('giấy ủy quyền đã bị thu hồi');
   });
 
   it("shows the farmer's Postmart shop as not connected, with the connect button only under «Sản phẩm», on step 3 and the farmer's page", async () => {

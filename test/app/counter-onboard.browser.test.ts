@@ -177,5 +177,33 @@ describe('guided onboarding of a household farmer at the counter', () => {
       expect(plain(await page.textContent('#shop .shop-id'))).toBe(shopId);
       await checked('6-authorization');
     }, 120_000);
+
+    it('revokes an authorization from its page: the reason is asked for where the clerk is typing, then the page says the office no longer acts', async () => {
+      // A farmer and paper of this test's own, registered through the API as the counter does.
+      const made = await world.app.inject({
+        method: 'POST',
+        url: '/v1/counter/farmers',
+        headers: bearer(clerk),
+        payload: { name: 'Trần Văn Mười Một', phone: uniquePhone(), wardCode: '30226', address: 'Ấp 5', authorization: { scopes: ['catalog'], validUntil: new Date(Date.now() + 90 * 86_400_000).toISOString(), documentNumber: `UQ-THU-HOI-${vp.name}` } },
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      const id = made.json().authorization.id as string;
+      await page.goto(`${base}/counter/authorizations/${id}`);
+      await page.click('details.revoke summary');
+      // Sent without a reason: the browser keeps the form (required); past it, the API's refusal comes back in the open form.
+      await page.fill('#f-reason', 'x');
+      await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/counter/authorizations/${id}/revoke`)), page.click('#revoke-form button[type=submit]')]);
+      await page.locator('#f-reason[aria-invalid="true"]').waitFor();
+      expect(await page.locator('details.revoke').getAttribute('open')).not.toBeNull();
+      expect(await page.inputValue('#f-reason')).toBe('x');
+      await checked('7-revoke-error');
+
+      await page.fill('#f-reason', 'Người bán tự quản lý gian hàng');
+      await Promise.all([page.waitForURL(`${base}/counter/authorizations/${id}?msg=authorization_revoked`), page.click('#revoke-form button[type=submit]')]);
+      expect(plain(await page.textContent('main'))).toContain('Đã thu hồi giấy ủy quyền; bưu cục không còn làm thay cho người bán này.');
+      expect(plain(await page.textContent('#authorization'))).toContain('Người bán tự quản lý gian hàng');
+      expect(await page.locator('#revoke-form').count()).toBe(0);
+      await checked('7-revoked');
+    }, 60_000);
   });
 });

@@ -5,7 +5,7 @@ import { apiFor, type ApiError } from '../../plugins/web/api.ts';
 import type { AppContext } from '../../plugins/web/web-app.ts';
 import { IdParams } from '../../schemas/common.ts';
 import { requirePhone } from '../../services/accounts/users.ts';
-import { authorizationBody, farmersBody } from '../../web/counter/farmers.ts';
+import { authorizationBody, farmersBody, type RevokeForm } from '../../web/counter/farmers.ts';
 import { authorizationStep, farmerStep, productStepUrl, scanRetry, FARMER_FIELDS, type Authorization, type AuthValues, type FarmerValues } from '../../web/counter/onboard.ts';
 import { shopCard } from '../../web/counter/farmer-shop.ts';
 import { BASE } from '../../web/counter/shell.ts';
@@ -135,17 +135,25 @@ const farmerPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
   const notFound = (req: FastifyRequest, reply: FastifyReply, text: string, status: number) =>
     ctx.render(req, reply, { title: 'Không tìm thấy', active: 'farmers', status, flash: { kind: 'error', text }, body: html`<p><a class="btn block big" href="${BASE}/farmers">‹ Nông dân</a></p>` });
 
-  const showAuthorization = async (req: FastifyRequest, reply: FastifyReply, id: string, scanError?: ApiError, status = 200) => {
+  const showAuthorization = async (req: FastifyRequest, reply: FastifyReply, id: string, scanError?: ApiError, status = 200, revoke?: RevokeForm) => {
     const api = apiFor(app, req);
     const a = await api.get<Authorization>(`/v1/authorizations/${id}`);
     if (!a.ok) return notFound(req, reply, a.error.message, a.status);
     const connection = await api.get<Connection>(`/v1/sellers/${a.data.sellerId}/postmart`);
     const canConnect = a.data.live && a.data.scopes.includes('catalog');
     const shop = shopCard(connection.ok ? connection.data : null, { sellerId: a.data.sellerId, back: `${BASE}/authorizations/${id}`, csrf: req.web!.csrf, canConnect });
-    return ctx.render(req, reply, { title: a.data.sellerName, active: 'farmers', status, body: authorizationBody(a.data, req.web!.csrf, '', shop, scanError) });
+    return ctx.render(req, reply, { title: a.data.sellerName, active: 'farmers', status, body: authorizationBody(a.data, req.web!.csrf, '', shop, scanError, revoke) });
   };
 
   app.get<Id>(`${BASE}/authorizations/:id`, { schema: { params: IdParams } }, async (req, reply) => showAuthorization(req, reply, req.params.id));
+
+  // The API decides who may revoke (the office's clerks, access.ts) and keeps the reason; a refusal comes back in the open form.
+  app.post<Id>(`${BASE}/authorizations/:id/revoke`, { schema: { params: IdParams } }, async (req, reply) => {
+    const reason = formOf(req).reason ?? '';
+    const res = await apiFor(app, req).send('POST', `/v1/authorizations/${req.params.id}/revoke`, { json: { reason } });
+    if (res.ok) return reply.redirect(`${BASE}/authorizations/${req.params.id}?msg=authorization_revoked`, 303);
+    return showAuthorization(req, reply, req.params.id, undefined, res.status, { reason, error: res.error });
+  });
 
   // The paper shows an ID number and a signature: passed through from the API to this session only, never cached.
   app.get<Id>(`${BASE}/authorizations/:id/scan`, { schema: { params: IdParams } }, async (req, reply) => {

@@ -1,4 +1,4 @@
-import { badge, card, csrfField, empty, formError } from '../components.ts';
+import { badge, card, csrfField, empty, formError, textArea } from '../components.ts';
 import { vnDate, vnDateTime } from '../format.ts';
 import { html, type Html } from '../html.ts';
 import { SCOPE_LABELS, productStepUrl, scanInput, type Authorization } from './onboard.ts';
@@ -22,11 +22,35 @@ ${items === null
         )}</ul>`}`;
 }
 
-/** One authorization: the farmer's Postmart shop, what it allows and until when, the photo of the signed paper (replaceable), and the farmer's products. */
-export function authorizationBody(a: Authorization, csrf: string, ward: string, shop: Html, scanError?: FieldError): Html {
+/** What the clerk typed into the revoke form, and the API's refusal, shown again in the open form. */
+export type RevokeForm = { reason?: string; error?: FieldError };
+
+/** Revoking, for a live paper: behind a <details> so it is never one tap away, with the reason required (the API keeps it). */
+function revokeCard(a: Authorization, csrf: string, r: RevokeForm | undefined): Html {
+  if (a.revokedAt) return html``;
+  return html`<details class="cancel revoke"${r?.error ? html` open` : ''}><summary class="btn danger block">Thu hồi ủy quyền</summary>
+${card(
+  'Thu hồi giấy ủy quyền này',
+  html`<p>Khi người bán rút ủy quyền hoặc giấy có sai sót. Từ lúc thu hồi, bưu cục không còn làm thay cho ${a.sellerName}: sản phẩm và đơn hàng của họ biến khỏi quầy ngay.</p>
+<form method="post" action="${BASE}/authorizations/${a.id}/revoke" class="stack" id="revoke-form" data-once>
+  ${csrfField(csrf)}
+  ${textArea({ name: 'reason', label: 'Lý do thu hồi', value: r?.reason, error: r?.error, required: true, rows: 2, hint: 'Ví dụ: người bán tự quản lý gian hàng, giấy ghi sai số' })}
+  ${r?.error && r.error.field !== 'reason' ? html`<p class="flash error" role="alert">${r.error.message}</p>` : ''}
+  <button type="submit" class="btn danger block big">Xác nhận thu hồi</button>
+</form>`,
+  { id: 'revoke' },
+)}</details>`;
+}
+
+/** One authorization: the farmer's Postmart shop, what it allows and until when, the photo of the signed paper (replaceable), the farmer's products, and revoking it. */
+export function authorizationBody(a: Authorization, csrf: string, ward: string, shop: Html, scanError?: FieldError, revoke?: RevokeForm): Html {
+  // Already revoked (the form sent twice, or by another clerk meanwhile): the API's answer at the top,
+  // where the reloaded page opens, since there is no form any more to hold it.
+  const refused = a.revokedAt && revoke?.error ? html`<p class="flash error" role="alert" id="revoke-refused">${revoke.error.message}</p>` : '';
   return html`<p class="back"><a href="${BASE}/farmers">‹ Nông dân</a></p>
 <h1>${a.sellerName}</h1>
 <p>${state(a)}</p>
+${refused}
 ${shop}
 ${card(
   'Giấy ủy quyền',
@@ -54,5 +78,6 @@ ${card(
   </form>`,
   { id: 'scan' },
 )}
-${a.live && a.scopes.includes('catalog') ? html`<p><a class="btn primary block big" href="${productStepUrl(a.sellerId, ward)}">+ Thêm sản phẩm cho ${a.sellerName}</a></p>` : ''}`;
+${a.live && a.scopes.includes('catalog') ? html`<p><a class="btn primary block big" href="${productStepUrl(a.sellerId, ward)}">+ Thêm sản phẩm cho ${a.sellerName}</a></p>` : ''}
+${revokeCard(a, csrf, revoke)}`;
 }

@@ -26,6 +26,7 @@ export const FLASH: Record<string, Flash> = {
   ...OUTLET_FLASH,
   onboarded: { kind: 'ok', text: 'Đã lưu nông dân và giấy ủy quyền. Giờ thêm sản phẩm đầu tiên.' },
   scan_saved: { kind: 'ok', text: 'Đã lưu ảnh giấy ủy quyền.' },
+  authorization_revoked: { kind: 'ok', text: 'Đã thu hồi giấy ủy quyền; bưu cục không còn làm thay cho người bán này.' },
   product_created: { kind: 'ok', text: 'Đã thêm sản phẩm. Chụp ảnh sản phẩm để đăng lên Postmart.' },
   photo: { kind: 'ok', text: 'Đã tải ảnh lên.' },
   photo_removed: { kind: 'ok', text: 'Đã xóa ảnh.' },
