@@ -47,7 +47,11 @@ describe('retryOnDeadlock', () => {
       );
       const closing = other.query(`UPDATE ${table} SET v = v + 1 WHERE id = 2`).then(() => other.query('COMMIT'));
       await Promise.all([ours, closing]);
-      expect(runs).toBe(2);
+      // Aborted at least once and run again. Usually twice in all; on a busy machine the retry can
+      // take row 2 before the other side's queued update does and meet it again (row locks are not
+      // granted in a strict queue), and is then aborted and run once more, within its 3 attempts.
+      expect(runs).toBeGreaterThanOrEqual(2);
+      expect(runs).toBeLessThanOrEqual(3);
       const { rows } = await app.pool.query(`SELECT id, v FROM ${table} ORDER BY id`);
       expect(rows).toEqual([{ id: 1, v: 11 }, { id: 2, v: 11 }]);
     } finally {
