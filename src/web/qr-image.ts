@@ -13,7 +13,7 @@ export async function qrImage(text: string): Promise<QrImage> {
   const { default: bwipjs } = await import('bwip-js'); // loaded on first use: about 12 MB in every process otherwise
   // bwip-js draws a QR module as 2 points at scale 1, so padding 8 points = 4 modules.
   // BWIPP's default error correction for qrcode is M.
-  const png = await bwipjs.toBuffer({ bcid: 'qrcode', text, scale: 3, padding: 8, backgroundcolor: 'FFFFFF' });
+  const png = Buffer.from(await bwipjs.toBuffer({ bcid: 'qrcode', text, scale: 3, padding: 8, backgroundcolor: 'FFFFFF' }));
   // PNG: the IHDR chunk's width is the big-endian word at byte 16.
-  return { src: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, px: Buffer.from(png).readUInt32BE(16) };
+  return { src: `data:image/png;base64,${png.toString('base64')}`, px: png.readUInt32BE(16) };
 }

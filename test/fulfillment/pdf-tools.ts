@@ -1,33 +1,16 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BarcodeFormat, BinaryBitmap, DecodeHintType, HybridBinarizer, MultiFormatReader, RGBLuminanceSource } from '@zxing/library';
 import sharp from 'sharp';
+import { ensureDebianTools } from '../support/debian-tools.ts';
 
 const run = promisify(execFile);
 
-const has = (cmd: string) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** pdftoppm, pdftotext and pdfinfo come from Debian's poppler-utils; installed here when missing (tests run as root). */
-export function ensurePoppler(): void {
-  if (has('pdftoppm') && has('pdftotext') && has('pdfinfo')) return;
-  const install = () => execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'poppler-utils'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  try {
-    install();
-  } catch {
-    execFileSync('apt-get', ['update'], { stdio: 'ignore' });
-    install();
-  }
-}
+/** pdftoppm, pdftotext and pdfinfo come from Debian's poppler-utils. */
+export const ensurePoppler = (): void => ensureDebianTools('poppler-utils', ['pdftoppm', 'pdftotext', 'pdfinfo']);
 
 async function withPdf<T>(pdf: Buffer, fn: (file: string, dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'dtpc-label-'));

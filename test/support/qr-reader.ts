@@ -1,29 +1,13 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BarcodeFormat, BinaryBitmap, DecodeHintType, GlobalHistogramBinarizer, HybridBinarizer, MultiFormatReader, RGBLuminanceSource } from '@zxing/library';
 import sharp from 'sharp';
+import { ensureDebianTools } from './debian-tools.ts';
 
 const run = promisify(execFile);
-
-/** zbarimg comes from Debian's zbar-tools; installed here when missing (tests run as root), as pdf-tools.ts does for poppler. */
-function ensureZbar(): void {
-  try {
-    execFileSync('sh', ['-c', 'command -v zbarimg'], { stdio: 'ignore' });
-    return;
-  } catch {
-    // not installed yet
-  }
-  const install = () => execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'zbar-tools'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  try {
-    install();
-  } catch {
-    execFileSync('apt-get', ['update'], { stdio: 'ignore' });
-    install();
-  }
-}
 
 /** ZXing as a camera app would retry: as shot, then at twice the size, each with both binarizers. */
 async function zxing(png: Buffer): Promise<string | null> {
@@ -53,7 +37,7 @@ async function zxing(png: Buffer): Promise<string | null> {
 export async function readQr(png: Buffer): Promise<string> {
   const first = await zxing(png);
   if (first !== null) return first;
-  ensureZbar();
+  ensureDebianTools('zbar-tools', ['zbarimg']);
   const dir = await mkdtemp(join(tmpdir(), 'dtpc-qr-'));
   try {
     const file = join(dir, 'qr.png');
